@@ -1,0 +1,83 @@
+"""The Whoosh face of the Hindi analysis chain.
+
+One Tokenizer does the whole chain in a single pass rather than a Whoosh filter per rule: the
+rules stay separate pure functions (see ``pipeline``), and a per-word-type cache replaces Whoosh's
+per-token filter overhead. The object holds no ICU state, so it pickles into the index.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from whoosh.analysis import Token, Tokenizer
+
+from indexer.analysis.normalize import normalize
+from indexer.analysis.pipeline import analyze_word
+from indexer.analysis.tokenize import words
+
+_WILDCARDS = frozenset("*?")
+
+
+class HindiAnalyzer(Tokenizer):
+    """ICU word breaking + Hindi normalisation + stopwords + light stemming."""
+
+    def __eq__(self, other: object) -> bool:
+        return self.__class__ is other.__class__
+
+    def __hash__(self) -> int:
+        return hash(self.__class__.__name__)
+
+    def __call__(
+        self,
+        value: str,
+        positions: bool = False,
+        chars: bool = False,
+        keeporiginal: bool = False,
+        removestops: bool = True,
+        start_pos: int = 0,
+        start_char: int = 0,
+        tokenize: bool = True,
+        mode: str = "",
+        **kwargs,
+    ) -> Iterator[Token]:
+        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        if not tokenize:
+            # Wildcard, fuzzy and range text arrives whole: normalise it, but a pattern such as
+            # किसान* must not be stemmed or dropped as a stopword.
+            t.original = value
+            if _WILDCARDS.intersection(value):
+                t.text = normalize(value)
+            else:
+                t.text = analyze_word(value)[0]
+            t.boost = 1.0
+            t.stopped = False
+            if positions:
+                t.pos = start_pos
+            if chars:
+                t.startchar = start_char
+                t.endchar = start_char + len(value)
+            yield t
+            return
+
+        # Positions count only kept words, so a phrase with a stopword in the middle
+        # ("रूस में किम") still matches the indexed text, where the stopword is absent.
+        pos = start_pos
+        for w in words(value):
+            term, stop = analyze_word(w.text)
+            if not term:
+                continue
+            if stop and removestops:
+                continue
+            t.text = term
+            t.boost = 1.0
+            t.stopped = stop
+            if keeporiginal:
+                t.original = w.text
+            if positions:
+                t.pos = pos
+            if chars:
+                t.startchar = start_char + w.start
+                t.endchar = start_char + w.end
+            if not stop:
+                pos += 1
+            yield t

@@ -1,0 +1,37 @@
+"""A light Hindi stemmer: folds the plural and oblique endings of nouns and adjectives.
+
+Deliberately lighter than Lucene's HindiStemmer (Ramanathan & Rao), which strips every final
+vowel sign and so merges किमी (kilometre) with किम (Kim). Only inflectional endings are removed,
+and only when enough of the word is left. Input is a normalised word.
+"""
+
+from __future__ import annotations
+
+# (suffix, replacement, shortest stem that may remain), longest suffixes first.
+SUFFIXES: tuple[tuple[str, str, int], ...] = (
+    ("ियों", "ी", 2),  # नीतियों, लड़कियों -> नीती, लड़की
+    ("ियां", "ी", 2),  # नीतियां (chandrabindu already folded to anusvara)
+    ("ाओं", "", 2),  # महिलाओं, सभाओं -> महिल, सभ (as महिला, सभा below)
+    ("ाएं", "", 2),  # सभाएं
+    ("ुओं", "ु", 2),  # वस्तुओं -> वस्तु
+    ("ुएं", "ु", 2),  # वस्तुएं
+    ("ओं", "", 2),  # रुपयों is ों; this catches vowel-letter stems: गऊओं
+    ("ों", "", 2),  # किसानों, लड़कों -> किसान, लड़क
+    ("ें", "", 2),  # बातें -> बात
+    ("ा", "", 3),  # लड़का, मामला -> लड़क, मामल
+    ("े", "", 3),  # लड़के, मामले -> लड़क, मामल
+    ("ि", "ी", 2),  # नीति -> नीती, so it meets नीतियों
+)
+
+
+def _is_devanagari(ch: str) -> bool:
+    return "\u0900" <= ch <= "\u097f"
+
+
+def stem(word: str) -> str:
+    if not word or not _is_devanagari(word[-1]):
+        return word  # Latin words and numbers are not stemmed
+    for suffix, replacement, min_stem in SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= min_stem:
+            return word[: len(word) - len(suffix)] + replacement
+    return word

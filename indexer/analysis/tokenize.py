@@ -1,0 +1,59 @@
+"""Split text into words with ICU's word BreakIterator.
+
+ICU keeps a Devanagari word whole (matras, viramas, conjuncts, ZWJ/ZWNJ inside it) and tells
+words from punctuation by the rule status of each segment. Its offsets are UTF-16 code units;
+they are mapped back to Python string indices here so highlighting lands on the right characters.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import NamedTuple
+
+from indexer.analysis.icu_local import word_breaker
+
+# ICU rule status ranges: 0-99 none (spaces, punctuation, danda), 100-199 number,
+# 200-299 letter, 300-399 kana, 400-499 ideographic.
+_WORD_STATUS_MIN = 100
+_WORD_STATUS_MAX = 500
+
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+
+
+class Word(NamedTuple):
+    text: str
+    start: int  # Python string index
+    end: int
+
+
+def utf16_to_index_map(text: str) -> list[int] | None:
+    """Map UTF-16 offsets to string indices; None when they are equal (no astral characters)."""
+    if not _ASTRAL.search(text):
+        return None
+    mapping = []
+    for i, ch in enumerate(text):
+        mapping.append(i)
+        if ord(ch) > 0xFFFF:
+            mapping.append(i)  # the low surrogate maps to the same character
+    mapping.append(len(text))
+    return mapping
+
+
+def words(text: str) -> Iterator[Word]:
+    """Yield the words of ``text`` (letters and numbers, any script) with their offsets."""
+    if not text:
+        return
+    bi = word_breaker()
+    bi.setText(text)
+    mapping = utf16_to_index_map(text)
+    start = bi.first()
+    for end in bi:
+        status = bi.getRuleStatus()
+        if _WORD_STATUS_MIN <= status < _WORD_STATUS_MAX:
+            if mapping is None:
+                s, e = start, end
+            else:
+                s, e = mapping[start], mapping[end]
+            yield Word(text[s:e], s, e)
+        start = end

@@ -1,0 +1,296 @@
+"""The `khabar` command: reindex, search, serve.
+
+Exit codes: 0 success, 1 input problems under --strict or a failed reindex, 2 bad usage,
+3 no usable index, 4 another reindex is running.
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+import json
+import os
+import re
+import sys
+import time
+from datetime import date
+from pathlib import Path
+from typing import TextIO
+
+from indexer.build import BuildReport, NothingToIndex, Progress, StrictFailure, reindex
+from indexer.facets import FACETS_BY_NAME
+from indexer.records import Problem
+from indexer.search import PER_PAGE, SORTS, SearchRequest, SearchResult, SearchService
+from indexer.store import IndexUnavailable, ReindexRunning
+
+DEFAULT_CORPUS = Path("seeds")
+DEFAULT_INDEX = Path("index")
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_NO_INDEX, EXIT_BUSY = 0, 1, 2, 3, 4
+
+
+class TqdmProgress(Progress):
+    """A progress bar over the corpus bytes, with documents/s, on a terminal only."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.bar = None
+        self.t0 = time.perf_counter()
+
+    def start(self, total_bytes: int, files: int) -> None:
+        if not self.stream.isatty():
+            return
+        from tqdm import tqdm
+
+        self.bar = tqdm(
+            total=total_bytes,
+            unit="B",
+            unit_scale=True,
+            desc="indexing",
+            file=self.stream,
+            dynamic_ncols=True,
+        )
+
+    def file_done(self, nbytes: int, indexed: int) -> None:
+        if self.bar is not None:
+            rate = indexed / max(time.perf_counter() - self.t0, 1e-9)
+            self.bar.set_postfix_str(f"{indexed} docs, {rate:.0f} docs/s", refresh=False)
+            self.bar.update(nbytes)
+
+    def problem(self, problem: Problem) -> None:
+        line = f"warning: {problem}"
+        if self.bar is not None:
+            self.bar.write(line, file=self.stream)
+        else:
+            print(line, file=self.stream)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+def _summary(report: BuildReport, out: TextIO) -> None:
+    rate = report.indexed / report.seconds if report.seconds else 0.0
+    print(
+        f"Indexed {report.indexed} article(s) from {report.files} file(s) into {report.index_dir} "
+        f"in {report.seconds:.1f} s ({rate:.0f} docs/s).",
+        file=out,
+    )
+    if report.problems:
+        print(f"Problems: {report.skipped} skipped, {report.warnings} indexed with a warning:", file=out)
+        reasons: dict[str, int] = {}
+        for p in report.problems:
+            key = re.sub(r"'[^']*'|\d+", "…", p.reason)  # group "date '…' is not ISO" etc.
+            reasons[key] = reasons.get(key, 0) + 1
+        for reason, n in sorted(reasons.items(), key=lambda kv: -kv[1]):
+            print(f"  {n:>5}  {reason}", file=out)
+
+
+def cmd_reindex(args: argparse.Namespace) -> int:
+    paths = args.paths or [DEFAULT_CORPUS]
+    progress = TqdmProgress(sys.stderr)
+    try:
+        report = reindex(paths, args.index, strict=args.strict, progress=progress)
+    except ReindexRunning as e:
+        progress.close()
+        print(f"error: {e}", file=sys.stderr)
+        return EXIT_BUSY
+    except (NothingToIndex, StrictFailure) as e:
+        progress.close()
+        print(f"error: {e}; the previous index in {args.index} is unchanged.", file=sys.stderr)
+        return EXIT_FAILED
+    except OSError as e:
+        progress.close()
+        print(
+            f"error: cannot write the index in {args.index}: {e}; the previous index is unchanged.",
+            file=sys.stderr,
+        )
+        return EXIT_FAILED
+    progress.close()
+    _summary(report, sys.stdout)
+    return EXIT_OK
+
+
+def _parse_filters(items: list[str]) -> dict[str, list[str]]:
+    filters: dict[str, list[str]] = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        name = name.strip()
+        if not sep or not value.strip():
+            raise ValueError(f"--filter wants FIELD=VALUE, got {item!r}")
+        if name not in FACETS_BY_NAME:
+            raise ValueError(f"unknown filter field {name!r}; use one of {', '.join(FACETS_BY_NAME)}")
+        filters.setdefault(name, []).append(value.strip())
+    return filters
+
+
+def _terminal_marks(stream: TextIO) -> tuple[str, str]:
+    return ("\033[1;33m", "\033[0m") if stream.isatty() else ("[", "]")
+
+
+def _html_to_terminal(fragment: str, on: str, off: str) -> str:
+    return html.unescape(fragment.replace("<mark>", on).replace("</mark>", off))
+
+
+def print_plain(result: SearchResult, out: TextIO) -> None:
+    on, off = _terminal_marks(out)
+    r = result.request
+    shown = (
+        f"{(r.page - 1) * r.per_page + 1}-{(r.page - 1) * r.per_page + len(result.hits)}"
+        if result.hits
+        else "0"
+    )
+    print(
+        f"{result.total} result(s) for {r.q!r} ({result.took_ms:.0f} ms); showing {shown}, "
+        f"page {r.page} of {result.pages}",
+        file=out,
+    )
+    if result.note:
+        print(f"note: {result.note}", file=out)
+    for n, h in enumerate(result.hits, start=(r.page - 1) * r.per_page + 1):
+        meta = " · ".join(x for x in (h.date[:10], h.source, h.category, h.author) if x)
+        print(f"\n{n}. {_html_to_terminal(h.title_html, on, off)}", file=out)
+        if meta:
+            print(f"   {meta}", file=out)
+        print(f"   {_html_to_terminal(h.snippet, on, off)}", file=out)
+        print(f"   id: {h.id}", file=out)
+    facets = [(k, vs) for k, vs in result.facets.items() if vs]
+    if facets:
+        print("", file=out)
+        for name, values in facets:
+            top = ", ".join(f"{v.value} ({v.count})" for v in values[:8])
+            print(f"{name}: {top}{' …' if len(values) > 8 else ''}", file=out)
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    try:
+        req = SearchRequest(
+            q=args.query,
+            filters=_parse_filters(args.filter),
+            date_from=args.date_from,
+            date_to=args.date_to,
+            sort=args.sort,
+            page=args.page,
+            per_page=args.limit,
+        )
+    except ValueError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        result = SearchService(args.index).search(req)
+    except IndexUnavailable as e:
+        print(f"error: {e}", file=sys.stderr)
+        return EXIT_NO_INDEX
+    if args.json:
+        json.dump(result.to_json(), sys.stdout, ensure_ascii=False, indent=2)
+        print()
+    else:
+        print_plain(result, sys.stdout)
+    return EXIT_OK
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from waitress import serve
+
+    from webapp import create_app  # the one place the indexer reaches into the web app
+
+    try:
+        SearchService(args.index).doc_count()
+    except IndexUnavailable as e:
+        print(f"error: {e}", file=sys.stderr)
+        return EXIT_NO_INDEX
+    app = create_app(index_dir=args.index)
+    print(
+        f"Khabar is serving {args.index} on http://{args.host}:{args.port}/ (Ctrl-C stops it)",
+        file=sys.stderr,
+    )
+    serve(app, host=args.host, port=args.port, threads=args.threads, ident="khabar")
+    return EXIT_OK
+
+
+def _iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date in YYYY-MM-DD form") from None
+
+
+def _positive(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if n < 1:
+        raise argparse.ArgumentTypeError("must be 1 or more")
+    return n
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="khabar", description="Khabar: full-text search for Hindi news.")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    r = sub.add_parser(
+        "reindex",
+        help="build the index from article files",
+        description="Build a new index from .txt, .jsonl, .json and .csv articles and swap it "
+        "in when complete; the previous index keeps serving until then.",
+    )
+    r.add_argument(
+        "paths", nargs="*", type=Path, metavar="PATH", help=f"files or folders (default: {DEFAULT_CORPUS}/)"
+    )
+    r.add_argument(
+        "--index", type=Path, default=DEFAULT_INDEX, metavar="DIR", help="index folder (default: index/)"
+    )
+    r.add_argument("--strict", action="store_true", help="fail (and keep the old index) on any input problem")
+    r.set_defaults(func=cmd_reindex)
+
+    s = sub.add_parser("search", help="search the index from the terminal")
+    s.add_argument("query", metavar="QUERY", help='words, "a phrase", -excluded, field:value')
+    s.add_argument("--index", type=Path, default=DEFAULT_INDEX, metavar="DIR")
+    s.add_argument(
+        "--limit", type=_positive, default=PER_PAGE, metavar="N", help="results per page (default: 10)"
+    )
+    s.add_argument("--page", type=_positive, default=1, metavar="P")
+    s.add_argument(
+        "--filter",
+        action="append",
+        default=[],
+        metavar="FIELD=VALUE",
+        help=f"narrow by {', '.join(FACETS_BY_NAME)}; repeat to combine",
+    )
+    s.add_argument(
+        "--from", dest="date_from", type=_iso_date, metavar="YYYY-MM-DD", help="published on or after"
+    )
+    s.add_argument(
+        "--to", dest="date_to", type=_iso_date, metavar="YYYY-MM-DD", help="published on or before"
+    )
+    s.add_argument("--sort", choices=SORTS, default="relevance")
+    s.add_argument("--json", action="store_true", help="print one JSON object")
+    s.set_defaults(func=cmd_search)
+
+    v = sub.add_parser("serve", help="serve the search page and JSON API")
+    v.add_argument("--index", type=Path, default=DEFAULT_INDEX, metavar="DIR")
+    v.add_argument(
+        "--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1, this machine only)"
+    )
+    v.add_argument("--port", type=int, default=5000)
+    v.add_argument("--threads", type=_positive, default=8)
+    v.set_defaults(func=cmd_serve)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        # The reader of our output went away (`khabar search … | head`): not an error worth a traceback.
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - Python flushes stdout again at exit
+        return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,100 @@
+"""Turn a record's named fields (from a header, a JSON object or a CSV row) into an Article."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from indexer.ingest.dates import parse_date
+from indexer.records import Article, Problem
+
+TITLE_KEYS = ("title", "headline")
+BODY_KEYS = ("body", "text", "content")
+META_KEYS = ("id", "date", "category", "source", "author", "url", "tags")
+
+_TITLE_MAX = 120
+_SENTENCE_END = re.compile(r"[।॥.!?]\s")
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    raise TypeError(type(value).__name__)
+
+
+def _first(record: Mapping[str, Any], keys: tuple[str, ...]) -> str:
+    for k in keys:
+        v = _text(record.get(k))
+        if v:
+            return v
+    return ""
+
+
+def split_tags(value: Any) -> list[str]:
+    items = [_text(v) for v in value] if isinstance(value, list) else _text(value).split(",")
+    seen: dict[str, None] = {}
+    for t in items:
+        t = t.strip()
+        if t:
+            seen.setdefault(t)
+    return list(seen)
+
+
+def title_from_body(body: str) -> str:
+    """A headline for records that have none: the first sentence, cut at a word boundary."""
+    first = body.strip().split("\n", 1)[0]
+    m = _SENTENCE_END.search(first + " ")
+    if m and m.start() < _TITLE_MAX:
+        return first[: m.start() + 1].strip()
+    if len(first) <= _TITLE_MAX:
+        return first
+    cut = first.rfind(" ", 0, _TITLE_MAX)
+    return first[: cut if cut > 0 else _TITLE_MAX].rstrip() + "…"
+
+
+def build_article(
+    record: Mapping[str, Any],
+    *,
+    default_id: str,
+    default_category: str,
+    path: str,
+    line: int | None,
+    byline: str = "",
+) -> tuple[Article | None, list[Problem]]:
+    """Validate a record's fields and build the Article; problems say what was wrong."""
+    record = {str(k).strip().lower(): v for k, v in record.items()}
+    problems: list[Problem] = []
+    try:
+        body = _first(record, BODY_KEYS)
+        title = _first(record, TITLE_KEYS)
+        meta = {k: _text(record.get(k)) for k in META_KEYS if k != "tags"}
+        tags = split_tags(record.get("tags"))
+    except TypeError as e:
+        return None, [Problem(path, line, f"a field holds a {e} instead of text")]
+    if not body:
+        return None, [Problem(path, line, "record has no body (expected one of: body, text, content)")]
+    date = None
+    if meta["date"]:
+        try:
+            date = parse_date(meta["date"])
+        except ValueError as e:
+            problems.append(Problem(path, line, f"{e}; indexed without a date", skipped=False))
+    article = Article(
+        id=meta["id"] or default_id,
+        title=title or title_from_body(body),
+        body=body,
+        byline=byline,
+        date=date,
+        category=meta["category"] or default_category,
+        source=meta["source"],
+        author=meta["author"],
+        url=meta["url"],
+        tags=tags,
+        origin=f"{path}:{line}" if line else path,
+    )
+    return article, problems

@@ -1,0 +1,36 @@
+"""The record every input format is turned into, and the problems found on the way."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass
+class Article:
+    id: str
+    title: str
+    body: str
+    byline: str = ""
+    date: datetime | None = None  # as written in the source; naive means Indian time
+    category: str = ""
+    source: str = ""
+    author: str = ""
+    url: str = ""
+    tags: list[str] = field(default_factory=list)
+    origin: str = ""  # file (and line) the record came from, for messages
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something wrong with the input. ``skipped`` says whether the record was dropped."""
+
+    path: str
+    line: int | None
+    reason: str
+    skipped: bool = True
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        action = "skipped" if self.skipped else "indexed anyway"
+        return f"{where}: {self.reason} ({action})"

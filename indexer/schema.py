@@ -1,0 +1,77 @@
+"""The index schema and the mapping of an Article onto it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+
+from indexer.analysis.analyzer import HindiAnalyzer
+from indexer.records import Article
+
+# Facet fields: one value per document, sortable so counts come from a column, not stored fields.
+FACET_FIELDS = ("category", "source", "author", "year", "month")
+TEXT_FIELDS = ("title", "body")
+
+# The column of a signed NUMERIC holds Whoosh's unsigned "sortable" form, and the field's
+# default is packed into it as is: 0 there is the smallest number, so undated articles sort
+# last in both descending sorts below.
+UNDATED_SORTABLE = 0
+
+
+def build_schema() -> Schema:
+    analyzer = HindiAnalyzer()
+    return Schema(
+        id=ID(stored=True, unique=True),
+        title=TEXT(analyzer=analyzer, stored=True, phrase=True),
+        body=TEXT(analyzer=analyzer, stored=True, phrase=True),
+        byline=STORED(),
+        date=STORED(),  # ISO text as given
+        category=ID(stored=True, sortable=True),
+        source=ID(stored=True, sortable=True),
+        author=ID(stored=True, sortable=True),
+        year=ID(stored=True, sortable=True),
+        month=ID(stored=True, sortable=True),
+        url=STORED(),
+        tags=KEYWORD(stored=True, commas=True, scorable=True),
+        # Seconds of the date as written (Indian time for naive dates): exact local-day ranges.
+        ts=NUMERIC(int, bits=64, signed=True, sortable=True, default=UNDATED_SORTABLE),
+        # The same, negated, so "oldest first" is a descending sort that also puts undated last.
+        ts_rev=NUMERIC(int, bits=64, signed=True, sortable=True, default=UNDATED_SORTABLE),
+    )
+
+
+def local_seconds(d: datetime) -> int:
+    """Seconds since 1970 of the wall-clock time as written, ignoring its zone offset."""
+    return int((d.replace(tzinfo=None) - datetime(1970, 1, 1)).total_seconds())
+
+
+def iso_date(d: datetime | None) -> str:
+    """``2021-04-20`` for a plain date, full ISO form when a time or zone was given."""
+    if d is None:
+        return ""
+    if d.tzinfo is None and (d.hour, d.minute, d.second, d.microsecond) == (0, 0, 0, 0):
+        return d.date().isoformat()
+    return d.isoformat()
+
+
+def to_document(a: Article) -> dict:
+    doc = {
+        "id": a.id,
+        "title": a.title,
+        "body": a.body,
+        "byline": a.byline,
+        "date": iso_date(a.date),
+        "url": a.url,
+        "tags": ",".join(t.replace(",", " ") for t in a.tags),
+    }
+    for name in ("category", "source", "author"):
+        value = getattr(a, name)
+        if value:
+            doc[name] = value
+    if a.date:
+        secs = local_seconds(a.date)
+        doc.update(
+            year=f"{a.date.year:04d}", month=f"{a.date.year:04d}-{a.date.month:02d}", ts=secs, ts_rev=-secs
+        )
+    return doc

@@ -1,0 +1,323 @@
+"""The search service: one place that turns a request into ranked, faceted, highlighted results.
+
+Used by the CLI and the web app alike. Whoosh stays inside this module; callers get plain
+dataclasses. A searcher is kept per thread and reopened when a reindex publishes a new
+generation, so a running server follows reindexes without a restart.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime
+from datetime import time as dtime
+from pathlib import Path
+from typing import Any
+
+from whoosh import query as wq
+from whoosh import sorting
+from whoosh.searching import Searcher
+
+from indexer import store
+from indexer.facets import FACETS, FACETS_BY_NAME, Facet
+from indexer.query import Highlight, highlight_terms, parse, word_count
+from indexer.schema import local_seconds
+from indexer.snippets import highlight, make_snippet
+
+SORTS = ("relevance", "newest", "oldest")
+PER_PAGE = 10
+MAX_PER_PAGE = 100
+
+NOTES = {
+    "any_word": "No article has all the words; showing articles with any of them.",
+    "plain_words": "The query syntax could not be read; searched for its words instead.",
+    "nothing_searchable": "The query has no searchable words (only very common words or symbols).",
+    "page_out_of_range": "This page is past the last page of results.",
+}
+
+
+@dataclass
+class SearchRequest:
+    q: str = ""
+    filters: dict[str, list[str]] = field(default_factory=dict)  # facet name -> values (OR within)
+    date_from: date | None = None
+    date_to: date | None = None
+    sort: str = "relevance"
+    page: int = 1
+    per_page: int = PER_PAGE
+
+    def __post_init__(self) -> None:
+        unknown = set(self.filters) - set(FACETS_BY_NAME)
+        if unknown:
+            raise ValueError(f"unknown filter {sorted(unknown)[0]!r}; use one of {', '.join(FACETS_BY_NAME)}")
+        if self.sort not in SORTS:
+            raise ValueError(f"unknown sort {self.sort!r}; use one of {', '.join(SORTS)}")
+        if self.page < 1:
+            raise ValueError("page must be 1 or more")
+        if not 1 <= self.per_page <= MAX_PER_PAGE:
+            raise ValueError(f"per_page must be between 1 and {MAX_PER_PAGE}")
+        self.filters = {k: list(dict.fromkeys(v for v in vs if v)) for k, vs in self.filters.items()}
+        self.filters = {k: v for k, v in self.filters.items() if v}
+
+
+@dataclass
+class Hit:
+    id: str
+    title: str
+    title_html: str
+    date: str
+    category: str
+    source: str
+    author: str
+    url: str
+    score: float | None
+    snippet: str  # HTML: escaped text with <mark> around matched words
+
+
+@dataclass
+class FacetValue:
+    value: str
+    count: int
+    selected: bool
+
+
+@dataclass
+class SearchResult:
+    request: SearchRequest
+    total: int
+    took_ms: float
+    hits: list[Hit]
+    facets: dict[str, list[FacetValue]]
+    notes: list[str] = field(default_factory=list)
+    highlight: Highlight = field(default_factory=lambda: Highlight(frozenset()))
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.request.per_page))
+
+    @property
+    def note(self) -> str | None:
+        return " ".join(NOTES[n] for n in self.notes) or None
+
+    def to_json(self) -> dict[str, Any]:
+        r = self.request
+        return {
+            "query": r.q,
+            "total": self.total,
+            "page": r.page,
+            "pages": self.pages,
+            "per_page": r.per_page,
+            "sort": r.sort,
+            "filters": r.filters,
+            "date_from": r.date_from.isoformat() if r.date_from else None,
+            "date_to": r.date_to.isoformat() if r.date_to else None,
+            "took_ms": round(self.took_ms, 1),
+            "hits": [asdict(h) for h in self.hits],
+            "facets": {k: [asdict(v) for v in vs] for k, vs in self.facets.items()},
+            "note": self.note,
+            "notes": self.notes,
+        }
+
+
+@dataclass
+class StoredArticle:
+    id: str
+    title: str
+    body: str
+    byline: str
+    date: str
+    category: str
+    source: str
+    author: str
+    url: str
+    tags: list[str]
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _stored(fields: dict[str, Any]) -> StoredArticle:
+    return StoredArticle(
+        id=fields.get("id", ""),
+        title=fields.get("title", ""),
+        body=fields.get("body", ""),
+        byline=fields.get("byline", ""),
+        date=fields.get("date", ""),
+        category=fields.get("category", ""),
+        source=fields.get("source", ""),
+        author=fields.get("author", ""),
+        url=fields.get("url", ""),
+        tags=[t for t in fields.get("tags", "").split(",") if t],
+    )
+
+
+class SearchService:
+    def __init__(self, index_dir: Path) -> None:
+        self.index_dir = Path(index_dir)
+        self._local = threading.local()
+        self._indexes: dict[str, Any] = {}
+        self._lock = threading.Lock()
+
+    # -- searcher lifecycle ---------------------------------------------------------------
+
+    def _searcher(self) -> Searcher:
+        """This thread's searcher on the live generation, reopened when a reindex publishes."""
+        gen = store.current_generation(self.index_dir)
+        local = self._local
+        if gen is not None and getattr(local, "gen", None) == gen:
+            return local.searcher
+        with self._lock:
+            if gen not in self._indexes:
+                gen, ix = store.open_current(self.index_dir)
+                self._indexes = {gen: ix}  # older generations are only referenced by old searchers
+            ix = self._indexes[gen]
+        old = getattr(local, "searcher", None)
+        if old is not None:
+            old.close()
+        local.searcher, local.gen = ix.searcher(), gen
+        return local.searcher
+
+    def generation(self) -> str:
+        self._searcher()
+        return self._local.gen
+
+    def doc_count(self) -> int:
+        return self._searcher().doc_count()
+
+    # -- search ---------------------------------------------------------------------------
+
+    def search(self, req: SearchRequest) -> SearchResult:
+        t0 = time.perf_counter()
+        s = self._searcher()
+        notes: list[str] = []
+
+        if req.q.strip():
+            q, plain = parse(req.q, s.schema)
+            if plain:
+                notes.append("plain_words")
+        else:
+            q = wq.Every()
+        if q is wq.NullQuery or isinstance(q, wq.qcore._NullQuery):
+            notes.append("nothing_searchable")
+            return self._empty(req, notes, t0)
+
+        sort = req.sort
+        if isinstance(q, wq.Every) and sort == "relevance":
+            sort = "newest"  # browsing without words: the latest news first
+
+        results, counts = self._run(s, q, req, sort)
+        if (
+            results.scored_length() == 0
+            and len(results) == 0
+            and word_count(q) > 1
+            and not isinstance(q, wq.Every)
+        ):
+            q_any, _ = parse(req.q, s.schema, any_word=True)
+            results, counts = self._run(s, q_any, req, sort)
+            if len(results):
+                notes.append("any_word")
+                q = q_any
+
+        total = len(results)
+        marks = highlight_terms(q)
+        first = (req.page - 1) * req.per_page
+        if total and first >= total:
+            notes.append("page_out_of_range")
+        hits = [
+            self._hit(results[i].fields(), results.score(i), marks)
+            for i in range(first, min(total, first + req.per_page))
+        ]
+        facets = {
+            f.name: [FacetValue(v, c, v in req.filters.get(f.name, ())) for v, c in f.order(counts[f.name])]
+            for f in FACETS
+            if f.offered(req.filters)
+        }
+        return SearchResult(req, total, (time.perf_counter() - t0) * 1000, hits, facets, notes, marks)
+
+    def _empty(self, req: SearchRequest, notes: list[str], t0: float) -> SearchResult:
+        facets = {f.name: [] for f in FACETS if f.offered(req.filters)}
+        return SearchResult(req, 0, (time.perf_counter() - t0) * 1000, [], facets, notes)
+
+    def _run(self, s: Searcher, q: wq.Query, req: SearchRequest, sort: str):
+        """The page of results plus facet counts.
+
+        A facet's counts ignore its own selection and respect all the others (multi-select:
+        a reader sees what every other value would add), so facets with a selection are
+        counted in a search of their own.
+        """
+        plain_facets = [f for f in FACETS if f.name not in req.filters and f.offered(req.filters)]
+        groupedby = {f.name: sorting.FieldFacet(f.field, maptype=sorting.Count) for f in plain_facets}
+        sortedby = {
+            "relevance": None,
+            "newest": sorting.FieldFacet("ts", reverse=True),
+            "oldest": sorting.FieldFacet("ts_rev", reverse=True),
+        }[sort]
+        limit = req.page * req.per_page
+        results = s.search(
+            q,
+            limit=limit,
+            filter=_filter(req, exclude=None),
+            sortedby=sortedby,
+            groupedby=groupedby or None,
+            terms=False,
+        )
+        counts: dict[str, dict[str, int]] = {f.name: _groups(results, f) for f in plain_facets}
+        for f in FACETS:
+            if f.name in req.filters and f.offered(req.filters):
+                r = s.search(
+                    q,
+                    limit=1,
+                    filter=_filter(req, exclude=f.name),
+                    groupedby={f.name: sorting.FieldFacet(f.field, maptype=sorting.Count)},
+                    scored=False,
+                )
+                counts[f.name] = _groups(r, f)
+        return results, counts
+
+    def _hit(self, fields: Any, score: float | None, marks: Highlight) -> Hit:
+        stored = dict(fields)
+        title = stored.get("title", "")
+        return Hit(
+            id=stored.get("id", ""),
+            title=title,
+            title_html=highlight(title, marks).html(),
+            date=stored.get("date", ""),
+            category=stored.get("category", ""),
+            source=stored.get("source", ""),
+            author=stored.get("author", ""),
+            url=stored.get("url", ""),
+            score=round(score, 4) if score is not None else None,
+            snippet=make_snippet(stored.get("body", ""), marks).html(),
+        )
+
+    # -- single articles ------------------------------------------------------------------
+
+    def article(self, article_id: str) -> StoredArticle | None:
+        fields = self._searcher().document(id=article_id)
+        return _stored(fields) if fields else None
+
+    def highlighted_paragraphs(self, text: str, q: str) -> list[str]:
+        """``text`` split into paragraphs of escaped HTML, the words of query ``q`` marked."""
+        marks = highlight_terms(parse(q, self._searcher().schema)[0]) if q.strip() else Highlight(frozenset())
+        return [highlight(p.strip(), marks).html() for p in text.split("\n") if p.strip()]
+
+
+def _groups(results: Any, facet: Facet) -> dict[str, int]:
+    return {k: v for k, v in results.groups(facet.name).items() if k}
+
+
+def _filter(req: SearchRequest, exclude: str | None) -> wq.Query | None:
+    parts: list[wq.Query] = []
+    for name, values in req.filters.items():
+        if name == exclude:
+            continue
+        fieldname = FACETS_BY_NAME[name].field
+        parts.append(wq.Or([wq.Term(fieldname, v) for v in values]))
+    if req.date_from or req.date_to:
+        lo = local_seconds(datetime.combine(req.date_from, dtime.min)) if req.date_from else None
+        hi = local_seconds(datetime.combine(req.date_to, dtime.max)) if req.date_to else None
+        parts.append(wq.NumericRange("ts", lo, hi))
+    if not parts:
+        return None
+    return parts[0] if len(parts) == 1 else wq.And(parts)

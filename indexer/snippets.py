@@ -1,0 +1,114 @@
+"""Snippets: a ~200-character window of the body around the matched words, with the matches marked.
+
+Cuts fall on word boundaries (which ICU only places between grapheme clusters), or, inside an
+over-long word, on a grapheme boundary: never between a consonant and its matra.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from indexer.analysis.graphemes import ceil_boundary, floor_boundary
+from indexer.analysis.pipeline import Term, terms
+
+SNIPPET_CHARS = 200
+LEAD_CHARS = 40  # context shown before the first match
+# Only the start of a very long body is searched for a window; the rest is never shown anyway.
+SCAN_LIMIT = 100_000
+ELLIPSIS = "…"
+
+Matcher = Callable[[str], bool]
+_SPACES = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class Snippet:
+    fragments: tuple[tuple[str, bool], ...]  # (text, is a match)
+
+    def html(self) -> str:
+        return "".join(
+            f"<mark>{html.escape(t)}</mark>" if hit else html.escape(t) for t, hit in self.fragments
+        )
+
+    def text(self, mark: Callable[[str], str] = lambda s: s) -> str:
+        return "".join(mark(t) if hit else t for t, hit in self.fragments)
+
+    @property
+    def has_match(self) -> bool:
+        return any(hit for _, hit in self.fragments)
+
+
+def _fragments(text: str, start: int, end: int, matches: list[Term]) -> list[tuple[str, bool]]:
+    out: list[tuple[str, bool]] = []
+    pos = start
+    for m in matches:
+        if m.start < start or m.end > end:
+            continue
+        if m.start > pos:
+            out.append((text[pos : m.start], False))
+        out.append((text[m.start : m.end], True))
+        pos = m.end
+    if pos < end:
+        out.append((text[pos:end], False))
+    return out
+
+
+def highlight(text: str, matcher: Matcher) -> Snippet:
+    """The whole text with every matched word marked (for titles and article pages)."""
+    matches = [t for t in terms(text) if not t.stop and matcher(t.text)]
+    return Snippet(tuple(_fragments(text, 0, len(text), matches)))
+
+
+def _best_start(matches: list[Term], size: int) -> int:
+    """Offset of the match that opens the window covering the most distinct matched terms."""
+    best, best_score = matches[0].start, -1.0
+    j = 0
+    for i, m in enumerate(matches):
+        j = max(j, i)
+        while j + 1 < len(matches) and matches[j + 1].end <= m.start + size - LEAD_CHARS:
+            j += 1
+        window = matches[i : j + 1]
+        score = len({t.text for t in window}) + 0.01 * len(window)
+        if score > best_score:
+            best, best_score = m.start, score
+    return best
+
+
+def make_snippet(text: str, matcher: Matcher, size: int = SNIPPET_CHARS) -> Snippet:
+    """About ``size`` characters of ``text`` around its best cluster of matches."""
+    scan = text[:SCAN_LIMIT]
+    tokens = list(terms(scan))
+    matches = [t for t in tokens if not t.stop and matcher(t.text)]
+
+    start = 0
+    if matches:
+        anchor = _best_start(matches, size)
+        # Some context before the first match; near the end of the text, fill the window backwards.
+        want = min(max(0, anchor - LEAD_CHARS), max(0, len(scan) - size))
+        if want > 0:
+            start = next((t.start for t in tokens if t.start >= want), anchor)
+    limit = start + size
+    ends = [t.end for t in tokens if start < t.end <= limit]
+    if limit >= len(text):
+        end = len(text)
+    elif ends:
+        end = ends[-1]
+    else:
+        end = floor_boundary(text, limit)  # one word longer than the snippet: cut between clusters
+        if end <= start:
+            end = ceil_boundary(text, limit)
+    frags = _fragments(text, start, end, matches)
+    frags = [(t if hit else _SPACES.sub(" ", t), hit) for t, hit in frags]
+    # Collapsing whitespace can leave empty or doubled edges; keep single spaces only.
+    if frags and not frags[0][1]:
+        frags[0] = (frags[0][0].lstrip(), False)
+    if frags and not frags[-1][1]:
+        frags[-1] = (frags[-1][0].rstrip(), False)
+    if start > 0:
+        frags.insert(0, (ELLIPSIS + " ", False))
+    if end < len(text.rstrip()):
+        frags.append((" " + ELLIPSIS, False))
+    return Snippet(tuple((t, hit) for t, hit in frags if t))

@@ -1,0 +1,136 @@
+"""Where indexes live on disk, and the atomic swap that makes a rebuilt index live.
+
+    index/
+      CURRENT        name of the live generation, replaced atomically (os.replace)
+      g000007/       the live Whoosh index
+      g000006/       the previous one, kept so searchers still reading it finish cleanly
+      reindex.lock   held (flock) by a running reindex; the kernel releases it if that dies
+
+A reindex writes a new generation beside the live one and only then points CURRENT at it,
+so searches never see a half-built index and a failed reindex leaves the old one serving.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import re
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+from whoosh.index import Index
+
+from indexer.schema import build_schema
+
+_GEN = re.compile(r"^g(\d{6,})$")
+CURRENT = "CURRENT"
+LOCK = "reindex.lock"
+KEEP_PREVIOUS = 1
+
+
+class IndexUnavailable(Exception):
+    """No usable index at the given place; the message tells the user what to do."""
+
+
+class ReindexRunning(Exception):
+    """Another reindex holds the lock on this index folder."""
+
+
+def current_generation(root: Path) -> str | None:
+    try:
+        name = (root / CURRENT).read_text(encoding="ascii").strip()
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    except (OSError, UnicodeDecodeError) as e:
+        raise IndexUnavailable(f"cannot read {root / CURRENT}: {e}") from None
+    return name if _GEN.match(name) else None
+
+
+def open_current(root: Path) -> tuple[str, Index]:
+    """Open the live generation, or raise IndexUnavailable with advice."""
+    gen = current_generation(root)
+    if gen is None:
+        raise IndexUnavailable(f"no index in {root}: build one with `khabar reindex --index {root}`")
+    try:
+        return gen, whoosh_index.open_dir(str(root / gen))
+    except Exception as e:  # Whoosh raises many kinds for a damaged or foreign index
+        raise IndexUnavailable(
+            f"the index in {root / gen} cannot be opened ({e.__class__.__name__}: {e}); "
+            f"rebuild it with `khabar reindex --index {root}`"
+        ) from None
+
+
+def _generations(root: Path) -> list[str]:
+    return sorted(p.name for p in root.iterdir() if p.is_dir() and _GEN.match(p.name))
+
+
+@contextmanager
+def reindex_lock(root: Path) -> Iterator[None]:
+    """Hold the index folder's reindex lock, or raise ReindexRunning naming the holder."""
+    root.mkdir(parents=True, exist_ok=True)
+    fd = os.open(root / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 64, 0).decode("ascii", "replace").strip() or "unknown"
+            raise ReindexRunning(
+                f"another reindex (pid {holder}) is writing {root}; try again when it ends"
+            ) from None
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, str(os.getpid()).encode(), 0)
+        yield
+    finally:
+        os.close(fd)  # closing releases the flock
+
+
+def new_generation(root: Path) -> Path:
+    """Create an empty folder for the next generation (caller holds the lock)."""
+    gens = _generations(root)
+    last = int(gens[-1][1:]) if gens else 0
+    path = root / f"g{last + 1:06d}"
+    path.mkdir()
+    return path
+
+
+def create_index(path: Path) -> Index:
+    return whoosh_index.create_in(str(path), build_schema())
+
+
+def publish(root: Path, gen_path: Path) -> None:
+    """Atomically make ``gen_path`` the live generation, then drop generations no one needs."""
+    tmp = root / f"{CURRENT}.tmp"
+    with open(tmp, "w", encoding="ascii") as fh:
+        fh.write(gen_path.name + "\n")
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, root / CURRENT)
+    _fsync_dir(root)
+    prune(root)
+
+
+def prune(root: Path) -> None:
+    """Remove generations older than the live one and its predecessor, and unfinished ones."""
+    live = current_generation(root)
+    gens = _generations(root)
+    if live not in gens:
+        return
+    keep = set(gens[max(0, gens.index(live) - KEEP_PREVIOUS) : gens.index(live) + 1])
+    for name in gens:
+        if name not in keep:
+            shutil.rmtree(root / name, ignore_errors=True)
+
+
+def discard(gen_path: Path) -> None:
+    shutil.rmtree(gen_path, ignore_errors=True)
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

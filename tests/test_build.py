@@ -1,0 +1,136 @@
+"""Reindexing: a complete new generation swapped in atomically; failures leave the old index serving."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from indexer import build, store
+from indexer.build import NothingToIndex, StrictFailure, reindex
+from indexer.search import SearchRequest, SearchService
+from tests.conftest import CORPUS, write
+
+
+def gens(index_dir: Path) -> list[str]:
+    return sorted(p.name for p in index_dir.iterdir() if p.is_dir())
+
+
+def test_reindex_publishes_a_generation(tmp_path: Path) -> None:
+    report = reindex([CORPUS], tmp_path / "ix")
+    assert report.published and report.indexed == 9 and report.problems == []
+    assert store.current_generation(tmp_path / "ix") == report.generation == "g000001"
+    assert SearchService(tmp_path / "ix").doc_count() == 9
+
+
+def test_reindex_keeps_one_previous_generation(tmp_path: Path) -> None:
+    ix = tmp_path / "ix"
+    for _ in range(3):
+        reindex([CORPUS], ix)
+    assert gens(ix) == ["g000002", "g000003"]
+    assert store.current_generation(ix) == "g000003"
+
+
+def test_searches_follow_a_new_generation_without_restart(tmp_path: Path) -> None:
+    ix, corpus = tmp_path / "ix", tmp_path / "c"
+    write(corpus, "a.txt", "पहली ख़बर\nरूस के बारे में।\n")
+    reindex([corpus], ix)
+    svc = SearchService(ix)
+    assert svc.search(SearchRequest(q="रूस")).total == 1
+    write(corpus, "b.txt", "दूसरी ख़बर\nरूस और भारत।\n")
+    reindex([corpus], ix)
+    assert svc.search(SearchRequest(q="रूस")).total == 2
+
+
+def test_failure_mid_build_leaves_the_old_index(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    ix = tmp_path / "ix"
+    reindex([CORPUS], ix)
+    calls = {"n": 0}
+    real = build.to_document
+
+    def boom(a):  # type: ignore[no-untyped-def]
+        calls["n"] += 1
+        if calls["n"] == 5:
+            raise OSError(28, "No space left on device")
+        return real(a)
+
+    monkeypatch.setattr(build, "to_document", boom)
+    with pytest.raises(OSError):
+        reindex([CORPUS], ix)
+    assert store.current_generation(ix) == "g000001"
+    assert gens(ix) == ["g000001"]  # the half-built generation is gone
+    assert SearchService(ix).doc_count() == 9
+    monkeypatch.undo()
+    assert reindex([CORPUS], ix).published  # and the next reindex works
+
+
+def test_nothing_to_index_keeps_the_old_index(tmp_path: Path) -> None:
+    ix = tmp_path / "ix"
+    reindex([CORPUS], ix)
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    with pytest.raises(NothingToIndex):
+        reindex([empty], ix)
+    assert store.current_generation(ix) == "g000001"
+
+
+def test_strict_refuses_to_publish_with_problems(corpus_copy: Path, tmp_path: Path) -> None:
+    ix = tmp_path / "ix"
+    reindex([CORPUS], ix)
+    write(corpus_copy, "bad.txt", b"\xff\xfe\x00garbage")
+    with pytest.raises(StrictFailure):
+        reindex([corpus_copy], ix, strict=True)
+    assert store.current_generation(ix) == "g000001"
+    report = reindex([corpus_copy], ix)  # without --strict: indexed, problem counted
+    assert report.published and report.indexed == 9 and report.skipped == 1
+
+
+def test_bad_date_is_indexed_without_a_date(tmp_path: Path) -> None:
+    corpus = tmp_path / "c"
+    write(corpus, "a.txt", "---\ndate: 20 अप्रैल 2021\n---\nशीर्षक\nपाठ।\n")
+    report = reindex([corpus], tmp_path / "ix")
+    assert report.indexed == 1 and report.warnings == 1 and report.skipped == 0
+    hit = SearchService(tmp_path / "ix").search(SearchRequest(q="पाठ")).hits[0]
+    assert hit.date == ""
+
+
+def test_duplicate_ids_are_reported(tmp_path: Path) -> None:
+    corpus = tmp_path / "c"
+    write(
+        corpus,
+        "a.jsonl",
+        '{"id": "x", "title": "एक", "body": "पाठ"}\n{"id": "x", "title": "दो", "body": "पाठ"}\n',
+    )
+    report = reindex([corpus], tmp_path / "ix")
+    assert report.indexed == 1 and "duplicate id 'x'" in report.problems[0].reason
+
+
+def test_a_second_reindex_is_refused_while_one_runs(tmp_path: Path) -> None:
+    ix = tmp_path / "ix"
+    with store.reindex_lock(ix), pytest.raises(store.ReindexRunning, match=f"pid {os.getpid()}"):
+        reindex([CORPUS], ix)
+    assert reindex([CORPUS], ix).published  # the lock is released with its holder
+
+
+def test_leftover_generation_of_a_dead_reindex_is_cleared(tmp_path: Path) -> None:
+    ix = tmp_path / "ix"
+    reindex([CORPUS], ix)
+    (ix / "g000002").mkdir()  # what a killed reindex leaves behind
+    (ix / "g000002" / "junk").write_text("x")
+    report = reindex([CORPUS], ix)
+    assert report.generation == "g000002" and report.published
+    assert gens(ix) == ["g000001", "g000002"]
+
+
+def test_unwritable_index_place_raises_oserror(tmp_path: Path) -> None:
+    # A file where the index folder should be cannot be written into, even by root.
+    blocker = tmp_path / "ix"
+    blocker.write_text("not a folder")
+    with pytest.raises(OSError):
+        reindex([CORPUS], blocker / "sub")
+
+
+def test_missing_index_is_reported_clearly(tmp_path: Path) -> None:
+    with pytest.raises(store.IndexUnavailable, match="khabar reindex"):
+        SearchService(tmp_path / "nothing").search(SearchRequest(q="रूस"))

@@ -1,0 +1,153 @@
+"""The khabar command as a user runs it: exit codes, summaries, plain and JSON output."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from indexer import store
+from indexer.cli import main
+from tests.conftest import CORPUS, REPO, write
+
+
+def test_reindex_prints_a_summary(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["reindex", str(CORPUS), "--index", str(tmp_path / "ix")]) == 0
+    out = capsys.readouterr().out
+    assert "Indexed 9 article(s) from 8 file(s)" in out and "docs/s" in out
+
+
+def test_reindex_reports_problems_with_file_and_line(
+    corpus_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(corpus_copy, "bad.jsonl", '{"title": "ok", "body": "पाठ"}\n{oops\n')
+    write(corpus_copy, "latin1.txt", b"caf\xe9")
+    assert main(["reindex", str(corpus_copy), "--index", str(tmp_path / "ix")]) == 0
+    captured = capsys.readouterr()
+    assert "bad.jsonl:2: invalid JSON" in captured.err
+    assert "latin1.txt: not UTF-8 text" in captured.err
+    assert (
+        "Indexed 10 article(s)" in captured.out
+        and "Problems: 2 skipped, 0 indexed with a warning" in captured.out
+    )
+
+
+def test_reindex_strict_fails_and_keeps_the_old_index(
+    corpus_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ix = tmp_path / "ix"
+    assert main(["reindex", str(CORPUS), "--index", str(ix)]) == 0
+    write(corpus_copy, "empty.txt", "")
+    assert main(["reindex", str(corpus_copy), "--index", str(ix), "--strict"]) == 1
+    assert "unchanged" in capsys.readouterr().err
+    assert store.current_generation(ix) == "g000001"
+
+
+def test_reindex_of_nothing_fails_clearly(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["reindex", str(tmp_path / "missing"), "--index", str(tmp_path / "ix")]) == 1
+    err = capsys.readouterr().err
+    assert "no such file or folder" in err and "no article could be read" in err
+
+
+def test_reindex_into_an_unwritable_place(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "file").write_text("x")
+    assert main(["reindex", str(CORPUS), "--index", str(tmp_path / "file" / "ix")]) == 1
+    assert "cannot write the index" in capsys.readouterr().err
+
+
+def test_reindex_while_another_runs(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    ix = tmp_path / "ix"
+    with store.reindex_lock(ix):
+        assert main(["reindex", str(CORPUS), "--index", str(ix)]) == 4
+    assert "another reindex" in capsys.readouterr().err
+
+
+def test_search_plain(corpus_index: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["search", "कोहली", "--index", str(corpus_index)]) == 0
+    out = capsys.readouterr().out
+    assert "1 result(s) for 'कोहली'" in out
+    assert "विराट [कोहली]" in out  # emphasised (brackets when not a terminal)
+    assert "2021-04-20 · दैनिक समाचार · खेल · प्रिया शर्मा" in out
+    assert "category: खेल (1)" in out and "<mark>" not in out
+
+
+def test_search_json(corpus_index: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    args = [
+        "search",
+        "",
+        "--index",
+        str(corpus_index),
+        "--json",
+        "--filter",
+        "category=खेल",
+        "--filter",
+        "category=व्यापार",
+        "--sort",
+        "oldest",
+        "--limit",
+        "2",
+        "--page",
+        "2",
+    ]
+    assert main(args) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["total"] == 4 and data["page"] == 2 and len(data["hits"]) == 2
+    assert [h["date"][:10] for h in data["hits"]] == ["2021-08-05", "2025-02-07"]
+    assert {"category", "source", "author", "year"} <= set(data["facets"])
+    assert data["note"] is None
+
+
+def test_search_dates(corpus_index: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["search", "", "--index", str(corpus_index), "--json", "--from", "2025-01-01"]) == 0
+    assert [h["id"] for h in json.loads(capsys.readouterr().out)["hits"]] == ["brief-1"]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--filter", "colour=red"], "unknown filter field"),
+        (["--filter", "category"], "FIELD=VALUE"),
+        (["--limit", "1000"], "per_page"),
+    ],
+)
+def test_search_usage_errors(
+    corpus_index: Path, capsys: pytest.CaptureFixture[str], args: list[str], message: str
+) -> None:
+    assert main(["search", "रूस", "--index", str(corpus_index), *args]) == 2
+    assert message in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("args", [["--page", "0"], ["--from", "kal"], ["--sort", "best"]])
+def test_search_argument_errors(corpus_index: Path, args: list[str]) -> None:
+    with pytest.raises(SystemExit) as e:
+        main(["search", "रूस", "--index", str(corpus_index), *args])
+    assert e.value.code == 2
+
+
+def test_search_without_index(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["search", "रूस", "--index", str(tmp_path / "none")]) == 3
+    assert "khabar reindex" in capsys.readouterr().err
+
+
+def test_serve_without_index(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["serve", "--index", str(tmp_path / "none")]) == 3
+
+
+def test_console_script_is_installed() -> None:
+    """The `khabar` entry point from setup.cfg, run as a separate process."""
+    exe = Path(sys.executable).parent / "khabar"
+    if not exe.exists():
+        pytest.skip("khabar console script not installed in this environment (run `make test`)")
+    out = subprocess.run(
+        [str(exe), "--help"],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=REPO,
+        env={**os.environ, "COLUMNS": "100"},
+    )
+    assert "reindex" in out.stdout and "search" in out.stdout and "serve" in out.stdout

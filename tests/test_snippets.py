@@ -1,0 +1,98 @@
+"""Snippets: the right window, every match marked, HTML escaped, never a cut grapheme cluster."""
+
+from __future__ import annotations
+
+import unicodedata
+
+import pytest
+
+from indexer.analysis import analyze_word
+from indexer.analysis.graphemes import boundaries
+from indexer.query import Highlight
+from indexer.snippets import ELLIPSIS, SNIPPET_CHARS, highlight, make_snippet
+
+
+def marks(*words: str) -> Highlight:
+    """What a query of these words highlights: their index terms."""
+    return Highlight(frozenset(analyze_word(w)[0] for w in words))
+
+
+FILLER = "सरकार ने आज एक नई योजना की घोषणा की जिसमें कई राज्यों को शामिल किया गया है। "
+
+
+def test_window_lands_on_the_matches() -> None:
+    text = FILLER * 10 + "दिल्ली में किसानों का धरना जारी है। " + FILLER * 10
+    s = make_snippet(text, marks("किसान", "धरना"))
+    html = s.html()
+    assert "<mark>किसानों</mark>" in html and "<mark>धरना</mark>" in html
+    assert html.startswith(ELLIPSIS) and html.endswith(ELLIPSIS)
+    assert len(s.text()) <= SNIPPET_CHARS + 4
+
+
+def test_window_prefers_more_distinct_terms() -> None:
+    text = "किसान " + FILLER * 6 + "किसान और दिल्ली साथ साथ। " + FILLER * 3
+    s = make_snippet(text, marks("किसान", "दिल्ली"))
+    assert "<mark>दिल्ली</mark>" in s.html()
+
+
+def test_every_match_in_the_window_is_marked() -> None:
+    s = make_snippet("रूस से रूस तक रूस की बात।", marks("रूस"))
+    assert s.html().count("<mark>रूस</mark>") == 3
+
+
+def test_no_match_gives_the_opening() -> None:
+    s = make_snippet(FILLER * 5, marks("अनुपस्थित"))
+    assert s.text().startswith("सरकार ने आज") and not s.has_match
+
+
+def test_html_is_escaped() -> None:
+    s = make_snippet('<script>alert("x")</script> रूस & <b>', marks("रूस"))
+    assert s.html() == "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; <mark>रूस</mark> &amp; &lt;b&gt;"
+
+
+def test_whitespace_is_collapsed_but_words_keep_their_spaces() -> None:
+    s = make_snippet("पहला   अनुच्छेद\n\nदूसरा रूस अनुच्छेद", marks("रूस"))
+    assert s.text() == "पहला अनुच्छेद दूसरा रूस अनुच्छेद"
+
+
+def _assert_cut_on_clusters(text: str, snippet_text: str) -> None:
+    core = snippet_text.removeprefix(ELLIPSIS + " ").removesuffix(" " + ELLIPSIS)
+    collapsed = " ".join(text.split())
+    start = collapsed.find(core)
+    assert start >= 0, (core, collapsed)
+    b = set(boundaries(collapsed))
+    assert start in b and start + len(core) in b
+    assert not unicodedata.category(core[0]).startswith("M")  # never starts with a matra or virama
+
+
+@pytest.mark.parametrize("offset", range(0, 60, 7))
+def test_long_single_word_is_cut_between_clusters(offset: int) -> None:
+    # One "word" far longer than a snippet: the cut must fall inside it, between clusters.
+    word = "क्षत्रियहुँज़िंदगीराष्ट्रपति" * 20
+    text = "अ" * offset + word
+    s = make_snippet(text, marks("अनुपस्थित"))
+    _assert_cut_on_clusters(text, s.text())
+
+
+@pytest.mark.parametrize("lead", [0, 13, 57, 101, 250])
+def test_cuts_fall_between_words(lead: int) -> None:
+    text = ("क्षेत्रीय त्रिपुरा हुँकार ज़िंदगी " * 30)[lead:] + " रूस " + "क्षेत्रीय त्रिपुरा " * 30
+    s = make_snippet(text, marks("रूस"))
+    assert "<mark>रूस</mark>" in s.html()
+    _assert_cut_on_clusters(text, s.text())
+
+
+def test_emoji_text_offsets() -> None:
+    s = make_snippet("😀😀 रूस की ख़बर 👍", marks("रूस"))
+    assert s.html() == "😀😀 <mark>रूस</mark> की ख़बर 👍"
+
+
+def test_highlight_whole_text() -> None:
+    assert highlight("मुंबई ने जीता क्रिकेट फ़ाइनल", marks("क्रिकेट")).html() == (
+        "मुंबई ने जीता <mark>क्रिकेट</mark> फ़ाइनल"
+    )
+
+
+def test_prefix_highlight() -> None:
+    h = Highlight(frozenset(), prefixes=("किसा",))
+    assert highlight("किसानों और किसान", h).html() == "<mark>किसानों</mark> और <mark>किसान</mark>"

@@ -1,0 +1,260 @@
+"""The web app through Flask's test client, plus one real `khabar serve` over HTTP."""
+
+from __future__ import annotations
+
+import json
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from html import unescape
+from pathlib import Path
+from urllib.parse import parse_qsl, urlsplit
+
+import pytest
+from flask.testing import FlaskClient
+
+from indexer.build import reindex
+from tests.conftest import REPO, write
+from webapp import create_app
+
+
+@pytest.fixture(scope="module")
+def client(corpus_index: Path) -> FlaskClient:
+    app = create_app(corpus_index)
+    return app.test_client()
+
+
+def page(client: FlaskClient, url: str, status: int = 200) -> str:
+    r = client.get(url)
+    assert r.status_code == status, r.data[:500]
+    return r.get_data(as_text=True)
+
+
+def links(html: str) -> list[str]:
+    return [unescape(h) for h in re.findall(r'href="([^"]*)"', html)]
+
+
+def params(url: str) -> list[tuple[str, str]]:
+    return parse_qsl(urlsplit(url).query)
+
+
+def test_home_lists_newest_articles_and_facets(client: FlaskClient) -> None:
+    html = page(client, "/")
+    assert "<strong>9</strong> लेख" in html
+    assert "श्रेणी" in html and "स्रोत" in html and "लेखक" in html and "वर्ष" in html
+    assert html.index("रिज़र्व बैंक") < html.index("मानसून केरल")  # newest first
+
+
+def test_search_page_shows_results_with_highlights(client: FlaskClient) -> None:
+    html = page(client, "/?q=कोहली")
+    assert "<strong>1</strong> परिणाम" in html and " ms)" in html
+    assert "<mark>कोहली</mark>" in html
+    assert "20 अप्रैल 2021" in html and "2021-04-20" in html and "दैनिक समाचार" in html
+    assert 'href="/article/%E0%A4%96%E0%A5%87%E0%A4%B2/cricket-final?q=' in html
+
+
+def test_facet_links_toggle_filters(client: FlaskClient) -> None:
+    html = page(client, "/?q=मुंबई")
+    toggle = next(u for u in links(html) if ("category", "खेल") in params(u))
+    assert params(toggle) == [("q", "मुंबई"), ("category", "खेल")]
+    html2 = page(client, toggle)
+    assert 'aria-current="true" class="on"' in html2
+    # The selected value's link removes it again; another value's link adds it (OR).
+    back = [u for u in links(html2) if params(u) == [("q", "मुंबई")]]
+    assert back, "a link back to the unfiltered state"
+    both = [
+        u for u in links(html2) if ("category", "व्यापार") in params(u) and ("category", "खेल") in params(u)
+    ]
+    assert both
+    assert "<strong>3</strong> परिणाम" in page(client, both[0])
+
+
+def test_selected_filters_are_listed_with_clear_all(client: FlaskClient) -> None:
+    html = page(client, "/?q=&category=खेल&year=2021&from=2021-01-01")
+    assert "श्रेणी: खेल" in html and "वर्ष: 2021" in html and "सभी हटाएँ" in html
+    clear = re.search(r'href="([^"]*)" rel="nofollow">सभी हटाएँ', html)
+    assert clear and clear.group(1) == "/"  # nothing left but an empty query
+
+
+def test_year_then_month(client: FlaskClient) -> None:
+    html = page(client, "/?year=2021")
+    assert "महीना" in html and "अगस्त 2021" in html
+    month = next(u for u in links(html) if ("month", "2021-08") in params(u))
+    assert "हॉकी" in page(client, month)
+    # Removing the year removes its months too.
+    html = page(client, "/?year=2021&month=2021-08")
+    chip = re.search(r'href="([^"]*)" rel="nofollow" title="हटाएँ">वर्ष: 2021', html)
+    assert chip and chip.group(1) == "/"
+
+
+def test_sort_and_pagination(client: FlaskClient) -> None:
+    html = page(client, "/?per_page=4&sort=oldest")
+    assert "पृष्ठ 1 / 3" in html and 'rel="next"' in html
+    nxt = next(u for u in links(html) if ("page", "2") in params(u))
+    assert ("sort", "oldest") in params(nxt)
+    html2 = page(client, nxt)
+    assert "पृष्ठ 2 / 3" in html2 and 'rel="prev"' in html2
+
+
+def test_empty_result_explains(client: FlaskClient) -> None:
+    html = page(client, "/?q=अनुपस्थितशब्द&category=खेल")
+    assert "कोई लेख नहीं मिला" in html and "फ़िल्टर हटाकर खोजें" in html
+
+
+def test_any_word_note_in_hindi(client: FlaskClient) -> None:
+    assert "किसी भी शब्द वाले लेख" in page(client, "/?q=हॉकी चंद्रयान")
+
+
+def test_article_page(client: FlaskClient) -> None:
+    html = page(client, "/article/व्यापार/sensex-girawat?q=sensex")
+    assert "<mark>Sensex</mark>" in html
+    assert "लेखक परिचय" in html and "Coffee lover" in html
+    assert "javascript:" not in html  # the article's url is not http(s): not rendered as a link
+
+
+def test_article_link_for_http_urls(client: FlaskClient) -> None:
+    html = page(client, "/article/खेल/cricket-final")
+    assert 'href="https://example.com/khel/cricket-final"' in html
+
+
+def test_unknown_article_is_a_404_page(client: FlaskClient) -> None:
+    html = page(client, "/article/nope", 404)
+    assert "पृष्ठ नहीं मिला" in html and "Traceback" not in html
+    page(client, "/article/../../etc/passwd", 404)
+
+
+def test_api_search(client: FlaskClient) -> None:
+    r = client.get("/api/search?q=मुंबई&category=खेल&category=व्यापार&sort=newest")
+    data = r.get_json()
+    assert r.status_code == 200 and r.content_type == "application/json"
+    assert data["total"] == 3 and data["filters"] == {"category": ["खेल", "व्यापार"]}
+    assert [h["id"] for h in data["hits"]] == ["brief-1", "खेल/cricket-final", "व्यापार/sensex-girawat"]
+    assert "मुंबई" in r.get_data(as_text=True)  # UTF-8, not \\u escapes
+
+
+def test_api_article_and_healthz(client: FlaskClient) -> None:
+    data = client.get("/api/article/खेल/cricket-final").get_json()
+    assert data["title"].startswith("मुंबई") and data["tags"] == ["क्रिकेट", "मुंबई"]
+    health = client.get("/healthz").get_json()
+    assert health == {"status": "ok", "documents": 9, "generation": "g000001"}
+    err = client.get("/api/article/nope")
+    assert err.status_code == 404 and err.get_json()["error"]["status"] == 404
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "page=abc",
+        "page=-1",
+        "page=99999999",
+        "sort=best",
+        "from=kal",
+        "to=2021-02-30",
+        "from=2022-01-01&to=2021-01-01",
+        "per_page=0",
+        "category=खेल&colour=red&q=" + "क" * 600,
+    ],
+)
+def test_bad_parameters_are_400(client: FlaskClient, query: str) -> None:
+    html = client.get("/?" + query)
+    api = client.get("/api/search?" + query)
+    assert html.status_code == 400 and "अनुरोध ठीक नहीं है" in html.get_data(as_text=True)
+    assert api.status_code == 400 and api.get_json()["error"]["message"]
+
+
+def test_unknown_parameters_are_ignored(client: FlaskClient) -> None:
+    assert client.get("/api/search?q=रूस&colour=red").status_code == 200
+
+
+def test_malformed_query_is_not_an_error(client: FlaskClient) -> None:
+    for q in ['"""((', "AND", "title:", "-", "*"]:
+        assert client.get("/?q=" + q).status_code == 200
+        assert client.get("/api/search?q=" + q).status_code == 200
+
+
+def test_unknown_route_and_method(client: FlaskClient) -> None:
+    assert client.get("/nope").status_code == 404
+    assert client.get("/api/nope").get_json()["error"]["status"] == 404
+    assert client.post("/api/search").status_code == 405
+
+
+def test_security_headers(client: FlaskClient) -> None:
+    r = client.get("/")
+    assert "script-src 'self'" in r.headers["Content-Security-Policy"]
+    assert r.headers["X-Content-Type-Options"] == "nosniff"
+    assert r.headers["Referrer-Policy"] == "same-origin"
+
+
+def test_page_loads_nothing_from_outside(client: FlaskClient) -> None:
+    html = page(client, "/?q=रूस")
+    assert not re.search(r'(src|href)="(https?:)?//', html.replace('href="https://example.com', ""))
+
+
+def test_queries_and_facet_values_are_escaped(tmp_path: Path) -> None:
+    corpus = tmp_path / "c"
+    evil = '<script>alert(1)</script>"><img src=x onerror=alert(2)>'
+    write(
+        corpus,
+        "x.jsonl",
+        json.dumps(
+            {
+                "id": "evil",
+                "title": "रूस " + evil,
+                "body": "रूस " + evil,
+                "category": evil,
+                "source": evil,
+                "author": evil,
+                "url": "javascript:alert(3)",
+            }
+        )
+        + "\n",
+    )
+    reindex([corpus], tmp_path / "ix")
+    client = create_app(tmp_path / "ix").test_client()
+    for url in ["/?q=रूस", "/?q=" + evil, "/article/evil", "/?category=" + evil]:
+        html = page(client, url)
+        assert "<script>alert" not in html and "<img src=x" not in html
+        assert 'href="javascript:' not in html
+
+
+def test_missing_index_is_a_503_not_a_traceback(tmp_path: Path) -> None:
+    client = create_app(tmp_path / "none").test_client()
+    r = client.get("/?q=रूस")
+    assert r.status_code == 503 and "khabar reindex" in r.get_data(as_text=True)
+    assert client.get("/healthz").status_code == 503
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_khabar_serve_answers_over_http(corpus_index: Path) -> None:
+    port = _free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "indexer.cli", "serve", "--index", str(corpus_index), "--port", str(port)],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as r:
+                    assert json.load(r)["documents"] == 9
+                break
+            except OSError:
+                if time.monotonic() > deadline or proc.poll() is not None:
+                    raise
+                time.sleep(0.2)
+        q = urllib.parse.quote("कोहली")
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/?q={q}", timeout=5) as r:
+            assert "<mark>कोहली</mark>" in r.read().decode()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)

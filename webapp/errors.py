@@ -1,0 +1,43 @@
+"""Errors are pages (HTML) or JSON objects (API), never tracebacks."""
+
+from __future__ import annotations
+
+from flask import Flask, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
+
+from indexer.store import IndexUnavailable
+
+HINDI_TITLES = {
+    400: "अनुरोध ठीक नहीं है",
+    404: "पृष्ठ नहीं मिला",
+    405: "यह तरीका मान्य नहीं है",
+    503: "खोज अभी उपलब्ध नहीं है",
+    500: "सर्वर में गड़बड़ी",
+}
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/") or request.path == "/healthz"
+
+
+def _respond(e: HTTPException):  # type: ignore[no-untyped-def]
+    code = e.code or 500
+    if wants_json():
+        return jsonify(error={"status": code, "name": e.name, "message": e.description}), code
+    title = HINDI_TITLES.get(code, e.name)
+    return render_template("error.html", code=code, title=title, message=e.description), code
+
+
+def register(app: Flask) -> None:
+    @app.errorhandler(HTTPException)
+    def http_error(e: HTTPException):  # type: ignore[no-untyped-def]
+        return _respond(e)
+
+    @app.errorhandler(IndexUnavailable)
+    def no_index(e: IndexUnavailable):  # type: ignore[no-untyped-def]
+        return _respond(ServiceUnavailable(str(e)))
+
+    @app.errorhandler(Exception)
+    def unexpected(e: Exception):  # type: ignore[no-untyped-def]
+        app.logger.exception("unhandled error on %s", request.path)
+        return _respond(InternalServerError("Something went wrong on the server; it has been logged."))

@@ -1,0 +1,58 @@
+"""Read the URL state (the same parameters for the page and the API) into a SearchRequest."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from werkzeug.datastructures import MultiDict
+from werkzeug.exceptions import BadRequest
+
+from indexer.facets import FACETS
+from indexer.search import MAX_PER_PAGE, PER_PAGE, SORTS, SearchRequest
+
+MAX_PAGE = 1000
+FILTER_PARAMS = tuple(f.name for f in FACETS)
+
+
+def _int(args: MultiDict, name: str, default: int, lo: int, hi: int) -> int:
+    raw = args.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise BadRequest(f"'{name}' must be a whole number, not {raw[:40]!r}") from None
+    if not lo <= value <= hi:
+        raise BadRequest(f"'{name}' must be between {lo} and {hi}")
+    return value
+
+
+def _date(args: MultiDict, name: str) -> date | None:
+    raw = args.get(name, "").strip()
+    if not raw:
+        return None
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise BadRequest(f"'{name}' must be a date in YYYY-MM-DD form, not {raw[:40]!r}") from None
+
+
+def search_request(args: MultiDict, max_query_chars: int) -> SearchRequest:
+    q = args.get("q", "")
+    if len(q) > max_query_chars:
+        raise BadRequest(f"the query is longer than {max_query_chars} characters")
+    sort = args.get("sort", "").strip() or "relevance"
+    if sort not in SORTS:
+        raise BadRequest(f"'sort' must be one of {', '.join(SORTS)}")
+    date_from, date_to = _date(args, "from"), _date(args, "to")
+    if date_from and date_to and date_from > date_to:
+        raise BadRequest("'from' is after 'to'")
+    return SearchRequest(
+        q=q,
+        filters={name: [v.strip() for v in args.getlist(name)] for name in FILTER_PARAMS if name in args},
+        date_from=date_from,
+        date_to=date_to,
+        sort=sort,
+        page=_int(args, "page", 1, 1, MAX_PAGE),
+        per_page=_int(args, "per_page", PER_PAGE, 1, MAX_PER_PAGE),
+    )

@@ -1,0 +1,40 @@
+"""URLs of states: the whole search state lives in the query string, so every state is a link."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from werkzeug.datastructures import MultiDict
+
+# Parameters that describe the result set; changing one of them starts again at page 1.
+_PAGE_RESET = ("page",)
+
+
+def _encode(path: str, pairs: list[tuple[str, str]]) -> str:
+    pairs = [(k, v) for k, v in pairs if v != ""]
+    return f"{path}?{urlencode(pairs)}" if pairs else path
+
+
+def with_params(path: str, args: MultiDict, **changes: str | None) -> str:
+    """The URL of ``args`` with some parameters replaced (None removes them)."""
+    pairs = [(k, v) for k, v in args.items(multi=True) if k not in changes]
+    pairs += [(k, v) for k, v in changes.items() if v is not None]
+    return _encode(path, pairs)
+
+
+def toggle(path: str, args: MultiDict, name: str, value: str) -> str:
+    """The URL with ``name=value`` added if absent, removed if present; back to page 1."""
+    pairs = [(k, v) for k, v in args.items(multi=True) if k not in _PAGE_RESET]
+    if (name, value) in pairs:
+        pairs.remove((name, value))
+        if name == "year":  # months of a year no longer selected cannot stay selected
+            pairs = [(k, v) for k, v in pairs if not (k == "month" and v.startswith(value + "-"))]
+    else:
+        pairs.append((name, value))
+    return _encode(path, pairs)
+
+
+def without(path: str, args: MultiDict, names: tuple[str, ...]) -> str:
+    return _encode(
+        path, [(k, v) for k, v in args.items(multi=True) if k not in names and k not in _PAGE_RESET]
+    )
