@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import subprocess
@@ -64,6 +65,32 @@ def test_reindex_while_another_runs(tmp_path: Path, capsys: pytest.CaptureFixtur
     with store.reindex_lock(ix):
         assert main(["reindex", str(CORPUS), "--index", str(ix)]) == 4
     assert "another reindex" in capsys.readouterr().err
+
+
+class FakeTerminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_bar_on_a_terminal(tmp_path: Path) -> None:
+    from indexer.build import reindex
+    from indexer.cli import TqdmProgress
+
+    stream = FakeTerminal()
+    progress = TqdmProgress(stream)
+    reindex([CORPUS], tmp_path / "ix", progress=progress)
+    progress.close()
+    shown = stream.getvalue()
+    assert "indexing" in shown and "9 docs" in shown and "docs/s" in shown
+
+
+def test_no_progress_bar_when_not_a_terminal(tmp_path: Path) -> None:
+    from indexer.build import reindex
+    from indexer.cli import TqdmProgress
+
+    stream = io.StringIO()
+    reindex([CORPUS], tmp_path / "ix", progress=TqdmProgress(stream))
+    assert stream.getvalue() == ""
 
 
 def test_search_plain(corpus_index: Path, capsys: pytest.CaptureFixture[str]) -> None:
