@@ -92,23 +92,22 @@ def cmd_reindex(args: argparse.Namespace) -> int:
     try:
         report = reindex(paths, args.index, strict=args.strict, progress=progress)
     except ReindexRunning as e:
-        progress.close()
-        print(f"error: {e}", file=sys.stderr)
-        return EXIT_BUSY
+        return _fail(str(e), EXIT_BUSY)
     except (NothingToIndex, StrictFailure) as e:
-        progress.close()
-        print(f"error: {e}; the previous index in {args.index} is unchanged.", file=sys.stderr)
-        return EXIT_FAILED
+        return _fail(f"{e}; the previous index in {args.index} is unchanged.", EXIT_FAILED)
     except OSError as e:
-        progress.close()
-        print(
-            f"error: cannot write the index in {args.index}: {e}; the previous index is unchanged.",
-            file=sys.stderr,
+        return _fail(
+            f"cannot write the index in {args.index}: {e}; the previous index is unchanged.", EXIT_FAILED
         )
-        return EXIT_FAILED
-    progress.close()
+    finally:
+        progress.close()
     _summary(report, sys.stdout)
     return EXIT_OK
+
+
+def _fail(message: str, code: int) -> int:
+    print(f"error: {message}", file=sys.stderr)
+    return code
 
 
 def _parse_filters(items: list[str]) -> dict[str, list[str]]:
@@ -174,13 +173,11 @@ def cmd_search(args: argparse.Namespace) -> int:
             per_page=args.limit,
         )
     except ValueError as e:
-        print(f"error: {e}", file=sys.stderr)
-        return EXIT_USAGE
+        return _fail(str(e), EXIT_USAGE)
     try:
         result = SearchService(args.index).search(req)
     except IndexUnavailable as e:
-        print(f"error: {e}", file=sys.stderr)
-        return EXIT_NO_INDEX
+        return _fail(str(e), EXIT_NO_INDEX)
     if args.json:
         json.dump(result.to_json(), sys.stdout, ensure_ascii=False, indent=2)
         print()
@@ -197,8 +194,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     try:
         SearchService(args.index).doc_count()
     except IndexUnavailable as e:
-        print(f"error: {e}", file=sys.stderr)
-        return EXIT_NO_INDEX
+        return _fail(str(e), EXIT_NO_INDEX)
     app = create_app(index_dir=args.index)
     print(
         f"Khabar is serving {args.index} on http://{args.host}:{args.port}/ (Ctrl-C stops it)",
