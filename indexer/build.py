@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from indexer import store
+from indexer.analysis.pipeline import DEFAULT, AnalysisOptions
 from indexer.ingest import CorpusFile, discover, read_file
 from indexer.records import Article, Problem
 from indexer.schema import to_document
@@ -65,6 +66,7 @@ def reindex(
     *,
     strict: bool = False,
     progress: Progress | None = None,
+    analysis: AnalysisOptions = DEFAULT,
     clock: Callable[[], float] = time.perf_counter,
 ) -> BuildReport:
     """Index every article under ``paths`` into a new generation of ``index_dir`` and publish it.
@@ -95,7 +97,7 @@ def reindex(
         gen_path = store.new_generation(index_dir)
         report.generation = gen_path.name
         try:
-            ix = store.create_index(gen_path)
+            ix = store.create_index(gen_path, analysis)
             writer = ix.writer(limitmb=WRITER_LIMIT_MB)
             try:
                 seen: dict[str, str] = {}

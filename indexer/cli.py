@@ -12,12 +12,14 @@ import json
 import os
 import re
 import sys
+import tempfile
 import time
 from datetime import date
 from pathlib import Path
 from typing import TextIO
 
 from indexer.build import BuildReport, NothingToIndex, Progress, StrictFailure, reindex
+from indexer.evaluation import Run, load_qrels, load_queries, score, write_trec_run
 from indexer.facets import FACETS_BY_NAME
 from indexer.records import Problem
 from indexer.search import PER_PAGE, SORTS, SearchRequest, SearchResult, SearchService
@@ -204,6 +206,53 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def run_queries(service: SearchService, queries: list[tuple[str, str]], depth: int = 100) -> Run:
+    """Every query through the real search service, top ``depth`` as a TREC run."""
+    run: Run = {}
+    for qid, text in queries:
+        result = service.search(SearchRequest(q=text, per_page=depth, snippets=False))
+        run[qid] = [(h.id, h.score or 0.0) for h in result.hits]
+    return run
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    try:
+        queries = load_queries(args.queries)
+        qrels = load_qrels(args.qrels)
+    except (OSError, ValueError) as e:
+        return _fail(str(e), EXIT_USAGE)
+    with tempfile.TemporaryDirectory(prefix="khabar-eval-") as tmp:
+        index_dir = args.index
+        if index_dir is None:
+            if args.docs is None:
+                return _fail("give --docs to index, or --index with an index built from them", EXIT_USAGE)
+            index_dir = Path(tmp)
+            try:
+                report = reindex([args.docs], index_dir)
+            except (NothingToIndex, OSError) as e:
+                return _fail(str(e), EXIT_FAILED)
+            print(f"Indexed {report.indexed} documents in {report.seconds:.1f} s", file=sys.stderr)
+        try:
+            service = SearchService(index_dir)
+            t0 = time.perf_counter()
+            run = run_queries(service, queries)
+            seconds = time.perf_counter() - t0
+        except IndexUnavailable as e:
+            return _fail(str(e), EXIT_NO_INDEX)
+    if args.run:
+        write_trec_run(run, args.run)
+    scores = score(run, qrels)
+    print(
+        f"{len(queries)} queries in {seconds:.1f} s ({1000 * seconds / max(len(queries), 1):.1f} ms each)",
+        file=sys.stderr,
+    )
+    if args.json:
+        print(json.dumps({"queries": scores.queries, **scores.means}))
+    else:
+        print(scores.table())
+    return EXIT_OK
+
+
 def _iso_date(text: str) -> date:
     try:
         return date.fromisoformat(text)
@@ -263,6 +312,22 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--sort", choices=SORTS, default="relevance")
     s.add_argument("--json", action="store_true", help="print one JSON object")
     s.set_defaults(func=cmd_search)
+
+    e = sub.add_parser(
+        "eval",
+        help="measure ranking quality on judged queries",
+        description="Index DOCS (or use --index), run every query through the search service, "
+        "and print nDCG@10, MRR@10, Recall@10 and Recall@100.",
+    )
+    e.add_argument("--docs", type=Path, metavar="DOCS", help="documents (.jsonl or any reindex input)")
+    e.add_argument("--queries", type=Path, required=True, metavar="QUERIES.tsv", help="qid<TAB>text lines")
+    e.add_argument(
+        "--qrels", type=Path, required=True, metavar="QRELS.txt", help="TREC qrels: qid 0 docid rel"
+    )
+    e.add_argument("--run", type=Path, metavar="OUT.run", help="write the TREC run (top 100) here")
+    e.add_argument("--index", type=Path, default=None, metavar="DIR", help="an existing index of DOCS")
+    e.add_argument("--json", action="store_true", help="print the scores as one JSON object")
+    e.set_defaults(func=cmd_eval)
 
     v = sub.add_parser("serve", help="serve the search page and JSON API")
     v.add_argument("--index", type=Path, default=DEFAULT_INDEX, metavar="DIR")

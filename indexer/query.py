@@ -12,16 +12,16 @@ A query the parser cannot make sense of is searched again as plain words.
 
 from __future__ import annotations
 
+import itertools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from whoosh import qparser, query
 from whoosh.fields import Schema
 
-from indexer.analysis.normalize import normalize
-
 SEARCH_FIELDS = ("title", "body")
-FIELD_BOOSTS = {"title": 2.0, "body": 1.0}
+DEFAULT_BOOSTS = {"title": 2.0, "body": 1.0}
 QUERY_FIELDS = ("title", "body", "category", "source", "author", "tags", "year", "month")
 
 _SYNTAX = re.compile(r"[\"'()\[\]{}^~*?:+\-!\\/]|\b(?:AND|OR|NOT|ANDNOT|ANDMAYBE|TO)\b")
@@ -41,14 +41,12 @@ class Highlight:
         return bool(self.terms or self.prefixes)
 
 
-def _parser(schema: Schema, any_word: bool, plain: bool) -> qparser.QueryParser:
+def _parser(schema: Schema, any_word: bool, plain: bool, boosts: dict[str, float]) -> qparser.QueryParser:
     group = qparser.OrGroup.factory(0.9) if any_word else qparser.AndGroup
     if plain:
         plugins = [qparser.WhitespacePlugin()]
-        return qparser.MultifieldParser(
-            list(SEARCH_FIELDS), schema, FIELD_BOOSTS, group=group, plugins=plugins
-        )
-    p = qparser.MultifieldParser(list(SEARCH_FIELDS), schema, FIELD_BOOSTS, group=group)
+        return qparser.MultifieldParser(list(SEARCH_FIELDS), schema, boosts, group=group, plugins=plugins)
+    p = qparser.MultifieldParser(list(SEARCH_FIELDS), schema, boosts, group=group)
     p.replace_plugin(qparser.FieldsPlugin(expr=r"(?P<text>" + "|".join(QUERY_FIELDS) + r"):"))
     # Words are all required already, so only "-" matters, and only at the start of a word:
     # COVID-19 and विज्ञान-तकनीक stay words. The plus pattern never matches.
@@ -61,19 +59,21 @@ def _has_error(q: query.Query) -> bool:
     return bool(getattr(q, "error", None)) or any(_has_error(c) for c in q.children())
 
 
-def parse(text: str, schema: Schema, *, any_word: bool = False) -> tuple[query.Query, bool]:
+def parse(
+    text: str, schema: Schema, *, any_word: bool = False, boosts: dict[str, float] | None = None
+) -> tuple[query.Query, bool]:
     """Return (query, plain) where ``plain`` says the text was re-read without syntax.
 
     The query is ``query.NullQuery`` when nothing searchable is left (only stopwords, say).
     """
     try:
-        q = _parser(schema, any_word, plain=False).parse(text)
+        q = _parser(schema, any_word, False, boosts or DEFAULT_BOOSTS).parse(text)
         if not _has_error(q):
             return q, False
     except Exception:  # a parser bug on odd input must not reach the reader
         pass
     words = _SYNTAX.sub(" ", text)
-    return _parser(schema, any_word, plain=True).parse(words), True
+    return _parser(schema, any_word, True, boosts or DEFAULT_BOOSTS).parse(words), True
 
 
 def word_count(q: query.Query) -> int:
@@ -98,9 +98,67 @@ def highlight_terms(q: query.Query) -> Highlight:
         elif isinstance(node, query.Phrase) and node.fieldname in SEARCH_FIELDS:
             terms.update(node.words)
         elif isinstance(node, query.Prefix) and node.fieldname in SEARCH_FIELDS:
-            prefixes.append(normalize(node.text))
+            prefixes.append(node.text)  # already normalised by the field's analyzer
         for child in node.children():
             walk(child)
 
     walk(q)
     return Highlight(frozenset(terms), tuple(dict.fromkeys(prefixes)))
+
+
+def plain_terms(q: query.Query, fieldname: str = "body") -> list[str]:
+    """The single-word terms of ``q`` in ``fieldname``, in query order, excluded words left out."""
+    out: list[str] = []
+
+    def walk(node: query.Query) -> None:
+        if isinstance(node, query.Not):
+            return
+        if isinstance(node, query.AndNot):
+            walk(node.a)
+            return
+        if isinstance(node, query.Term) and node.fieldname == fieldname and node.text not in out:
+            out.append(node.text)
+        for child in node.children():
+            walk(child)
+
+    walk(q)
+    return out
+
+
+def with_proximity(q: query.Query, boost: float, slop: int, boosts: dict[str, float]) -> query.Query:
+    """Add optional clauses that reward query words standing close together, in order.
+
+    Each pair of neighbouring query words becomes a sloppy phrase; matching documents keep
+    their score and gain the phrases' scores, so nothing is filtered out.
+    """
+    words = plain_terms(q)
+    if boost <= 0 or len(words) < 2:
+        return q
+    near = [
+        query.Phrase(field, [a, b], slop=slop, boost=boost * boosts.get(field, 1.0))
+        for a, b in itertools.pairwise(words)
+        for field in SEARCH_FIELDS
+    ]
+    return query.AndMaybe(q, query.Or(near))
+
+
+def expand_terms(q: query.Query, alternatives: Callable[[str], list[tuple[str, float]]]) -> query.Query:
+    """Give each title/body term the alternatives ``alternatives(term)`` proposes, as an Or.
+
+    Used for words the index does not know (spelling neighbours) and, later, for romanised
+    words. Excluded words are left alone.
+    """
+
+    def rewrite(node: query.Query) -> query.Query:
+        if isinstance(node, query.Not):
+            return node
+        if isinstance(node, query.AndNot):
+            return query.AndNot(rewrite(node.a), node.b)
+        if isinstance(node, query.Term) and node.fieldname in SEARCH_FIELDS:
+            alts = alternatives(node.text)
+            if not alts:
+                return node
+            return query.Or([node, *(query.Term(node.fieldname, t, boost=node.boost * w) for t, w in alts)])
+        return node.apply(rewrite)
+
+    return rewrite(q)

@@ -7,6 +7,7 @@ from datetime import datetime
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from indexer.analysis.analyzer import HindiAnalyzer
+from indexer.analysis.pipeline import DEFAULT, AnalysisOptions
 from indexer.records import Article
 
 # Facet fields: one value per document, sortable so counts come from a column, not stored fields.
@@ -19,8 +20,8 @@ TEXT_FIELDS = ("title", "body")
 UNDATED_SORTABLE = 0
 
 
-def build_schema() -> Schema:
-    analyzer = HindiAnalyzer()
+def build_schema(analysis: AnalysisOptions = DEFAULT) -> Schema:
+    analyzer = HindiAnalyzer(analysis)
     return Schema(
         id=ID(stored=True, unique=True),
         title=TEXT(analyzer=analyzer, stored=True, phrase=True),

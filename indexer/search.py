@@ -16,14 +16,16 @@ from pathlib import Path
 from typing import Any
 
 from whoosh import query as wq
-from whoosh import sorting
+from whoosh import scoring, sorting
 from whoosh.searching import Searcher
 
 from indexer import store
+from indexer.analysis.pipeline import Pipeline
 from indexer.facets import FACETS, FACETS_BY_NAME, Facet
-from indexer.query import Highlight, highlight_terms, parse, word_count
+from indexer.query import Highlight, expand_terms, highlight_terms, parse, with_proximity, word_count
 from indexer.schema import local_seconds
 from indexer.snippets import highlight, make_snippet
+from indexer.spelling import Neighbour, neighbours
 
 SORTS = ("relevance", "newest", "oldest")
 PER_PAGE = 10
@@ -37,6 +39,28 @@ NOTES = {
 }
 
 
+@dataclass(frozen=True)
+class RankingOptions:
+    """How results are scored. The defaults are what docs/relevance.md measured best."""
+
+    title_boost: float = 2.0
+    body_boost: float = 1.0
+    bm25_b: float = 0.75
+    bm25_k1: float = 1.2
+    proximity_boost: float = 0.0  # weight of "neighbouring query words close together"
+    proximity_slop: int = 3
+    any_word: str = "fallback"  # "fallback": all words, else any; "always": any word, ranked
+    # A word the index does not know also matches its nearest spellings (grapheme edits), at this weight.
+    spelling_weight: float = 0.0
+
+    @property
+    def boosts(self) -> dict[str, float]:
+        return {"title": self.title_boost, "body": self.body_boost}
+
+
+DEFAULT_RANKING = RankingOptions()
+
+
 @dataclass
 class SearchRequest:
     q: str = ""
@@ -46,6 +70,7 @@ class SearchRequest:
     sort: str = "relevance"
     page: int = 1
     per_page: int = PER_PAGE
+    snippets: bool = True  # evaluation runs skip them: they cost time and change no ranking
 
     def __post_init__(self) -> None:
         unknown = set(self.filters) - set(FACETS_BY_NAME)
@@ -153,8 +178,9 @@ def _stored(fields: dict[str, Any]) -> StoredArticle:
 
 
 class SearchService:
-    def __init__(self, index_dir: Path) -> None:
+    def __init__(self, index_dir: Path, ranking: RankingOptions = DEFAULT_RANKING) -> None:
         self.index_dir = Path(index_dir)
+        self.ranking = ranking
         self._local = threading.local()
         self._indexes: dict[str, Any] = {}
         self._lock = threading.Lock()
@@ -175,8 +201,14 @@ class SearchService:
         old = getattr(local, "searcher", None)
         if old is not None:
             old.close()
-        local.searcher, local.gen = ix.searcher(), gen
+        weighting = scoring.BM25F(B=self.ranking.bm25_b, K1=self.ranking.bm25_k1)
+        local.searcher, local.gen = ix.searcher(weighting=weighting), gen
         return local.searcher
+
+    @staticmethod
+    def _pipeline(s: Searcher) -> Pipeline:
+        """The analysis chain the index was built with (highlighting must use the same)."""
+        return s.schema["body"].analyzer.pipeline
 
     def generation(self) -> str:
         self._searcher()
@@ -192,8 +224,9 @@ class SearchService:
         s = self._searcher()
         notes: list[str] = []
 
+        ranking = self.ranking
         if req.q.strip():
-            q, plain = parse(req.q, s.schema)
+            q, plain = parse(req.q, s.schema, any_word=ranking.any_word == "always", boosts=ranking.boosts)
             if plain:
                 notes.append("plain_words")
         else:
@@ -206,15 +239,15 @@ class SearchService:
         if isinstance(q, wq.Every) and sort == "relevance":
             sort = "newest"  # browsing without words: the latest news first
 
-        results, counts = self._run(s, q, req, sort)
+        results, counts = self._run(s, self._scored(s, q), req, sort)
         if (
-            results.scored_length() == 0
-            and len(results) == 0
+            len(results) == 0
+            and ranking.any_word == "fallback"
             and word_count(q) > 1
             and not isinstance(q, wq.Every)
         ):
-            q_any, _ = parse(req.q, s.schema, any_word=True)
-            results, counts = self._run(s, q_any, req, sort)
+            q_any, _ = parse(req.q, s.schema, any_word=True, boosts=ranking.boosts)
+            results, counts = self._run(s, self._scored(s, q_any), req, sort)
             if len(results):
                 notes.append("any_word")
                 q = q_any
@@ -224,8 +257,9 @@ class SearchService:
         first = (req.page - 1) * req.per_page
         if total and first >= total:
             notes.append("page_out_of_range")
+        analyze = self._pipeline(s).terms
         hits = [
-            self._hit(results[i].fields(), results.score(i), marks)
+            self._hit(results[i].fields(), results.score(i), marks, req.snippets, analyze)
             for i in range(first, min(total, first + req.per_page))
         ]
         facets = {
@@ -275,20 +309,48 @@ class SearchService:
                 counts[f.name] = _groups(r, f)
         return results, counts
 
-    def _hit(self, fields: Any, score: float | None, marks: Highlight) -> Hit:
+    def _scored(self, s: Searcher, q: wq.Query) -> wq.Query:
+        r = self.ranking
+        if r.spelling_weight > 0:
+            cache: dict[str, list[tuple[str, float]]] = {}
+
+            def alternatives(term: str) -> list[tuple[str, float]]:
+                if term not in cache:
+                    cache[term] = [(n.term, r.spelling_weight) for n in self.misspelt(s, term)]
+                return cache[term]
+
+            q = expand_terms(q, alternatives)
+        return with_proximity(q, r.proximity_boost, r.proximity_slop, r.boosts)
+
+    def misspelt(self, s: Searcher, term: str) -> list[Neighbour]:
+        """Spelling neighbours of a term that no title or body holds; [] for a known term."""
+        reader = s.reader()
+        if reader.doc_frequency("body", term) or reader.doc_frequency("title", term):
+            return []
+        return neighbours(
+            term,
+            lambda w, maxdist: reader.terms_within("body", w, maxdist, prefix=1),
+            lambda t: reader.doc_frequency("body", t) + reader.doc_frequency("title", t),
+        )
+
+    def _hit(
+        self, fields: Any, score: float | None, marks: Highlight, with_snippet: bool, analyze: Any
+    ) -> Hit:
         stored = dict(fields)
         title = stored.get("title", "")
         return Hit(
             id=stored.get("id", ""),
             title=title,
-            title_html=highlight(title, marks).html(),
+            title_html=highlight(title, marks, analyze).html(),
             date=stored.get("date", ""),
             category=stored.get("category", ""),
             source=stored.get("source", ""),
             author=stored.get("author", ""),
             url=stored.get("url", ""),
             score=round(score, 4) if score is not None else None,
-            snippet=make_snippet(stored.get("body", ""), marks).html(),
+            snippet=make_snippet(stored.get("body", ""), marks, analyze=analyze).html()
+            if with_snippet
+            else "",
         )
 
     # -- single articles ------------------------------------------------------------------
@@ -299,8 +361,10 @@ class SearchService:
 
     def highlighted_paragraphs(self, text: str, q: str) -> list[str]:
         """``text`` split into paragraphs of escaped HTML, the words of query ``q`` marked."""
-        marks = highlight_terms(parse(q, self._searcher().schema)[0]) if q.strip() else Highlight(frozenset())
-        return [highlight(p.strip(), marks).html() for p in text.split("\n") if p.strip()]
+        s = self._searcher()
+        marks = highlight_terms(parse(q, s.schema)[0]) if q.strip() else Highlight(frozenset())
+        analyze = self._pipeline(s).terms
+        return [highlight(p.strip(), marks, analyze).html() for p in text.split("\n") if p.strip()]
 
 
 def _groups(results: Any, facet: Facet) -> dict[str, int]:

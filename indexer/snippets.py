@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from indexer.analysis.graphemes import ceil_boundary, floor_boundary
@@ -21,6 +21,7 @@ SCAN_LIMIT = 100_000
 ELLIPSIS = "…"
 
 Matcher = Callable[[str], bool]
+Analyze = Callable[[str], Iterator[Term]]  # the index's analysis chain, so marks meet index terms
 _SPACES = re.compile(r"\s+")
 
 
@@ -56,9 +57,9 @@ def _fragments(text: str, start: int, end: int, matches: list[Term]) -> list[tup
     return out
 
 
-def highlight(text: str, matcher: Matcher) -> Snippet:
+def highlight(text: str, matcher: Matcher, analyze: Analyze = terms) -> Snippet:
     """The whole text with every matched word marked (for titles and article pages)."""
-    matches = [t for t in terms(text) if not t.stop and matcher(t.text)]
+    matches = [t for t in analyze(text) if not t.stop and matcher(t.text)]
     return Snippet(tuple(_fragments(text, 0, len(text), matches)))
 
 
@@ -77,10 +78,10 @@ def _best_start(matches: list[Term], size: int) -> int:
     return best
 
 
-def make_snippet(text: str, matcher: Matcher, size: int = SNIPPET_CHARS) -> Snippet:
+def make_snippet(text: str, matcher: Matcher, size: int = SNIPPET_CHARS, analyze: Analyze = terms) -> Snippet:
     """About ``size`` characters of ``text`` around its best cluster of matches."""
     scan = text[:SCAN_LIMIT]
-    tokens = list(terms(scan))
+    tokens = list(analyze(scan))
     matches = [t for t in tokens if not t.stop and matcher(t.text)]
 
     start = 0

@@ -23,6 +23,7 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 from whoosh.index import Index
 
+from indexer.analysis.pipeline import DEFAULT, AnalysisOptions
 from indexer.schema import build_schema
 
 _GEN = re.compile(r"^g(\d{6,})$")
@@ -96,8 +97,8 @@ def new_generation(root: Path) -> Path:
     return path
 
 
-def create_index(path: Path) -> Index:
-    return whoosh_index.create_in(str(path), build_schema())
+def create_index(path: Path, analysis: AnalysisOptions = DEFAULT) -> Index:
+    return whoosh_index.create_in(str(path), build_schema(analysis))
 
 
 def publish(root: Path, gen_path: Path) -> None:

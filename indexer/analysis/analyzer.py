@@ -11,8 +11,7 @@ from collections.abc import Iterator
 
 from whoosh.analysis import Token, Tokenizer
 
-from indexer.analysis.normalize import normalize
-from indexer.analysis.pipeline import analyze_word
+from indexer.analysis.pipeline import DEFAULT, AnalysisOptions, Pipeline, pipeline
 from indexer.analysis.tokenize import words
 
 _WILDCARDS = frozenset("*?")
@@ -21,11 +20,19 @@ _WILDCARDS = frozenset("*?")
 class HindiAnalyzer(Tokenizer):
     """ICU word breaking + Hindi normalisation + stopwords + light stemming."""
 
+    def __init__(self, options: AnalysisOptions = DEFAULT) -> None:
+        self.options = options
+
+    @property
+    def pipeline(self) -> Pipeline:
+        # Indexes written before options existed unpickle without them: they used the default.
+        return pipeline(getattr(self, "options", DEFAULT))
+
     def __eq__(self, other: object) -> bool:
-        return self.__class__ is other.__class__
+        return self.__class__ is other.__class__ and self.pipeline.options == other.pipeline.options
 
     def __hash__(self) -> int:
-        return hash(self.__class__.__name__)
+        return hash((self.__class__.__name__, self.pipeline.options))
 
     def __call__(
         self,
@@ -41,14 +48,15 @@ class HindiAnalyzer(Tokenizer):
         **kwargs,
     ) -> Iterator[Token]:
         t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        chain = self.pipeline
         if not tokenize:
             # Wildcard, fuzzy and range text arrives whole: normalise it, but a pattern such as
             # किसान* must not be stemmed or dropped as a stopword.
             t.original = value
             if _WILDCARDS.intersection(value):
-                t.text = normalize(value)
+                t.text = chain.normalize(value)
             else:
-                t.text = analyze_word(value)[0]
+                t.text = chain.analyze_word(value)[0]
             t.boost = 1.0
             t.stopped = False
             if positions:
@@ -62,6 +70,7 @@ class HindiAnalyzer(Tokenizer):
         # Positions count only kept words, so a phrase with a stopword in the middle
         # ("रूस में किम") still matches the indexed text, where the stopword is absent.
         pos = start_pos
+        analyze_word = chain.analyze_word
         for w in words(value):
             term, stop = analyze_word(w.text)
             if not term:

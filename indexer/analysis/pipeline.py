@@ -1,19 +1,49 @@
 """The analysis chain for one word and for a whole text.
 
-word -> normalize (each rule) -> stopword? -> stem. Results are cached per word type: news
-text repeats its words, and the chain is pure.
+word -> normalize (each rule) -> stopword? -> stem. Which rules, stopwords and stemmer are used
+is an ``AnalysisOptions`` value: the shipped default, or a variant measured in docs/relevance.md.
+Results are cached per word type: news text repeats its words, and the chain is pure.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
 
-from indexer.analysis.normalize import normalize
-from indexer.analysis.stem import stem
-from indexer.analysis.stopwords import is_stopword
+from indexer.analysis import normalize as norm
+from indexer.analysis import stem as stemmers
+from indexer.analysis.stopwords import FUNCTION_WORDS, STOPWORDS
 from indexer.analysis.tokenize import words
+
+RULES: dict[str, norm.Rule] = {rule.__name__: rule for rule in norm.ALL_RULES}
+STEMMERS: dict[str, Callable[[str], str]] = {
+    "light": stemmers.stem,
+    "lucene": stemmers.lucene_stem,
+    "medium": stemmers.medium_stem,
+    "none": lambda w: w,
+}
+STOPWORD_LISTS: dict[str, frozenset[str]] = {
+    "khabar": STOPWORDS,
+    "function-words": FUNCTION_WORDS,
+    "none": frozenset(),
+}
+
+
+@dataclass(frozen=True)
+class AnalysisOptions:
+    rules: tuple[str, ...] = tuple(r.__name__ for r in norm.RULES)
+    stopwords: str = "khabar"
+    stemmer: str = "light"
+
+    def __post_init__(self) -> None:
+        unknown = [r for r in self.rules if r not in RULES]
+        if unknown or self.stemmer not in STEMMERS or self.stopwords not in STOPWORD_LISTS:
+            raise ValueError(f"unknown analysis option in {self}")
+
+
+DEFAULT = AnalysisOptions()
 
 
 class Term(NamedTuple):
@@ -23,18 +53,47 @@ class Term(NamedTuple):
     stop: bool
 
 
-@lru_cache(maxsize=262_144)
+class Pipeline:
+    """The chain for one set of options, with its own per-word cache."""
+
+    def __init__(self, options: AnalysisOptions) -> None:
+        self.options = options
+        rules = tuple(r for r in norm.ALL_RULES if r.__name__ in options.rules)  # always in canonical order
+        stop = STOPWORD_LISTS[options.stopwords]
+        stem = STEMMERS[options.stemmer]
+
+        def analyze(word: str) -> tuple[str, bool]:
+            w = norm.normalize(word, rules)
+            if w in stop:
+                return w, True
+            return stem(w), False
+
+        self.analyze_word: Callable[[str], tuple[str, bool]] = lru_cache(maxsize=262_144)(analyze)
+        self.normalize: Callable[[str], str] = lambda w: norm.normalize(w, rules)
+
+    def terms(self, text: str) -> Iterator[Term]:
+        """Every word of ``text`` with its term; stopwords are included and flagged."""
+        analyze = self.analyze_word
+        for w in words(text):
+            term, stop = analyze(w.text)
+            if term:
+                yield Term(term, w.start, w.end, stop)
+
+
+_pipelines: dict[AnalysisOptions, Pipeline] = {}
+
+
+def pipeline(options: AnalysisOptions = DEFAULT) -> Pipeline:
+    p = _pipelines.get(options)
+    if p is None:
+        p = _pipelines[options] = Pipeline(options)
+    return p
+
+
 def analyze_word(word: str) -> tuple[str, bool]:
-    """The index term for one surface word and whether it is a stopword."""
-    norm = normalize(word)
-    if is_stopword(norm):
-        return norm, True
-    return stem(norm), False
+    """The default chain's index term for one surface word, and whether it is a stopword."""
+    return pipeline().analyze_word(word)
 
 
 def terms(text: str) -> Iterator[Term]:
-    """Every word of ``text`` with its term; stopwords are included and flagged."""
-    for w in words(text):
-        term, stop = analyze_word(w.text)
-        if term:
-            yield Term(term, w.start, w.end, stop)
+    return pipeline().terms(text)

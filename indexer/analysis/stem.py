@@ -35,3 +35,90 @@ def stem(word: str) -> str:
         if word.endswith(suffix) and len(word) - len(suffix) >= min_stem:
             return word[: len(word) - len(suffix)] + replacement
     return word
+
+
+# Lucene's HindiStemmer (Ramanathan & Rao, "A Lightweight Stemmer for Hindi"), kept for measuring
+# against: (suffixes, word length it needs to exceed), longest first.
+_LUCENE: tuple[tuple[tuple[str, ...], int], ...] = (
+    (("ाएंगी", "ाएंगे", "ाऊंगी", "ाऊंगा", "ाइयाँ", "ाइयों", "ाइयां"), 6),
+    (
+        (
+            "ाएगी",
+            "ाएगा",
+            "ाओगी",
+            "ाओगे",
+            "एंगी",
+            "ेंगी",
+            "एंगे",
+            "ेंगे",
+            "ूंगी",
+            "ूंगा",
+            "ातीं",
+            "नाओं",
+            "नाएं",
+            "ताओं",
+            "ताएं",
+            "ियाँ",
+            "ियों",
+            "ियां",
+        ),
+        5,
+    ),
+    (
+        (
+            "ाकर",
+            "ाइए",
+            "ाईं",
+            "ाया",
+            "ेगी",
+            "ेगा",
+            "ोगी",
+            "ोगे",
+            "ाने",
+            "ाना",
+            "ाते",
+            "ाती",
+            "ाता",
+            "तीं",
+            "ाओं",
+            "ाएं",
+            "ुओं",
+            "ुएं",
+            "ुआं",
+        ),
+        4,
+    ),
+    (("कर", "ाओ", "िए", "ाई", "ाए", "ने", "नी", "ना", "ते", "ीं", "ती", "ता", "ाँ", "ां", "ों", "ें"), 3),
+    (("ो", "े", "ू", "ु", "ी", "ि", "ा"), 2),
+)
+
+
+def lucene_stem(word: str) -> str:
+    for suffixes, longer_than in _LUCENE:
+        if len(word) > longer_than:
+            for suffix in suffixes:
+                if word.endswith(suffix):
+                    return word[: -len(suffix)]
+    return word
+
+
+_MEDIUM_SINGLE = (("ा", ""), ("े", ""), ("ो", ""), ("ि", "ी"))
+
+
+def medium_stem(word: str) -> str:
+    """Lucene's verb and plural endings, but Khabar's handling of -iyon and of final vowels."""
+    if not word or not _is_devanagari(word[-1]):
+        return word
+    for suffix, replacement, min_stem in SUFFIXES[:2]:  # ियों/ियां -> ी
+        if word.endswith(suffix) and len(word) - len(suffix) >= min_stem:
+            return word[: -len(suffix)] + replacement
+    for suffixes, longer_than in _LUCENE[:-1]:
+        if len(word) > longer_than:
+            for suffix in suffixes:
+                if word.endswith(suffix):
+                    return word[: -len(suffix)]
+    if len(word) > 3:
+        for suffix, replacement in _MEDIUM_SINGLE:
+            if word.endswith(suffix):
+                return word[: -len(suffix)] + replacement
+    return word

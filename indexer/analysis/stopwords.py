@@ -20,10 +20,18 @@ _WORDS = """
 किया किए किये कर करना करने करता करती करते करें
 और या तथा एवं व लेकिन परंतु किंतु मगर बल्कि कि तो भी ही न नहीं ना
 यदि अगर जब तब क्योंकि इसलिए ताकि वाला वाली वाले
-क्या कौन किस कैसे क्यों
 """
 
-STOPWORDS: frozenset[str] = frozenset(normalize(w) for w in _WORDS.split())
+# Question words: a reader's question (कितने खिलाड़ी?) holds them, the answering article rarely
+# does, so as rare terms they would outweigh the words that matter.
+_QUESTION_WORDS = """
+क्या कौन कौनसा कौनसी कौनसे किस किसे किसको किसने किसका किसकी किसके किन किन्हें किनका किनकी किनके
+कितना कितनी कितने कब कहाँ कहां कैसे कैसा कैसी क्यों सा
+"""
+
+FUNCTION_WORDS: frozenset[str] = frozenset(normalize(w) for w in _WORDS.split())
+QUESTION_WORDS: frozenset[str] = frozenset(normalize(w) for w in _QUESTION_WORDS.split())
+STOPWORDS: frozenset[str] = FUNCTION_WORDS | QUESTION_WORDS
 
 
 def is_stopword(normalized_word: str) -> bool:

@@ -1,0 +1,89 @@
+"""Measure what each part of Khabar's ranking is worth: one row per variant, for docs/relevance.md.
+
+    python -m tools.relevance --docs ../shared/corpora/xquad-r-hi/docs.jsonl \\
+        --queries ../shared/corpora/xquad-r-hi/queries.tsv --qrels ../shared/corpora/xquad-r-hi/qrels.txt
+
+Every variant runs through the real indexer and SearchService; indexes are built once per
+distinct analysis and kept in a temporary folder for the run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from dataclasses import replace
+from pathlib import Path
+
+from indexer.analysis.normalize import RULES
+from indexer.analysis.pipeline import DEFAULT, AnalysisOptions
+from indexer.build import reindex
+from indexer.cli import run_queries
+from indexer.evaluation import load_qrels, load_queries, score
+from indexer.search import DEFAULT_RANKING, RankingOptions, SearchService
+
+BASE_RULES = ("casefold",)  # without it Latin case and compatibility forms would split words
+SHIPPED_RULES = DEFAULT.rules
+
+
+def _rules(*extra: str, without: tuple[str, ...] = ()) -> tuple[str, ...]:
+    return tuple(r for r in (*SHIPPED_RULES, *extra) if r not in without)
+
+
+A, R = DEFAULT, DEFAULT_RANKING
+
+VARIANTS: list[tuple[str, AnalysisOptions, RankingOptions]] = [
+    ("shipped default", A, R),
+    # normalisation
+    ("no normalisation (case folding only)", replace(A, rules=BASE_RULES), R),
+    *[
+        (f"without {name}", replace(A, rules=_rules(without=(name,))), R)
+        for name in (r.__name__ for r in RULES[1:])
+    ],
+    ("+ candra_vowels (ॉ = ा, ॅ = े)", replace(A, rules=_rules("candra_vowels")), R),
+    ("+ final_ya_to_vowel (गये = गए)", replace(A, rules=_rules("final_ya_to_vowel")), R),
+    ("+ long_to_short (ी = ि, ू = ु)", replace(A, rules=_rules("long_to_short")), R),
+    ("+ drop_virama", replace(A, rules=_rules("drop_virama")), R),
+    # stopwords and stemming
+    ("no stopwords", replace(A, stopwords="none"), R),
+    ("function words only (question words kept)", replace(A, stopwords="function-words"), R),
+    ("no stemmer", replace(A, stemmer="none"), R),
+    ("Lucene's HindiStemmer", replace(A, stemmer="lucene"), R),
+    # ranking
+    ("any word, ranked (no all-words first)", A, replace(R, any_word="always")),
+    *[(f"title boost {b}", A, replace(R, title_boost=b)) for b in (1.0, 3.0)],
+    *[(f"BM25 b={b}", A, replace(R, bm25_b=b)) for b in (0.5, 0.9)],
+    *[(f"BM25 k1={k}", A, replace(R, bm25_k1=k)) for k in (0.9, 1.5)],
+    *[(f"proximity boost {p}, slop 3", A, replace(R, proximity_boost=p)) for p in (0.25, 0.5, 1.0)],
+]
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--docs", type=Path, required=True)
+    p.add_argument("--queries", type=Path, required=True)
+    p.add_argument("--qrels", type=Path, required=True)
+    p.add_argument("--only", nargs="*", help="run only variants whose name contains one of these")
+    args = p.parse_args(argv)
+    for path in (args.docs, args.queries, args.qrels):
+        if not path.exists():
+            print(f"skipped: {path} does not exist", file=sys.stderr)
+            return 0
+    queries, qrels = load_queries(args.queries), load_qrels(args.qrels)
+    variants = [v for v in VARIANTS if not args.only or any(o in v[0] for o in args.only)]
+    print("| variant | nDCG@10 | MRR@10 | Recall@10 | Recall@100 |")
+    print("|---|---|---|---|---|")
+    with tempfile.TemporaryDirectory(prefix="khabar-relevance-") as tmp:
+        indexes: dict[AnalysisOptions, Path] = {}
+        for name, analysis, ranking in variants:
+            if analysis not in indexes:
+                indexes[analysis] = Path(tmp) / f"ix{len(indexes)}"
+                reindex([args.docs], indexes[analysis], analysis=analysis)
+            s = score(run_queries(SearchService(indexes[analysis], ranking), queries), qrels).means
+            cells = " | ".join(f"{s[m]:.4f}" for m in ("nDCG@10", "MRR@10", "Recall@10", "Recall@100"))
+            print(f"| {name} | {cells} |", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
