@@ -60,7 +60,11 @@ def _has_error(q: query.Query) -> bool:
 
 
 def parse(
-    text: str, schema: Schema, *, any_word: bool = False, boosts: dict[str, float] | None = None
+    text: str,
+    schema: Schema,
+    *,
+    any_word: bool = False,
+    boosts: dict[str, float] | None = None,
 ) -> tuple[query.Query, bool]:
     """Return (query, plain) where ``plain`` says the text was re-read without syntax.
 

@@ -21,11 +21,22 @@ from whoosh.searching import Searcher
 
 from indexer import store
 from indexer.analysis.pipeline import Pipeline
+from indexer.analysis.tokenize import words
 from indexer.facets import FACETS, FACETS_BY_NAME, Facet
-from indexer.query import Highlight, expand_terms, highlight_terms, parse, with_proximity, word_count
+from indexer.query import (
+    Highlight,
+    expand_terms,
+    highlight_terms,
+    parse,
+    plain_terms,
+    with_proximity,
+    word_count,
+)
+from indexer.romanize import has_devanagari, is_latin_word
 from indexer.schema import local_seconds
 from indexer.snippets import highlight, make_snippet
-from indexer.spelling import Neighbour, neighbours
+from indexer.spelling import Neighbour
+from indexer.vocabulary import SoundIndex, Vocabulary
 
 SORTS = ("relevance", "newest", "oldest")
 PER_PAGE = 10
@@ -52,6 +63,11 @@ class RankingOptions:
     any_word: str = "fallback"  # "fallback": all words, else any; "always": any word, ranked
     # A word the index does not know also matches its nearest spellings (grapheme edits), at this weight.
     spelling_weight: float = 0.0
+    # A Latin word that matches little also matches Devanagari words that sound alike, at this weight.
+    romanized_weight: float = 0.5
+    romanized_max: int = 4  # sound-alike spellings added per word
+    # A Devanagari word also matches Latin words that sound alike (सुपर: Super), at this weight.
+    cross_script_weight: float = 0.0
 
     @property
     def boosts(self) -> dict[str, float]:
@@ -59,6 +75,36 @@ class RankingOptions:
 
 
 DEFAULT_RANKING = RankingOptions()
+
+
+ROMANIZED_BELOW_DF = 3  # a Latin word in fewer articles than this "matches little"
+ROMANIZED_RATIO = 5  # ... as does one whose Devanagari sound-alike is this many times more common
+SUGGEST_BELOW = 3  # with fewer results than this, rare words get spelling suggestions too
+
+
+@dataclass
+class Alternatives:
+    """What a search added to the reader's words."""
+
+    romanized: dict[str, list[str]] = field(default_factory=dict)  # Latin word -> Devanagari terms
+    spelled: dict[str, list[Neighbour]] = field(default_factory=dict)  # unknown term -> neighbours
+    cache: dict[str, list[tuple[str, float]]] = field(default_factory=dict)
+
+
+class _SharedVocabulary:
+    """What every thread may share about one index generation."""
+
+    def __init__(self) -> None:
+        self.surface: dict[str, str] = {}
+        self._sounds: SoundIndex | None = None
+        self._lock = threading.Lock()
+
+    def sounds(self, reader: Any) -> SoundIndex:
+        if self._sounds is None:
+            with self._lock:
+                if self._sounds is None:
+                    self._sounds = SoundIndex(reader)
+        return self._sounds
 
 
 @dataclass
@@ -116,6 +162,8 @@ class SearchResult:
     facets: dict[str, list[FacetValue]]
     notes: list[str] = field(default_factory=list)
     highlight: Highlight = field(default_factory=lambda: Highlight(frozenset()))
+    suggestion: str | None = None  # the query respelled as the index spells its words
+    transliterations: dict[str, list[str]] = field(default_factory=dict)  # Latin word -> Devanagari
 
     @property
     def pages(self) -> int:
@@ -142,6 +190,8 @@ class SearchResult:
             "facets": {k: [asdict(v) for v in vs] for k, vs in self.facets.items()},
             "note": self.note,
             "notes": self.notes,
+            "suggestion": self.suggestion,
+            "transliterations": self.transliterations,
         }
 
 
@@ -183,6 +233,7 @@ class SearchService:
         self.ranking = ranking
         self._local = threading.local()
         self._indexes: dict[str, Any] = {}
+        self._shared: dict[str, _SharedVocabulary] = {}
         self._lock = threading.Lock()
 
     # -- searcher lifecycle ---------------------------------------------------------------
@@ -197,6 +248,7 @@ class SearchService:
             if gen not in self._indexes:
                 gen, ix = store.open_current(self.index_dir)
                 self._indexes = {gen: ix}  # older generations are only referenced by old searchers
+                self._shared = {g: v for g, v in self._shared.items() if g == gen}
             ix = self._indexes[gen]
         old = getattr(local, "searcher", None)
         if old is not None:
@@ -226,7 +278,12 @@ class SearchService:
 
         ranking = self.ranking
         if req.q.strip():
-            q, plain = parse(req.q, s.schema, any_word=ranking.any_word == "always", boosts=ranking.boosts)
+            q, plain = parse(
+                req.q,
+                s.schema,
+                any_word=ranking.any_word == "always",
+                boosts=ranking.boosts,
+            )
             if plain:
                 notes.append("plain_words")
         else:
@@ -239,7 +296,10 @@ class SearchService:
         if isinstance(q, wq.Every) and sort == "relevance":
             sort = "newest"  # browsing without words: the latest news first
 
-        results, counts = self._run(s, self._scored(s, q), req, sort)
+        vocab = self._vocabulary(s)
+        found = Alternatives()
+        expanded = self._expand(q, vocab, found)
+        results, counts = self._run(s, self._scored(expanded), req, sort)
         if (
             len(results) == 0
             and ranking.any_word == "fallback"
@@ -247,13 +307,14 @@ class SearchService:
             and not isinstance(q, wq.Every)
         ):
             q_any, _ = parse(req.q, s.schema, any_word=True, boosts=ranking.boosts)
-            results, counts = self._run(s, self._scored(s, q_any), req, sort)
+            expanded_any = self._expand(q_any, vocab, found)
+            results, counts = self._run(s, self._scored(expanded_any), req, sort)
             if len(results):
                 notes.append("any_word")
-                q = q_any
+                q, expanded = q_any, expanded_any
 
         total = len(results)
-        marks = highlight_terms(q)
+        marks = highlight_terms(expanded)
         first = (req.page - 1) * req.per_page
         if total and first >= total:
             notes.append("page_out_of_range")
@@ -267,7 +328,14 @@ class SearchService:
             for f in FACETS
             if f.offered(req.filters)
         }
-        return SearchResult(req, total, (time.perf_counter() - t0) * 1000, hits, facets, notes, marks)
+        result = SearchResult(req, total, (time.perf_counter() - t0) * 1000, hits, facets, notes, marks)
+        if not isinstance(q, wq.Every):
+            result.transliterations = {
+                word: [self._surface(s, vocab, t) for t in terms] for word, terms in found.romanized.items()
+            }
+            result.suggestion = self._suggestion(s, vocab, req.q, q, found, total)
+            result.took_ms = (time.perf_counter() - t0) * 1000
+        return result
 
     def _empty(self, req: SearchRequest, notes: list[str], t0: float) -> SearchResult:
         facets = {f.name: [] for f in FACETS if f.offered(req.filters)}
@@ -309,29 +377,84 @@ class SearchService:
                 counts[f.name] = _groups(r, f)
         return results, counts
 
-    def _scored(self, s: Searcher, q: wq.Query) -> wq.Query:
+    # -- query words that match little ----------------------------------------------------
+
+    def _vocabulary(self, s: Searcher) -> Vocabulary:
+        gen = self._local.gen
+        shared = self._shared.get(gen)
+        if shared is None:
+            with self._lock:
+                shared = self._shared.setdefault(gen, _SharedVocabulary())
+        return Vocabulary(s.reader(), self._pipeline(s), lambda: shared.sounds(s.reader()), shared.surface)
+
+    def _expand(self, q: wq.Query, vocab: Vocabulary, found: Alternatives) -> wq.Query:
+        """Let words that match little also match their sound-alikes in the other script, and
+        unknown words their nearest spellings; ``found`` records what was added."""
         r = self.ranking
-        if r.spelling_weight > 0:
-            cache: dict[str, list[tuple[str, float]]] = {}
 
-            def alternatives(term: str) -> list[tuple[str, float]]:
-                if term not in cache:
-                    cache[term] = [(n.term, r.spelling_weight) for n in self.misspelt(s, term)]
-                return cache[term]
+        def alternatives(term: str) -> list[tuple[str, float]]:
+            if term in found.cache:
+                return found.cache[term]
+            alts: list[tuple[str, float]] = []
+            if is_latin_word(term) and len(term) >= 3 and r.romanized_weight > 0:
+                df = vocab.doc_frequency(term)
+                alikes = vocab.sound_alikes(term, devanagari=True)[: r.romanized_max]
+                if alikes and (df < ROMANIZED_BELOW_DF or df * ROMANIZED_RATIO < alikes[0][1]):
+                    found.romanized[term] = [t for t, _ in alikes]
+                    alts = [(t, r.romanized_weight) for t, _ in alikes]
+            elif has_devanagari(term) and r.cross_script_weight > 0:
+                alikes = vocab.sound_alikes(term, devanagari=False)[: r.romanized_max]
+                alts = [(t, r.cross_script_weight) for t, _ in alikes]
+            if not alts and r.spelling_weight > 0:
+                near = vocab.misspelt(term)
+                if near:
+                    found.spelled[term] = near
+                    alts = [(n.term, r.spelling_weight) for n in near]
+            found.cache[term] = alts
+            return alts
 
-            q = expand_terms(q, alternatives)
+        return expand_terms(q, alternatives)
+
+    def _scored(self, q: wq.Query) -> wq.Query:
+        r = self.ranking
         return with_proximity(q, r.proximity_boost, r.proximity_slop, r.boosts)
 
-    def misspelt(self, s: Searcher, term: str) -> list[Neighbour]:
-        """Spelling neighbours of a term that no title or body holds; [] for a known term."""
+    def _surface(self, s: Searcher, vocab: Vocabulary, term: str) -> str:
+        """How an index term is written in the articles (for showing it to a reader)."""
+        texts: list[str] = []
         reader = s.reader()
-        if reader.doc_frequency("body", term) or reader.doc_frequency("title", term):
-            return []
-        return neighbours(
-            term,
-            lambda w, maxdist: reader.terms_within("body", w, maxdist, prefix=1),
-            lambda t: reader.doc_frequency("body", t) + reader.doc_frequency("title", t),
-        )
+        for fieldname in ("body", "title"):
+            if len(texts) < 3 and reader.doc_frequency(fieldname, term):
+                for docnum in reader.postings(fieldname, term).all_ids():
+                    texts.append(s.stored_fields(docnum).get(fieldname, ""))
+                    if len(texts) >= 3:
+                        break
+        return vocab.surface_form(term, texts)
+
+    def _suggestion(
+        self, s: Searcher, vocab: Vocabulary, text: str, q: wq.Query, found: Alternatives, total: int
+    ) -> str | None:
+        """The query with its unknown (or, when little is found, rare) words spelled as the index
+        spells them; None when there is nothing to correct."""
+        fixes: dict[str, str] = {t: near[0].term for t, near in found.spelled.items()}
+        if total < SUGGEST_BELOW:
+            for term in plain_terms(q):
+                if term not in fixes and term not in found.romanized:
+                    better = vocab.more_common_spelling(term)
+                    if better:
+                        fixes[term] = better
+        if not fixes:
+            return None
+        pipeline = self._pipeline(s)
+        out, pos, changed = [], 0, False
+        for w in words(text):
+            term = pipeline.analyze_word(w.text)[0]
+            if term in fixes:
+                out.append(text[pos : w.start])
+                out.append(self._surface(s, vocab, fixes[term]))
+                pos, changed = w.end, True
+        out.append(text[pos:])
+        return "".join(out).strip() if changed else None
 
     def _hit(
         self, fields: Any, score: float | None, marks: Highlight, with_snippet: bool, analyze: Any

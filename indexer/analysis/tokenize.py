@@ -55,5 +55,17 @@ def words(text: str) -> Iterator[Word]:
                 s, e = start, end
             else:
                 s, e = mapping[start], mapping[end]
-            yield Word(text[s:e], s, e)
+            if "_" in text[s:e]:
+                yield from _split_underscores(text, s, e)
+            else:
+                yield Word(text[s:e], s, e)
         start = end
+
+
+def _split_underscores(text: str, s: int, e: int) -> Iterator[Word]:
+    """ICU joins words with "_" (Super_Bowl_50, #किसान_आंदोलन); a reader means separate words."""
+    pos = s
+    for part in text[s:e].split("_"):
+        if part:
+            yield Word(part, pos, pos + len(part))
+        pos += len(part) + 1

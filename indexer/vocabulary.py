@@ -1,0 +1,141 @@
+"""What the index knows about its own words: sound-alike keys, spelling neighbours, surface forms.
+
+Built from an open index reader (one per index generation, shared by the service's threads),
+it answers the questions the search service asks about a query word that matches little:
+which Devanagari words sound like this Latin one, which known words are a letter away, and
+how is this (stemmed) index term written in the articles.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
+
+from whoosh.reading import IndexReader
+
+from indexer.analysis.pipeline import Pipeline
+from indexer.romanize import has_devanagari, is_latin_word, key
+from indexer.spelling import Neighbour, neighbours
+
+FIELDS = ("title", "body")
+MORE_COMMON_FACTOR = 10  # how much more common a spelling must be to be suggested over a known one
+MIN_KEY_FUZZ = 4  # keys shorter than this only match exactly: too many near neighbours
+
+
+def _deletions(k: str) -> set[str]:
+    return {k[:i] + k[i + 1 :] for i in range(len(k))}
+
+
+def _within_one(a: str, b: str) -> bool:
+    """Levenshtein distance of at most one."""
+    if a == b:
+        return True
+    if abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b, strict=True)) == 1
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    return any(long_[:i] + long_[i + 1 :] == short for i in range(len(long_)))
+
+
+class SoundIndex:
+    """Index terms grouped by sound-alike key, with a deletion index for one-letter-off keys.
+
+    Built once per index generation and shared by threads (it is only read after building).
+    """
+
+    def __init__(self, reader: IndexReader) -> None:
+        by_key: dict[str, set[str]] = defaultdict(set)
+        for f in FIELDS:
+            for term in reader.field_terms(f):
+                if is_latin_word(term) or has_devanagari(term):
+                    k = key(term)
+                    if len(k) >= 2:
+                        by_key[k].add(term)
+        deletes: dict[str, set[str]] = defaultdict(set)
+        for k in by_key:
+            if len(k) >= MIN_KEY_FUZZ:
+                for d in _deletions(k):
+                    deletes[d].add(k)
+        self.by_key = {k: tuple(sorted(v)) for k, v in by_key.items()}
+        self.deletes = dict(deletes)
+
+    def terms_like(self, word: str) -> set[str]:
+        """Terms whose key equals the key of ``word``, or, failing that, is one letter away."""
+        k = key(word)
+        if k in self.by_key:
+            return set(self.by_key[k])
+        if len(k) < MIN_KEY_FUZZ:
+            return set()
+        near: set[str] = set(self.deletes.get(k, ()))
+        for d in _deletions(k):
+            if d in self.by_key:
+                near.add(d)
+            near.update(self.deletes.get(d, ()))
+        return {t for c in near if _within_one(c, k) for t in self.by_key[c]}
+
+
+class Vocabulary:
+    """One thread's view: its own reader, the generation's shared SoundIndex and surface cache."""
+
+    def __init__(
+        self,
+        reader: IndexReader,
+        pipeline: Pipeline,
+        sounds: Callable[[], SoundIndex],
+        surface: dict[str, str],
+    ) -> None:
+        self.reader = reader
+        self.pipeline = pipeline
+        self._sounds = sounds  # built on first use: only romanised queries need it
+        self._surface = surface
+
+    def doc_frequency(self, term: str) -> int:
+        return sum(self.reader.doc_frequency(f, term) for f in FIELDS)
+
+    def sound_alikes(self, word: str, devanagari: bool) -> list[tuple[str, int]]:
+        """Terms in the other script that sound like ``word``, most frequent first, with their df."""
+        found = {
+            t
+            for t in self._sounds().terms_like(word)
+            if t != word and (has_devanagari(t) if devanagari else is_latin_word(t))
+        }
+        ranked = sorted(((t, self.doc_frequency(t)) for t in found), key=lambda x: (-x[1], x[0]))
+        return [(t, df) for t, df in ranked if df > 0]
+
+    def misspelt(self, term: str) -> list[Neighbour]:
+        """Spelling neighbours of a term no title or body holds; [] for a known term."""
+        if self.doc_frequency(term):
+            return []
+        return neighbours(
+            term,
+            lambda w, maxdist: self.reader.terms_within("body", w, maxdist, prefix=1),
+            self.doc_frequency,
+        )
+
+    def more_common_spelling(self, term: str) -> str | None:
+        """A neighbour of a known but rare term that is far more common (किसन -> किसान)."""
+        df = self.doc_frequency(term)
+        near = neighbours(
+            term,
+            lambda w, maxdist: self.reader.terms_within("body", w, maxdist, prefix=1),
+            self.doc_frequency,
+            limit=1,
+        )
+        if near and near[0].doc_frequency >= max(MORE_COMMON_FACTOR * df, 1):
+            return near[0].term
+        return None
+
+    def surface_form(self, term: str, texts: Iterable[str] = ()) -> str:
+        """How ``term`` (index terms are stemmed) is most often written in ``texts``.
+
+        The term itself wins when it is also a written form (किसान over किसानों).
+        """
+        if term in self._surface:
+            return self._surface[term]
+        seen: Counter[str] = Counter()
+        for text in texts:
+            seen.update(text[t.start : t.end] for t in self.pipeline.terms(text) if t.text == term)
+        found = term if term in seen or not seen else seen.most_common(1)[0][0]
+        self._surface[term] = found
+        return found
