@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from whoosh import query as wq
-from whoosh import scoring, sorting
+from whoosh import sorting
 from whoosh.searching import Searcher
 
 from indexer import store
@@ -32,6 +32,7 @@ from indexer.query import (
     with_proximity,
     word_count,
 )
+from indexer.ranking import DEFAULT_RANKING, RankingOptions
 from indexer.romanize import has_devanagari, is_latin_word
 from indexer.schema import local_seconds
 from indexer.snippets import highlight, make_snippet
@@ -48,33 +49,6 @@ NOTES = {
     "nothing_searchable": "The query has no searchable words (only very common words or symbols).",
     "page_out_of_range": "This page is past the last page of results.",
 }
-
-
-@dataclass(frozen=True)
-class RankingOptions:
-    """How results are scored. The defaults are what docs/relevance.md measured best."""
-
-    title_boost: float = 2.0
-    body_boost: float = 1.0
-    bm25_b: float = 0.75
-    bm25_k1: float = 1.2
-    proximity_boost: float = 0.0  # weight of "neighbouring query words close together"
-    proximity_slop: int = 3
-    any_word: str = "fallback"  # "fallback": all words, else any; "always": any word, ranked
-    # A word the index does not know also matches its nearest spellings (grapheme edits), at this weight.
-    spelling_weight: float = 0.0
-    # A Latin word that matches little also matches Devanagari words that sound alike, at this weight.
-    romanized_weight: float = 0.5
-    romanized_max: int = 4  # sound-alike spellings added per word
-    # A Devanagari word also matches Latin words that sound alike (सुपर: Super), at this weight.
-    cross_script_weight: float = 0.0
-
-    @property
-    def boosts(self) -> dict[str, float]:
-        return {"title": self.title_boost, "body": self.body_boost}
-
-
-DEFAULT_RANKING = RankingOptions()
 
 
 ROMANIZED_BELOW_DF = 3  # a Latin word in fewer articles than this "matches little"
@@ -253,8 +227,7 @@ class SearchService:
         old = getattr(local, "searcher", None)
         if old is not None:
             old.close()
-        weighting = scoring.BM25F(B=self.ranking.bm25_b, K1=self.ranking.bm25_k1)
-        local.searcher, local.gen = ix.searcher(weighting=weighting), gen
+        local.searcher, local.gen = ix.searcher(weighting=self.ranking.weighting()), gen
         return local.searcher
 
     @staticmethod

@@ -20,7 +20,8 @@ from indexer.analysis.pipeline import DEFAULT, AnalysisOptions
 from indexer.build import reindex
 from indexer.cli import run_queries
 from indexer.evaluation import load_qrels, load_queries, score
-from indexer.search import DEFAULT_RANKING, RankingOptions, SearchService
+from indexer.ranking import DEFAULT_RANKING, RankingOptions
+from indexer.search import SearchService
 
 BASE_RULES = ("casefold",)  # without it Latin case and compatibility forms would split words
 SHIPPED_RULES = DEFAULT.rules
@@ -48,13 +49,24 @@ VARIANTS: list[tuple[str, AnalysisOptions, RankingOptions]] = [
     ("no stopwords", replace(A, stopwords="none"), R),
     ("function words only (question words kept)", replace(A, stopwords="function-words"), R),
     ("no stemmer", replace(A, stemmer="none"), R),
-    ("Lucene's HindiStemmer", replace(A, stemmer="lucene"), R),
-    # ranking
-    ("any word, ranked (no all-words first)", A, replace(R, any_word="always")),
+    ("Lucene's HindiStemmer (किमी = किम)", replace(A, stemmer="lucene"), R),
+    # scoring
+    ("Whoosh's idf, log(N/(n+1)) + 1", A, replace(R, idf="whoosh")),
+    *[(f"BM25 b={b}", A, replace(R, bm25_b=b)) for b in (0.3, 0.75)],
+    *[(f"BM25 k1={k}", A, replace(R, bm25_k1=k)) for k in (0.6, 1.2)],
+    (
+        "BM25 b=0.75 k1=1.2, Whoosh idf (stock Whoosh scoring)",
+        A,
+        replace(R, bm25_b=0.75, bm25_k1=1.2, idf="whoosh"),
+    ),
     *[(f"title boost {b}", A, replace(R, title_boost=b)) for b in (1.0, 3.0)],
-    *[(f"BM25 b={b}", A, replace(R, bm25_b=b)) for b in (0.5, 0.9)],
-    *[(f"BM25 k1={k}", A, replace(R, bm25_k1=k)) for k in (0.9, 1.5)],
-    *[(f"proximity boost {p}, slop 3", A, replace(R, proximity_boost=p)) for p in (0.25, 0.5, 1.0)],
+    # words that match little
+    ("no spelling neighbours for unknown words", A, replace(R, spelling_weight=0.0)),
+    ("spelling neighbours at weight 0.5", A, replace(R, spelling_weight=0.5)),
+    ("no Devanagari -> Latin sound-alikes (सुपर: Super)", A, replace(R, cross_script_weight=0.0)),
+    # word order
+    *[(f"proximity boost {p}, slop 3", A, replace(R, proximity_boost=p)) for p in (0.05, 0.25, 1.0)],
+    ("any word, ranked (no all-words first)", A, replace(R, any_word="always")),
 ]
 
 

@@ -100,25 +100,3 @@ def lucene_stem(word: str) -> str:
                 if word.endswith(suffix):
                     return word[: -len(suffix)]
     return word
-
-
-_MEDIUM_SINGLE = (("ा", ""), ("े", ""), ("ो", ""), ("ि", "ी"))
-
-
-def medium_stem(word: str) -> str:
-    """Lucene's verb and plural endings, but Khabar's handling of -iyon and of final vowels."""
-    if not word or not _is_devanagari(word[-1]):
-        return word
-    for suffix, replacement, min_stem in SUFFIXES[:2]:  # ियों/ियां -> ी
-        if word.endswith(suffix) and len(word) - len(suffix) >= min_stem:
-            return word[: -len(suffix)] + replacement
-    for suffixes, longer_than in _LUCENE[:-1]:
-        if len(word) > longer_than:
-            for suffix in suffixes:
-                if word.endswith(suffix):
-                    return word[: -len(suffix)]
-    if len(word) > 3:
-        for suffix, replacement in _MEDIUM_SINGLE:
-            if word.endswith(suffix):
-                return word[: -len(suffix)] + replacement
-    return word
