@@ -146,6 +146,10 @@ def print_plain(result: SearchResult, out: TextIO) -> None:
         f"page {r.page} of {result.pages}",
         file=out,
     )
+    if result.suggestion:
+        print(f"did you mean: {result.suggestion}", file=out)
+    for word, forms in result.transliterations.items():
+        print(f"{word} also matched: {', '.join(forms)}", file=out)
     if result.note:
         print(f"note: {result.note}", file=out)
     for n, h in enumerate(result.hits, start=(r.page - 1) * r.per_page + 1):

@@ -53,7 +53,7 @@ _FOLDS: tuple[tuple[str, str], ...] = (
     (r"z", "j"),
     (r"er\b", "r"),  # English -er is written -र (सुपर: super)
     (r"m(?=[bp])", "n"),  # anusvara before b/p sounds m: संबंध / sambandh
-    (r"a", ""),  # the inherent vowel is written in Latin and not in Devanagari, or the reverse
+    (r"a(?!$)", ""),  # the inherent vowel: written or not, on either side (a final आ stays)
     (r"(.)\1+", r"\1"),  # doubled letters: dilli / दिल्ली
     (r"y$", "i"),
 )
@@ -72,9 +72,16 @@ def devanagari_to_latin(word: str) -> str:
             ch = unicodedata.normalize("NFC", ch + _NUKTA)
             nxt = chars[i + 2] if i + 2 < len(chars) else ""
         if ch in _CONSONANTS:
-            out.append(_CONSONANTS[ch])
-            if (nxt not in _SIGNS or nxt in "ंँः") and nxt != _VIRAMA:
-                out.append("a")  # inherent vowel
+            if ch == "ज" and chars[i + 1 : i + 3] == [_VIRAMA, "ञ"]:
+                out.append("g")  # ज्ञ is said "gy" in Hindi: विज्ञान, vigyan
+            elif ch == "ञ" and i >= 2 and chars[i - 2 : i] == ["ज", _VIRAMA]:
+                out.append("y")
+            else:
+                out.append(_CONSONANTS[ch])
+            # The inherent vowel: not before a matra or virama, and silent at the end of a word
+            # (सरकार: sarkar).
+            if nxt and nxt != _VIRAMA and (nxt not in _SIGNS or nxt in "ंँः") and _is_letter(nxt):
+                out.append("a")
         elif ch in _VOWELS:
             out.append(_VOWELS[ch])
         elif ch in _SIGNS:
@@ -86,12 +93,30 @@ def devanagari_to_latin(word: str) -> str:
     return "".join(out)
 
 
+def _is_letter(ch: str) -> bool:
+    return ("\u0900" <= ch <= "\u097f" and unicodedata.category(ch).startswith("L")) or ch in _SIGNS
+
+
 def key(word: str) -> str:
     """The sound-alike key of a word in Devanagari or Latin letters ('' if it has no letters)."""
     latin = word.lower() if word.isascii() else devanagari_to_latin(word)
     for pattern, repl in _COMPILED:
         latin = pattern.sub(repl, latin)
     return latin
+
+
+# The endings the stemmer strips (ों ें ाओं ा े ...), as typed in Latin letters: index terms are
+# stems (कोरोना -> कोरोन, युवाओं -> युव), so a romanised word is also tried without them.
+_LATIN_ENDINGS = ("iyon", "iyan", "aon", "yon", "on", "en", "ein", "ain", "a", "o", "e")
+
+
+def latin_variants(word: str) -> list[str]:
+    """``word`` and the same word without a Hindi inflectional ending (yuvaon -> yuv)."""
+    out = [word]
+    for ending in _LATIN_ENDINGS:
+        if word.endswith(ending) and len(word) - len(ending) >= 3:
+            out.append(word[: -len(ending)])
+    return out
 
 
 def is_latin_word(word: str) -> bool:

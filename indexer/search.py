@@ -374,10 +374,10 @@ class SearchService:
                 alikes = vocab.sound_alikes(term, devanagari=True)[: r.romanized_max]
                 if alikes and (df < ROMANIZED_BELOW_DF or df * ROMANIZED_RATIO < alikes[0][1]):
                     found.romanized[term] = [t for t, _ in alikes]
-                    alts = [(t, r.romanized_weight) for t, _ in alikes]
+                    alts = _weighted(alikes, r.romanized_weight)
             elif has_devanagari(term) and r.cross_script_weight > 0:
                 alikes = vocab.sound_alikes(term, devanagari=False)[: r.romanized_max]
-                alts = [(t, r.cross_script_weight) for t, _ in alikes]
+                alts = _weighted(alikes, r.cross_script_weight)
             if not alts and r.spelling_weight > 0:
                 near = vocab.misspelt(term)
                 if near:
@@ -461,6 +461,15 @@ class SearchService:
         marks = highlight_terms(parse(q, s.schema)[0]) if q.strip() else Highlight(frozenset())
         analyze = self._pipeline(s).terms
         return [highlight(p.strip(), marks, analyze).html() for p in text.split("\n") if p.strip()]
+
+
+def _weighted(alikes: list[tuple[str, int]], weight: float) -> list[tuple[str, float]]:
+    """The most common sound-alike gets ``weight``; rarer ones less, as they are more often
+    a different word that happens to sound the same."""
+    if not alikes:
+        return []
+    top = alikes[0][1]
+    return [(t, weight * (df / top) ** 0.5) for t, df in alikes]
 
 
 def _groups(results: Any, facet: Facet) -> dict[str, int]:

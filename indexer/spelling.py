@@ -40,9 +40,12 @@ def grapheme_distance(a: str, b: str) -> int:
 
 
 def max_edits(word: str) -> int:
-    """How far a neighbour may be: short words have too many neighbours to allow two edits."""
+    """How far a neighbour may be: short words have too many neighbours to allow two edits.
+
+    Index terms are stems, so a two-letter term can stand for a longer word (सीमाओं -> सीम).
+    """
     n = len(graphemes(word))
-    return 0 if n < 3 else 1 if n < 6 else 2
+    return 0 if n < 2 else 1 if n < 6 else 2
 
 
 @dataclass(frozen=True)

@@ -14,12 +14,13 @@ from collections.abc import Callable, Iterable
 from whoosh.reading import IndexReader
 
 from indexer.analysis.pipeline import Pipeline
-from indexer.romanize import has_devanagari, is_latin_word, key
+from indexer.romanize import has_devanagari, is_latin_word, key, latin_variants
 from indexer.spelling import Neighbour, neighbours
 
 FIELDS = ("title", "body")
 MORE_COMMON_FACTOR = 10  # how much more common a spelling must be to be suggested over a known one
 MIN_KEY_FUZZ = 4  # keys shorter than this only match exactly: too many near neighbours
+RARE_ALIKE = 0.05  # sound-alikes in under this share of the top one's articles are dropped
 
 
 def _deletions(k: str) -> set[str]:
@@ -60,11 +61,14 @@ class SoundIndex:
         self.by_key = {k: tuple(sorted(v)) for k, v in by_key.items()}
         self.deletes = dict(deletes)
 
-    def terms_like(self, word: str) -> set[str]:
-        """Terms whose key equals the key of ``word``, or, failing that, is one letter away."""
+    def terms_like(self, word: str, accept: Callable[[str], bool]) -> set[str]:
+        """Accepted terms whose key equals the key of ``word`` or of the word without a Hindi
+        ending (index terms are stemmed), or, failing both, is one letter away."""
+        variants = latin_variants(word) if is_latin_word(word) else [word]
+        found = {t for v in variants for t in self.by_key.get(key(v), ()) if accept(t)}
+        if found:
+            return found
         k = key(word)
-        if k in self.by_key:
-            return set(self.by_key[k])
         if len(k) < MIN_KEY_FUZZ:
             return set()
         near: set[str] = set(self.deletes.get(k, ()))
@@ -72,7 +76,7 @@ class SoundIndex:
             if d in self.by_key:
                 near.add(d)
             near.update(self.deletes.get(d, ()))
-        return {t for c in near if _within_one(c, k) for t in self.by_key[c]}
+        return {t for c in near if _within_one(c, k) for t in self.by_key[c] if accept(t)}
 
 
 class Vocabulary:
@@ -94,14 +98,16 @@ class Vocabulary:
         return sum(self.reader.doc_frequency(f, term) for f in FIELDS)
 
     def sound_alikes(self, word: str, devanagari: bool) -> list[tuple[str, int]]:
-        """Terms in the other script that sound like ``word``, most frequent first, with their df."""
-        found = {
-            t
-            for t in self._sounds().terms_like(word)
-            if t != word and (has_devanagari(t) if devanagari else is_latin_word(t))
-        }
+        """Terms in the other script that sound like ``word``, most frequent first, with their df.
+
+        Sound-alikes far rarer than the most common one are dropped: they are mostly other
+        words that happen to share the key (दिल्ली's ढीली).
+        """
+        script = has_devanagari if devanagari else is_latin_word
+        found = self._sounds().terms_like(word, lambda t: t != word and script(t))
         ranked = sorted(((t, self.doc_frequency(t)) for t in found), key=lambda x: (-x[1], x[0]))
-        return [(t, df) for t, df in ranked if df > 0]
+        top = ranked[0][1] if ranked else 0
+        return [(t, df) for t, df in ranked if df > 0 and df >= top * RARE_ALIKE]
 
     def misspelt(self, term: str) -> list[Neighbour]:
         """Spelling neighbours of a term no title or body holds; [] for a known term."""

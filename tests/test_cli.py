@@ -178,3 +178,12 @@ def test_console_script_is_installed() -> None:
         env={**os.environ, "COLUMNS": "100"},
     )
     assert "reindex" in out.stdout and "search" in out.stdout and "serve" in out.stdout
+
+
+def test_search_shows_suggestions_and_transliterations(
+    corpus_index: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["search", "आदोलन", "--index", str(corpus_index)]) == 0
+    assert "did you mean: आंदोलन" in capsys.readouterr().out
+    assert main(["search", "kisan", "--index", str(corpus_index)]) == 0
+    assert "kisan also matched: किसान" in capsys.readouterr().out

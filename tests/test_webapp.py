@@ -258,3 +258,17 @@ def test_khabar_serve_answers_over_http(corpus_index: Path) -> None:
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def test_romanised_query_shows_its_devanagari_spellings(client: FlaskClient) -> None:
+    html = page(client, "/?q=kisan")
+    assert '<span lang="en">kisan</span> →' in html and "किसान" in html
+    assert "<mark>किसानों</mark>" in html or "<mark>किसान</mark>" in html
+    assert client.get("/api/search?q=kisan").get_json()["transliterations"]["kisan"]
+
+
+def test_did_you_mean_link(client: FlaskClient) -> None:
+    html = page(client, "/?q=आदोलन&category=राजनीति")
+    link = re.search(r'क्या आपका मतलब था: <a href="([^"]*)">आंदोलन</a>', html)
+    assert link and params(unescape(link.group(1))) == [("category", "राजनीति"), ("q", "आंदोलन")]
+    assert client.get("/api/search?q=आदोलन").get_json()["suggestion"] == "आंदोलन"
