@@ -8,7 +8,8 @@ from dataclasses import dataclass
 @dataclass(frozen=True)
 class Facet:
     name: str  # key in the API and the URL parameter
-    field: str  # index field holding one value per article
+    field: str  # index field holding the values
+    many: bool = False  # an article may hold several values (tags)
     newest_first: bool = False  # order by value, descending, instead of by count
     shown_with: str | None = None  # only offered once this facet has a selection (month needs year)
 
@@ -27,5 +28,6 @@ FACETS: tuple[Facet, ...] = (
     Facet("author", "author"),
     Facet("year", "year", newest_first=True),
     Facet("month", "month", newest_first=True, shown_with="year"),
+    Facet("tags", "tags", many=True),
 )
 FACETS_BY_NAME = {f.name: f for f in FACETS}

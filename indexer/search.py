@@ -37,6 +37,7 @@ from indexer.romanize import has_devanagari, is_latin_word
 from indexer.schema import local_seconds
 from indexer.snippets import highlight, make_snippet
 from indexer.spelling import Neighbour
+from indexer.suggest import Suggester, Suggestion
 from indexer.vocabulary import SoundIndex, Vocabulary
 
 SORTS = ("relevance", "newest", "oldest")
@@ -65,12 +66,14 @@ class Alternatives:
     cache: dict[str, list[tuple[str, float]]] = field(default_factory=dict)
 
 
-class _SharedVocabulary:
-    """What every thread may share about one index generation."""
+class _Generation:
+    """What every thread may share about one index generation, each part built on first use."""
 
     def __init__(self) -> None:
         self.surface: dict[str, str] = {}
         self._sounds: SoundIndex | None = None
+        self._suggester: Suggester | None = None
+        self.newest: tuple[date | None] | None = None
         self._lock = threading.Lock()
 
     def sounds(self, reader: Any) -> SoundIndex:
@@ -79,6 +82,14 @@ class _SharedVocabulary:
                 if self._sounds is None:
                     self._sounds = SoundIndex(reader)
         return self._sounds
+
+    def suggester(self, reader: Any, pipeline: Pipeline) -> Suggester:
+        if self._suggester is None:
+            with self._lock:
+                if self._suggester is None:
+                    titles = ((f.get("id", ""), f.get("title", "")) for f in reader.all_stored_fields())
+                    self._suggester = Suggester(titles, pipeline)
+        return self._suggester
 
 
 @dataclass
@@ -207,7 +218,7 @@ class SearchService:
         self.ranking = ranking
         self._local = threading.local()
         self._indexes: dict[str, Any] = {}
-        self._shared: dict[str, _SharedVocabulary] = {}
+        self._shared: dict[str, _Generation] = {}
         self._lock = threading.Lock()
 
     # -- searcher lifecycle ---------------------------------------------------------------
@@ -322,7 +333,7 @@ class SearchService:
         counted in a search of their own.
         """
         plain_facets = [f for f in FACETS if f.name not in req.filters and f.offered(req.filters)]
-        groupedby = {f.name: sorting.FieldFacet(f.field, maptype=sorting.Count) for f in plain_facets}
+        groupedby = {f.name: _counter(f) for f in plain_facets}
         sortedby = {
             "relevance": None,
             "newest": sorting.FieldFacet("ts", reverse=True),
@@ -344,7 +355,7 @@ class SearchService:
                     q,
                     limit=1,
                     filter=_filter(req, exclude=f.name),
-                    groupedby={f.name: sorting.FieldFacet(f.field, maptype=sorting.Count)},
+                    groupedby={f.name: _counter(f)},
                     scored=False,
                 )
                 counts[f.name] = _groups(r, f)
@@ -352,12 +363,16 @@ class SearchService:
 
     # -- query words that match little ----------------------------------------------------
 
-    def _vocabulary(self, s: Searcher) -> Vocabulary:
+    def _generation(self) -> _Generation:
         gen = self._local.gen
         shared = self._shared.get(gen)
         if shared is None:
             with self._lock:
-                shared = self._shared.setdefault(gen, _SharedVocabulary())
+                shared = self._shared.setdefault(gen, _Generation())
+        return shared
+
+    def _vocabulary(self, s: Searcher) -> Vocabulary:
+        shared = self._generation()
         return Vocabulary(s.reader(), self._pipeline(s), lambda: shared.sounds(s.reader()), shared.surface)
 
     def _expand(self, q: wq.Query, vocab: Vocabulary, found: Alternatives) -> wq.Query:
@@ -455,6 +470,31 @@ class SearchService:
         fields = self._searcher().document(id=article_id)
         return _stored(fields) if fields else None
 
+    def similar(self, article_id: str, count: int = 5) -> list[Hit]:
+        """The articles most like this one by content (its most distinctive words)."""
+        s = self._searcher()
+        docnum = s.document_number(id=article_id)
+        if docnum is None:
+            return []
+        results = s.more_like(docnum, "body", top=count, numterms=25)
+        analyze = self._pipeline(s).terms
+        none = Highlight(frozenset())
+        return [self._hit(h.fields(), h.score, none, True, analyze) for h in results]
+
+    def suggest(self, text: str, limit: int = 8) -> list[Suggestion]:
+        s = self._searcher()
+        return self._generation().suggester(s.reader(), self._pipeline(s)).suggest(text, limit)
+
+    def newest_date(self) -> date | None:
+        """The date of the newest dated article: quick date ranges count back from it."""
+        s = self._searcher()
+        shared = self._generation()
+        if shared.newest is None:
+            r = s.search(wq.Every(), limit=1, sortedby=sorting.FieldFacet("ts", reverse=True))
+            iso = r[0].get("date", "") if len(r) else ""
+            shared.newest = (datetime.fromisoformat(iso).date() if iso else None,)
+        return shared.newest[0]
+
     def highlighted_paragraphs(self, text: str, q: str) -> list[str]:
         """``text`` split into paragraphs of escaped HTML, the words of query ``q`` marked."""
         s = self._searcher()
@@ -470,6 +510,11 @@ def _weighted(alikes: list[tuple[str, int]], weight: float) -> list[tuple[str, f
         return []
     top = alikes[0][1]
     return [(t, weight * (df / top) ** 0.5) for t, df in alikes]
+
+
+def _counter(f: Facet) -> sorting.FieldFacet:
+    # Multi-valued fields are read from the term index (allow_overlap); the others from columns.
+    return sorting.FieldFacet(f.field, maptype=sorting.Count, allow_overlap=f.many)
 
 
 def _groups(results: Any, facet: Facet) -> dict[str, int]:

@@ -150,6 +150,16 @@ def test_filters_or_within_and_across(service: SearchService) -> None:
     assert facet(res, "month") == {"2021-08": 1, "2021-04": 1}
 
 
+def test_tags_facet_counts_each_tag(service: SearchService) -> None:
+    res = service.search(SearchRequest(q=""))
+    tags = facet(res, "tags")
+    assert tags["क्रिकेट"] == 1 and tags["मुंबई"] == 1 and tags["रूस"] == 1 and tags["मानसून"] == 1
+    both = service.search(SearchRequest(q="", filters={"tags": ["क्रिकेट", "हॉकी"]}))
+    assert {h.id for h in both.hits} == {"खेल/cricket-final", "खेल/hockey-bronze"}
+    assert facet(both, "tags")["क्रिकेट"] == 1  # its own selection ignored: every tag still counted
+    assert facet(both, "category") == {"खेल": 2}
+
+
 def test_month_filter(service: SearchService) -> None:
     res = service.search(SearchRequest(q="", filters={"year": ["2021"], "month": ["2021-04"]}))
     assert [h.id for h in res.hits] == ["खेल/cricket-final"]
@@ -223,7 +233,7 @@ def test_article_lookup(service: SearchService) -> None:
 def test_json_shape(service: SearchService) -> None:
     data = service.search(SearchRequest(q="रूस")).to_json()
     assert {"query", "total", "page", "took_ms", "hits", "facets", "note"} <= set(data)
-    assert set(data["facets"]) == {"category", "source", "author", "year"}
+    assert set(data["facets"]) == {"category", "source", "author", "year", "tags"}
     hit = data["hits"][0]
     assert {"id", "title", "date", "category", "source", "author", "url", "score", "snippet"} <= set(hit)
     assert data["facets"]["category"][0] == {"value": "अंतरराष्ट्रीय", "count": 1, "selected": False}

@@ -50,7 +50,7 @@ def test_home_lists_newest_articles_and_facets(client: FlaskClient) -> None:
 
 def test_search_page_shows_results_with_highlights(client: FlaskClient) -> None:
     html = page(client, "/?q=कोहली")
-    assert "<strong>1</strong> परिणाम" in html and " ms)" in html
+    assert "<strong>1</strong> परिणाम" in html and " ms में)" in html
     assert "<mark>कोहली</mark>" in html
     assert "20 अप्रैल 2021" in html and "2021-04-20" in html and "दैनिक समाचार" in html
     assert 'href="/article/%E0%A4%96%E0%A5%87%E0%A4%B2/cricket-final?q=' in html

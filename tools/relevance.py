@@ -54,6 +54,7 @@ VARIANTS: list[tuple[str, AnalysisOptions, RankingOptions]] = [
     ("Whoosh's idf, log(N/(n+1)) + 1", A, replace(R, idf="whoosh")),
     *[(f"BM25 b={b}", A, replace(R, bm25_b=b)) for b in (0.3, 0.75)],
     *[(f"BM25 k1={k}", A, replace(R, bm25_k1=k)) for k in (0.6, 1.2)],
+    ("BM25 b=0.75 k1=1.2 (the usual defaults)", A, replace(R, bm25_b=0.75, bm25_k1=1.2)),
     (
         "BM25 b=0.75 k1=1.2, Whoosh idf (stock Whoosh scoring)",
         A,

@@ -30,11 +30,12 @@ def create_app(index_dir: str | Path | None = None, config: dict[str, Any] | Non
     app.json.sort_keys = False
     app.extensions["khabar"] = SearchService(app.config["KHABAR_INDEX"])
 
-    from webapp import api, errors, pages, presentation
+    from webapp import api, errors, i18n, pages, presentation
 
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
     errors.register(app)
+    i18n.register(app)
     presentation.register(app)
 
     @app.after_request

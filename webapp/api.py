@@ -1,27 +1,51 @@
-"""JSON API: the twin of every page."""
+"""JSON API: the twin of every page, and the autocomplete endpoint."""
 
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, jsonify, request
+from werkzeug.exceptions import BadRequest
 
-from webapp import service
+from webapp import links, service
+from webapp.openapi import spec
 from webapp.params import search_request
 
 bp = Blueprint("api", __name__)
 
+MAX_SUGGEST_CHARS = 100
+
 
 @bp.get("/api/search")
 def search():  # type: ignore[no-untyped-def]
+    svc = service(current_app)
     req = search_request(request.args, current_app.config["MAX_QUERY_CHARS"])
-    return jsonify(service(current_app).search(req).to_json())
+    return jsonify(links.describe(svc.search(req), request.args, "/api/search", svc.newest_date()))
 
 
 @bp.get("/api/article/<path:article_id>")
 def article(article_id: str):  # type: ignore[no-untyped-def]
-    found = service(current_app).article(article_id)
+    svc = service(current_app)
+    found = svc.article(article_id)
     if found is None:
         abort(404, description=f"no article with id {article_id!r}")
-    return jsonify(found.to_json())
+    data = found.to_json()
+    data["similar"] = [
+        {"id": h.id, "title": h.title, "date": h.date, "source": h.source} for h in svc.similar(article_id)
+    ]
+    return jsonify(data)
+
+
+@bp.get("/api/suggest")
+def suggest():  # type: ignore[no-untyped-def]
+    q = request.args.get("q", "")
+    if len(q) > MAX_SUGGEST_CHARS:
+        raise BadRequest(f"'q' is longer than {MAX_SUGGEST_CHARS} characters")
+    found = service(current_app).suggest(q)
+    return jsonify(query=q, suggestions=[{"text": s.text, "kind": s.kind, "id": s.id} for s in found])
+
+
+@bp.get("/api/openapi.json")
+def openapi():  # type: ignore[no-untyped-def]
+    return jsonify(spec())
 
 
 @bp.get("/healthz")

@@ -6,6 +6,7 @@ from flask import Flask, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 
 from indexer.store import IndexUnavailable
+from webapp.i18n import MESSAGES, t
 
 HINDI_TITLES = {
     400: "अनुरोध ठीक नहीं है",
@@ -24,7 +25,7 @@ def _respond(e: HTTPException):  # type: ignore[no-untyped-def]
     code = e.code or 500
     if wants_json():
         return jsonify(error={"status": code, "name": e.name, "message": e.description}), code
-    title = HINDI_TITLES.get(code, e.name)
+    title = t(f"error.{code}") if f"error.{code}" in MESSAGES else e.name
     return render_template("error.html", code=code, title=title, message=e.description), code
 
 

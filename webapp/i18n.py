@@ -1,0 +1,130 @@
+"""The page speaks Hindi first, English on request: every label in both languages.
+
+The language comes from ``?lang=`` (remembered in a cookie), else the cookie, else Hindi.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, Response, g, request
+
+LANGUAGES = ("hi", "en")
+DEFAULT = "hi"
+COOKIE = "lang"
+
+MONTHS = {
+    "hi": ("जनवरी", "फ़रवरी", "मार्च", "अप्रैल", "मई", "जून", "जुलाई", "अगस्त", "सितंबर", "अक्टूबर", "नवंबर", "दिसंबर"),
+    "en": ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December"),
+}  # fmt: skip
+
+MESSAGES: dict[str, dict[str, str]] = {
+    "site": {"hi": "ख़बर", "en": "Khabar"},
+    "tagline": {"hi": "हिंदी समाचार खोज", "en": "Hindi news search"},
+    "skip": {"hi": "मुख्य सामग्री पर जाएँ", "en": "Skip to main content"},
+    "search_label": {"hi": "हिंदी समाचार खोजें", "en": "Search Hindi news"},
+    "placeholder": {
+        "hi": "हिंदी समाचार खोजें… जैसे किसान आंदोलन या kisan",
+        "en": "Search Hindi news… e.g. किसान or kisan",
+    },
+    "search": {"hi": "खोजें", "en": "Search"},
+    "other_language": {"hi": "English", "en": "हिंदी"},
+    "narrow": {"hi": "परिणाम सीमित करें", "en": "Narrow the results"},
+    "facet.category": {"hi": "श्रेणी", "en": "Category"},
+    "facet.source": {"hi": "स्रोत", "en": "Source"},
+    "facet.author": {"hi": "लेखक", "en": "Author"},
+    "facet.year": {"hi": "वर्ष", "en": "Year"},
+    "facet.month": {"hi": "महीना", "en": "Month"},
+    "facet.tags": {"hi": "टैग", "en": "Tags"},
+    "more": {"hi": "{n} और", "en": "{n} more"},
+    "date": {"hi": "तारीख़", "en": "Date"},
+    "from": {"hi": "से", "en": "From"},
+    "to": {"hi": "तक", "en": "To"},
+    "apply": {"hi": "लागू करें", "en": "Apply"},
+    "last7": {"hi": "पिछले 7 दिन", "en": "Last 7 days"},
+    "last30": {"hi": "पिछले 30 दिन", "en": "Last 30 days"},
+    "last365": {"hi": "पिछला एक साल", "en": "Last year"},
+    "quick_note": {"hi": "सबसे नए लेख ({d}) से गिनकर", "en": "counted back from the newest article ({d})"},
+    "results_word": {"hi": "परिणाम", "en": "results"},
+    "articles_word": {"hi": "लेख", "en": "articles"},
+    "took": {"hi": "{ms} ms में", "en": "in {ms} ms"},
+    "sort": {"hi": "क्रम", "en": "Sort"},
+    "sort.relevance": {"hi": "प्रासंगिकता", "en": "Relevance"},
+    "sort.newest": {"hi": "नवीनतम पहले", "en": "Newest first"},
+    "sort.oldest": {"hi": "पुराने पहले", "en": "Oldest first"},
+    "selected": {"hi": "चुने गए फ़िल्टर", "en": "Selected filters"},
+    "remove": {"hi": "हटाएँ", "en": "Remove"},
+    "clear_all": {"hi": "सभी हटाएँ", "en": "Clear all"},
+    "did_you_mean": {"hi": "क्या आपका मतलब था", "en": "Did you mean"},
+    "translit_why": {
+        "hi": "(रोमन अक्षरों में लिखे शब्द इन देवनागरी वर्तनियों से भी मिलाए गए)",
+        "en": "(words in Latin letters were also matched to these Devanagari spellings)",
+    },
+    "note.any_word": {
+        "hi": "सभी शब्दों वाला कोई लेख नहीं मिला, इसलिए किसी भी शब्द वाले लेख दिखाए जा रहे हैं।",
+        "en": "No article has all the words, so articles with any of them are shown.",
+    },
+    "note.plain_words": {
+        "hi": "खोज की वाक्य-रचना समझ नहीं आई, इसलिए केवल उसके शब्द खोजे गए।",
+        "en": "The query syntax could not be read, so only its words were searched.",
+    },
+    "note.nothing_searchable": {
+        "hi": "इस खोज में खोजने लायक कोई शब्द नहीं है (केवल बहुत आम शब्द या चिह्न)।",
+        "en": "The query has no searchable words (only very common words or symbols).",
+    },
+    "note.page_out_of_range": {
+        "hi": "यह पृष्ठ परिणामों के अंतिम पृष्ठ के बाद का है।",
+        "en": "This page is past the last page.",
+    },
+    "empty": {"hi": "“{q}” के लिए कोई लेख नहीं मिला।", "en": "No article found for “{q}”."},
+    "try_suggestion": {"hi": "{s} खोजकर देखें।", "en": "Try {s}."},
+    "try_fewer": {"hi": "कम शब्दों से खोजें, या वर्तनी बदलकर देखें।", "en": "Try fewer words, or another spelling."},
+    "try_unfiltered": {"hi": "फ़िल्टर हटाकर खोजें", "en": "Search without the filters"},
+    "pages": {"hi": "पृष्ठ", "en": "Pages"},
+    "prev": {"hi": "← पिछला", "en": "← Previous"},
+    "next": {"hi": "अगला →", "en": "Next →"},
+    "page_of": {"hi": "पृष्ठ {p} / {n}", "en": "Page {p} of {n}"},
+    "back": {"hi": "← “{q}” के परिणामों पर लौटें", "en": "← Back to the results for “{q}”"},
+    "tags": {"hi": "टैग", "en": "Tags"},
+    "byline": {"hi": "लेखक परिचय", "en": "About the author"},
+    "original": {"hi": "मूल लेख", "en": "Original article"},
+    "similar": {"hi": "मिलते-जुलते लेख", "en": "Similar articles"},
+    "home": {"hi": "मुखपृष्ठ पर जाएँ", "en": "Go to the home page"},
+    "suggestions": {"hi": "सुझाव", "en": "Suggestions"},
+    "error.400": {"hi": "अनुरोध ठीक नहीं है", "en": "Bad request"},
+    "error.404": {"hi": "पृष्ठ नहीं मिला", "en": "Page not found"},
+    "error.405": {"hi": "यह तरीका मान्य नहीं है", "en": "Method not allowed"},
+    "error.500": {"hi": "सर्वर में गड़बड़ी", "en": "Server error"},
+    "error.503": {"hi": "खोज अभी उपलब्ध नहीं है", "en": "Search is not available"},
+    "no_article": {"hi": "इस पहचान ({id}) का कोई लेख नहीं है।", "en": "There is no article with the id {id}."},
+}
+
+
+def language() -> str:
+    return getattr(g, "lang", DEFAULT)
+
+
+def t(key: str, **values: object) -> str:
+    text = MESSAGES[key][language()]
+    return text.format(**values) if values else text
+
+
+def month_name(month: int) -> str:
+    return MONTHS[language()][month - 1]
+
+
+def register(app: Flask) -> None:
+    @app.before_request
+    def pick_language() -> None:
+        asked = request.args.get("lang", "")
+        g.lang = asked if asked in LANGUAGES else request.cookies.get(COOKIE, DEFAULT)
+        if g.lang not in LANGUAGES:
+            g.lang = DEFAULT
+
+    @app.after_request
+    def remember_language(response: Response) -> Response:
+        asked = request.args.get("lang", "")
+        if asked in LANGUAGES and request.cookies.get(COOKIE) != asked:
+            response.set_cookie(COOKIE, asked, max_age=365 * 24 * 3600, samesite="Lax", httponly=True)
+        return response
+
+    app.jinja_env.globals.update(t=t, language=language)

@@ -1,0 +1,254 @@
+"""The OpenAPI description of the JSON API, served at /api/openapi.json (tests hold the API to it)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from indexer import __version__
+from indexer.facets import FACETS
+from indexer.search import MAX_PER_PAGE, SORTS
+
+STR = {"type": "string"}
+NULLABLE_STR = {"type": ["string", "null"]}
+URL = {"type": "string", "description": "a URL of this server, relative to its root"}
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _obj(props: dict[str, Any], required: list[str] | None = None) -> dict[str, Any]:
+    return {"type": "object", "properties": props, "required": required or list(props)}
+
+
+SCHEMAS: dict[str, Any] = {
+    "Hit": _obj(
+        {
+            "id": STR,
+            "title": STR,
+            "title_html": {"type": "string", "description": "escaped title, matched words in <mark>"},
+            "date": {"type": "string", "description": "ISO date or date-time as given; empty when unknown"},
+            "category": STR,
+            "source": STR,
+            "author": STR,
+            "url": STR,
+            "score": {"type": ["number", "null"]},
+            "snippet": {"type": "string", "description": "escaped ~200 characters, matched words in <mark>"},
+        }
+    ),
+    "FacetValue": _obj(
+        {
+            "value": STR,
+            "count": {"type": "integer", "minimum": 0},
+            "selected": {"type": "boolean"},
+            "toggle_url": {**URL, "description": "the same search with this value added or removed"},
+        }
+    ),
+    "Selection": _obj({"facet": STR, "value": STR, "remove_url": URL}),
+    "QuickRange": _obj(
+        {
+            "key": {"enum": ["last7", "last30", "last365"]},
+            "from": STR,
+            "to": STR,
+            "url": URL,
+            "selected": {"type": "boolean"},
+        }
+    ),
+    "PageLink": {
+        "oneOf": [
+            _obj({"page": {"type": "integer"}, "url": URL, "current": {"type": "boolean"}}),
+            {"type": "null"},
+        ]
+    },
+    "SearchResponse": _obj(
+        {
+            "query": STR,
+            "total": {"type": "integer", "minimum": 0},
+            "page": {"type": "integer", "minimum": 1},
+            "pages": {"type": "integer", "minimum": 1},
+            "per_page": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE},
+            "sort": {"enum": list(SORTS)},
+            "filters": {"type": "object", "additionalProperties": {"type": "array", "items": STR}},
+            "date_from": NULLABLE_STR,
+            "date_to": NULLABLE_STR,
+            "took_ms": {"type": "number", "minimum": 0},
+            "hits": {"type": "array", "items": _ref("Hit")},
+            "facets": {
+                "type": "object",
+                "propertyNames": {"enum": [f.name for f in FACETS]},
+                "additionalProperties": {"type": "array", "items": _ref("FacetValue")},
+            },
+            "note": {"type": ["string", "null"], "description": "an unusual answer explained"},
+            "notes": {
+                "type": "array",
+                "items": {"enum": ["any_word", "plain_words", "nothing_searchable", "page_out_of_range"]},
+            },
+            "suggestion": {"type": ["string", "null"], "description": "the query respelled (did you mean)"},
+            "suggestion_url": URL,
+            "transliterations": {
+                "type": "object",
+                "description": "Latin-letter query words and the Devanagari spellings they also matched",
+                "additionalProperties": {"type": "array", "items": STR},
+            },
+            "selected": {"type": "array", "items": _ref("Selection")},
+            "clear_url": URL,
+            "quick_ranges": {"type": "array", "items": _ref("QuickRange")},
+            "newest_date": NULLABLE_STR,
+            "sort_urls": {"type": "object", "additionalProperties": URL},
+            "page_urls": _obj(
+                {
+                    "prev": {"type": ["string", "null"]},
+                    "next": {"type": ["string", "null"]},
+                    "pages": {"type": "array", "items": _ref("PageLink")},
+                }
+            ),
+        },
+        required=[
+            "query",
+            "total",
+            "page",
+            "pages",
+            "per_page",
+            "sort",
+            "filters",
+            "took_ms",
+            "hits",
+            "facets",
+            "note",
+            "notes",
+            "suggestion",
+            "transliterations",
+            "selected",
+            "clear_url",
+            "quick_ranges",
+            "page_urls",
+        ],
+    ),
+    "Article": _obj(
+        {
+            "id": STR,
+            "title": STR,
+            "body": STR,
+            "byline": STR,
+            "date": STR,
+            "category": STR,
+            "source": STR,
+            "author": STR,
+            "url": STR,
+            "tags": {"type": "array", "items": STR},
+            "similar": {
+                "type": "array",
+                "items": _obj({"id": STR, "title": STR, "date": STR, "source": STR}),
+            },
+        }
+    ),
+    "Suggestions": _obj(
+        {
+            "query": STR,
+            "suggestions": {
+                "type": "array",
+                "items": _obj(
+                    {
+                        "text": STR,
+                        "kind": {"enum": ["query", "title"]},
+                        "id": NULLABLE_STR,
+                    }
+                ),
+            },
+        }
+    ),
+    "Health": _obj({"status": {"const": "ok"}, "documents": {"type": "integer"}, "generation": STR}),
+    "Error": _obj({"error": _obj({"status": {"type": "integer"}, "name": STR, "message": STR})}),
+}
+
+SEARCH_PARAMS = [
+    {
+        "name": "q",
+        "in": "query",
+        "schema": {"type": "string", "maxLength": 500},
+        "description": 'words (all required), "phrases", -excluded, field:value, prefix*; Latin letters too',
+    },
+    *[
+        {
+            "name": f.name,
+            "in": "query",
+            "schema": {"type": "array", "items": STR},
+            "style": "form",
+            "explode": True,
+            "description": f"{f.name} values; several combine with OR",
+        }
+        for f in FACETS
+    ],
+    {"name": "from", "in": "query", "schema": {"type": "string", "format": "date"}},
+    {"name": "to", "in": "query", "schema": {"type": "string", "format": "date"}},
+    {"name": "sort", "in": "query", "schema": {"enum": list(SORTS), "default": "relevance"}},
+    {
+        "name": "page",
+        "in": "query",
+        "schema": {"type": "integer", "minimum": 1, "maximum": 1000, "default": 1},
+    },
+    {
+        "name": "per_page",
+        "in": "query",
+        "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE, "default": 10},
+    },
+]
+
+
+def _json(schema: str, description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": _ref(schema)}}}
+
+
+def spec() -> dict[str, Any]:
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Khabar search API",
+            "version": __version__,
+            "description": "Full-text search over Hindi news: the JSON twin of every Khabar page.",
+        },
+        "paths": {
+            "/api/search": {
+                "get": {
+                    "summary": "Search articles, with facets and the links of neighbouring states",
+                    "parameters": SEARCH_PARAMS,
+                    "responses": {
+                        "200": _json("SearchResponse", "results"),
+                        "400": _json("Error", "bad parameter"),
+                    },
+                }
+            },
+            "/api/article/{id}": {
+                "get": {
+                    "summary": "One article in full, with the five most similar",
+                    "parameters": [{"name": "id", "in": "path", "required": True, "schema": STR}],
+                    "responses": {
+                        "200": _json("Article", "the article"),
+                        "404": _json("Error", "no such article"),
+                    },
+                }
+            },
+            "/api/suggest": {
+                "get": {
+                    "summary": "Autocomplete: completed queries and headlines for what is being typed",
+                    "parameters": [
+                        {"name": "q", "in": "query", "schema": {"type": "string", "maxLength": 100}}
+                    ],
+                    "responses": {
+                        "200": _json("Suggestions", "suggestions"),
+                        "400": _json("Error", "bad parameter"),
+                    },
+                }
+            },
+            "/healthz": {
+                "get": {
+                    "summary": "Whether the index is readable",
+                    "responses": {"200": _json("Health", "ready"), "503": _json("Error", "no usable index")},
+                }
+            },
+            "/api/openapi.json": {
+                "get": {"summary": "This document", "responses": {"200": {"description": "OpenAPI"}}}
+            },
+        },
+        "components": {"schemas": SCHEMAS},
+    }
