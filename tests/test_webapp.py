@@ -272,3 +272,37 @@ def test_did_you_mean_link(client: FlaskClient) -> None:
     link = re.search(r'क्या आपका मतलब था: <a href="([^"]*)">आंदोलन</a>', html)
     assert link and params(unescape(link.group(1))) == [("category", "राजनीति"), ("q", "आंदोलन")]
     assert client.get("/api/search?q=आदोलन").get_json()["suggestion"] == "आंदोलन"
+
+
+def test_english_switch_is_remembered(client: FlaskClient) -> None:
+    html = page(client, "/?q=कोहली")
+    switch = re.search(r'<a class="lang" href="([^"]*)"', html)
+    assert switch and ("lang", "en") in params(unescape(switch.group(1)))
+    r = client.get(unescape(switch.group(1)))
+    english = r.get_data(as_text=True)
+    assert '<html lang="en">' in english and "Category" in english and "results" in english
+    assert "20 April 2021" in english and "lang=en" in r.headers["Set-Cookie"]
+    # The cookie keeps English on the next page; ?lang=hi goes back.
+    assert '<html lang="en">' in page(client, "/article/खेल/cricket-final")
+    assert '<html lang="hi">' in page(client, "/?lang=hi")
+    assert '<html lang="hi">' in page(client, "/")
+
+
+def test_quick_ranges_and_similar_articles_on_pages(client: FlaskClient) -> None:
+    html = page(client, "/")
+    assert "पिछले 30 दिन" in html and "7 फ़रवरी 2025" in html
+    article = page(client, "/article/राजनीति/kisan-andolan")
+    assert "मिलते-जुलते लेख" in article and article.count('<li><a href="/article/') >= 1
+
+
+def test_long_facets_fold_the_rest_under_more(tmp_path: Path) -> None:
+    corpus = tmp_path / "c"
+    for n in range(12):
+        write(
+            corpus,
+            f"a{n}.jsonl",
+            json.dumps({"title": "ख़बर", "body": "पाठ", "author": f"लेखक {n:02d}"}) + "\n",
+        )
+    reindex([corpus], tmp_path / "ix")
+    html = page(create_app(tmp_path / "ix").test_client(), "/")
+    assert "<summary>4 और</summary>" in html  # 8 shown, 4 behind "more" (a <details>: no JavaScript needed)

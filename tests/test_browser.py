@@ -1,0 +1,246 @@
+"""The search page as a reader uses it, in real headless Chromium (Debian's, driven by Playwright).
+
+Skipped, with the reason, where Chromium or Playwright is missing. With KHABAR_SCREENSHOTS=1 the
+main states are saved to docs/screenshots/ (that is how the README's pictures are made).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import parse_qsl, unquote, urlsplit
+
+import pytest
+
+from indexer.build import reindex
+from tests.conftest import REPO, SEEDS
+
+CHROMIUM = os.environ.get("KHABAR_CHROMIUM", "/usr/bin/chromium")
+SHOTS = REPO / "docs" / "screenshots"
+
+sync_api = pytest.importorskip(
+    "playwright.sync_api", reason="Playwright is not installed (pip install playwright)"
+)
+if not Path(CHROMIUM).exists():
+    pytest.skip(f"no Chromium at {CHROMIUM} (apt-get install chromium)", allow_module_level=True)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    ix = tmp_path_factory.mktemp("browser-index")
+    reindex([SEEDS], ix)
+    port = _free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "indexer.cli", "serve", "--index", str(ix), "--port", str(port)],
+        cwd=REPO,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            urllib.request.urlopen(base + "/healthz", timeout=2).close()
+            break
+        except OSError:
+            if time.monotonic() > deadline or proc.poll() is not None:
+                proc.kill()
+                raise
+            time.sleep(0.2)
+    yield base
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser, server: str):  # type: ignore[no-untyped-def]
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="hi-IN")
+    pg = context.new_page()
+    outside: list[str] = []
+    pg.on("request", lambda r: None if r.url.startswith(server) else outside.append(r.url))
+    pg.goto(server + "/")
+    yield pg
+    assert not outside, f"the page loaded something from outside the server: {outside}"
+    context.close()
+
+
+def shot(pg, name: str) -> None:  # type: ignore[no-untyped-def]
+    if os.environ.get("KHABAR_SCREENSHOTS"):
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        pg.screenshot(path=str(SHOTS / f"{name}.png"), full_page=False)
+
+
+def query_params(url: str) -> list[tuple[str, str]]:
+    return [(k, unquote(v)) for k, v in parse_qsl(urlsplit(url).query)]
+
+
+def count(pg) -> int:  # type: ignore[no-untyped-def]
+    return int(pg.locator("#count strong").inner_text())
+
+
+def facet_link(pg, facet: str, value: str):  # type: ignore[no-untyped-def]
+    return pg.locator(
+        f'section[data-facet="{facet}"] a', has=pg.locator(".label", has_text=re.compile(f"^{value}$"))
+    )
+
+
+def facet_count(pg, facet: str, value: str) -> int:  # type: ignore[no-untyped-def]
+    return int(facet_link(pg, facet, value).locator(".count").inner_text())
+
+
+def test_type_a_query_and_see_highlighted_results(page) -> None:  # type: ignore[no-untyped-def]
+    shot(page, "home")
+    page.fill("#q", "रूस")
+    page.press("#q", "Enter")
+    page.wait_for_url(re.compile(r"q="))
+    assert count(page) >= 2
+    marks = page.locator(".hit mark")
+    assert marks.count() >= 2 and marks.first.inner_text() == "रूस"
+    shot(page, "results")
+
+
+def test_select_two_categories(page) -> None:  # type: ignore[no-untyped-def]
+    page.fill("#q", "कोरोना")
+    page.press("#q", "Enter")
+    page.wait_for_url(re.compile(r"q="))
+    sport, business = facet_count(page, "category", "खेल"), facet_count(page, "category", "व्यापार")
+    facet_link(page, "category", "खेल").click()
+    page.wait_for_url(re.compile("category="))
+    assert count(page) == sport
+    # The other categories still show what they would add (their counts ignore this selection).
+    assert facet_count(page, "category", "व्यापार") == business
+    facet_link(page, "category", "व्यापार").click()
+    page.wait_for_url(re.compile("category=.*category="))
+    assert count(page) == sport + business
+    assert [v for k, v in query_params(page.url) if k == "category"] == ["खेल", "व्यापार"]
+    assert page.locator(".chips li").count() == 3  # two selections and "clear all"
+    shot(page, "two-categories")
+    page.locator(".chips a.clear").click()
+    page.wait_for_load_state()
+    assert "category" not in dict(query_params(page.url))
+
+
+def test_narrow_by_year_then_month(page) -> None:  # type: ignore[no-untyped-def]
+    year_count = facet_count(page, "year", "2020")
+    facet_link(page, "year", "2020").click()
+    page.wait_for_url(re.compile("year=2020"))
+    assert count(page) == year_count
+    months = page.locator('section[data-facet="month"] a')
+    assert months.count() >= 2
+    label = months.first.locator(".label").inner_text()
+    month_count = int(months.first.locator(".count").inner_text())
+    months.first.click()
+    page.wait_for_url(re.compile("month=2020-"))
+    assert count(page) == month_count and "2020" in label
+    shot(page, "year-month")
+
+
+def test_page_forward(page) -> None:  # type: ignore[no-untyped-def]
+    first = page.locator(".hit h3").first.inner_text()
+    page.locator('.pager a[rel="next"]').click()
+    page.wait_for_url(re.compile("page=2"))
+    assert page.locator('.pager span[aria-current="page"]').inner_text() == "2"
+    assert page.locator(".hit h3").first.inner_text() != first
+
+
+def test_open_an_article_and_a_similar_one(page) -> None:  # type: ignore[no-untyped-def]
+    page.fill("#q", "किसान")
+    page.press("#q", "Enter")
+    page.wait_for_url(re.compile(r"q="))
+    page.locator(".hit h3 a").first.click()
+    page.wait_for_url(re.compile("/article/"))
+    assert page.locator(".article .body mark").count() >= 1
+    similar = page.locator(".similar li a")
+    assert similar.count() >= 1
+    shot(page, "article")
+    title = similar.first.inner_text()
+    similar.first.click()
+    page.wait_for_load_state()
+    assert page.locator("h1").inner_text() == title
+
+
+def test_autocomplete_with_the_keyboard(page) -> None:  # type: ignore[no-untyped-def]
+    page.click("#q")
+    page.keyboard.type("लॉक")
+    options = page.locator("#suggestions li")
+    options.first.wait_for()
+    assert page.get_attribute("#q", "aria-expanded") == "true"
+    first = options.first.inner_text()
+    assert first.startswith("लॉक")
+    shot(page, "autocomplete")
+    page.keyboard.press("ArrowDown")
+    assert options.first.get_attribute("aria-selected") == "true"
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"q="))
+    assert dict(query_params(page.url))["q"] == first
+    assert count(page) >= 1
+
+
+def test_romanised_query_and_language_switch(page) -> None:  # type: ignore[no-untyped-def]
+    page.fill("#q", "lockdown")
+    page.press("#q", "Enter")
+    page.wait_for_url(re.compile(r"q="))
+    assert "लॉकडाउन" in page.locator(".translit").inner_text()
+    page.locator("a.lang").click()
+    page.wait_for_url(re.compile("lang=en"))
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert "results" in page.locator("#count").inner_text()
+    assert page.locator('section[data-facet="category"] h2').inner_text() == "Category"
+    shot(page, "english")
+    page.goto(page.url.split("?")[0])  # the choice is remembered
+    assert page.locator("html").get_attribute("lang") == "en"
+
+
+def test_phone_layout(browser, server: str) -> None:  # type: ignore[no-untyped-def]
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    pg = context.new_page()
+    pg.goto(server + "/?q=" + "कोरोना")
+    box = pg.locator(".results").bounding_box()
+    assert box and box["width"] <= 390  # one column, nothing wider than the screen
+    assert pg.evaluate("document.documentElement.scrollWidth") <= 390
+    shot(pg, "phone")
+    context.close()
+
+
+def test_keyboard_reaches_the_facets(page) -> None:  # type: ignore[no-untyped-def]
+    page.goto(page.url + "?q=कोरोना")  # a results page: no autofocus, so Tab starts at the top
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip"
+    for _ in range(12):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.closest('.facets') !== null"):
+            break
+    assert page.evaluate("document.activeElement.closest('.facets') !== null")
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline != "none"  # the focused link is visibly marked
