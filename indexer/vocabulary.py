@@ -133,15 +133,17 @@ class Vocabulary:
         return None
 
     def surface_form(self, term: str, texts: Iterable[str] = ()) -> str:
-        """How ``term`` (index terms are stemmed) is most often written in ``texts``.
-
-        The term itself wins when it is also a written form (किसान over किसानों).
-        """
+        """How ``term`` (index terms are stemmed) is written in ``texts``: among the forms used at
+        least a third as often as the commonest, the shortest (किसान over किसानों, but कोरोना
+        over a stray कोरोन)."""
         if term in self._surface:
             return self._surface[term]
         seen: Counter[str] = Counter()
         for text in texts:
             seen.update(text[t.start : t.end] for t in self.pipeline.terms(text) if t.text == term)
-        found = term if term in seen or not seen else seen.most_common(1)[0][0]
+        found = term
+        if seen:
+            top = seen.most_common(1)[0][1]
+            found = min((f for f, n in seen.items() if 3 * n >= top), key=lambda f: (len(f), -seen[f], f))
         self._surface[term] = found
         return found
