@@ -257,6 +257,32 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_bench(args: argparse.Namespace) -> int:
+    from indexer.benchmark.run import BenchOptions, run
+
+    missing = [p for p in args.sources if not p.exists()]
+    if missing:
+        print(f"skipped: source corpus not found: {', '.join(map(str, missing))}", file=sys.stderr)
+        return EXIT_OK
+    with tempfile.TemporaryDirectory(prefix="khabar-bench-", dir=args.work) as tmp:
+        opts = BenchOptions(
+            sources=args.sources,
+            size=args.size,
+            work=Path(tmp),
+            queries=args.queries,
+            http_clients=args.clients,
+            http_seconds=args.http_seconds,
+            peers=not args.no_peers,
+        )
+        try:
+            report = run(opts)
+        except (ValueError, RuntimeError) as e:
+            return _fail(str(e), EXIT_FAILED)
+        if args.report:
+            args.report.write_text(json.dumps(report, indent=2), encoding="utf-8")
+    return EXIT_OK
+
+
 def _iso_date(text: str) -> date:
     try:
         return date.fromisoformat(text)
@@ -332,6 +358,24 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--index", type=Path, default=None, metavar="DIR", help="an existing index of DOCS")
     e.add_argument("--json", action="store_true", help="print the scores as one JSON object")
     e.set_defaults(func=cmd_eval)
+
+    b = sub.add_parser(
+        "bench",
+        help="measure indexing and search at scale, beside stock Whoosh and SQLite FTS5",
+        description="Build SIZE synthetic articles from real Hindi headlines and sentences in SOURCES, "
+        "index them, and print documents/s, memory, search latency, HTTP throughput and the peers' figures.",
+    )
+    b.add_argument(
+        "sources", nargs="+", type=Path, metavar="SOURCES", help="real articles and headlines to sample"
+    )
+    b.add_argument("--size", type=_positive, default=10_000, help="articles to generate (default 10000)")
+    b.add_argument("--queries", type=_positive, default=200, help="queries in the fixed mix (default 200)")
+    b.add_argument("--clients", type=_positive, default=8, help="concurrent HTTP clients (default 8)")
+    b.add_argument("--http-seconds", type=float, default=20.0, help="length of the HTTP run; 0 skips it")
+    b.add_argument("--no-peers", action="store_true", help="skip stock Whoosh and SQLite FTS5")
+    b.add_argument("--work", type=Path, default=None, help="folder for the temporary corpus and indexes")
+    b.add_argument("--report", type=Path, default=None, help="also write the figures here as JSON")
+    b.set_defaults(func=cmd_bench)
 
     v = sub.add_parser("serve", help="serve the search page and JSON API")
     v.add_argument("--index", type=Path, default=DEFAULT_INDEX, metavar="DIR")

@@ -1,0 +1,198 @@
+"""The measurements of `khabar bench`: reindex speed and memory, search latency, HTTP throughput."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+import urllib.request
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from indexer.analysis import terms
+from indexer.benchmark.corpus import Material
+
+# Romanised words a reader types (their Devanagari forms are common in news).
+ROMANISED = [
+    "sarkar",
+    "kisan",
+    "chunav",
+    "dilli",
+    "corona",
+    "mantri",
+    "police",
+    "bharat",
+    "shiksha",
+    "bazaar",
+]
+
+
+@dataclass
+class Query:
+    kind: str
+    q: str
+    filters: dict[str, list[str]] = field(default_factory=dict)
+
+
+def query_mix(material: Material, n: int = 200, seed: int = 7) -> list[Query]:
+    """A fixed mix: one, two and three words, phrases, romanised, filtered, and broad words."""
+    rnd = random.Random(seed)
+    sample = rnd.sample(material.sentences, min(3000, len(material.sentences)))
+    df: Counter[str] = Counter()
+    for s in sample:
+        df.update({t.text for t in terms(s) if not t.stop and not t.text.isdigit()})
+    surface: dict[str, str] = {}
+    for s in sample[:1500]:
+        for t in terms(s):
+            surface.setdefault(t.text, s[t.start : t.end])
+    words = [surface[w] for w, c in df.most_common() if w in surface]
+    broad, mid = words[:15], words[50:2000] or words
+    cats = sorted({c for _, c in material.headlines})
+
+    def phrase() -> str:
+        s = rnd.choice(sample).split()
+        i = rnd.randrange(max(1, len(s) - 2))
+        return '"' + " ".join(s[i : i + 2]) + '"'
+
+    makers: list[tuple[str, float, Callable[[], Query]]] = [
+        ("one word", 0.20, lambda: Query("one word", rnd.choice(mid))),
+        ("two words", 0.20, lambda: Query("two words", " ".join(rnd.sample(mid, 2)))),
+        ("three words", 0.10, lambda: Query("three words", " ".join(rnd.sample(mid, 3)))),
+        ("phrase", 0.10, lambda: Query("phrase", phrase())),
+        ("romanised", 0.10, lambda: Query("romanised", rnd.choice(ROMANISED))),
+        ("filtered", 0.15, lambda: Query("filtered", rnd.choice(mid), {"category": [rnd.choice(cats)]})),
+        ("broad", 0.15, lambda: Query("broad", rnd.choice(broad))),
+    ]
+    out: list[Query] = []
+    for _, share, make in makers:
+        out += [make() for _ in range(round(n * share))]
+    return out[:n]
+
+
+def percentile(values: list[float], p: float) -> float:
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    k = (len(ordered) - 1) * p / 100
+    lo, hi = int(k), min(int(k) + 1, len(ordered) - 1)
+    return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
+
+
+def latency_summary(ms: list[float]) -> dict[str, float]:
+    return {
+        "p50_ms": percentile(ms, 50),
+        "p95_ms": percentile(ms, 95),
+        "p99_ms": percentile(ms, 99),
+        "mean_ms": statistics.fmean(ms) if ms else 0.0,
+    }
+
+
+def tree_rss(pid: int) -> int:
+    """Resident memory of a process and all its descendants, in bytes (Linux /proc)."""
+    total, todo = 0, [pid]
+    while todo:
+        p = todo.pop()
+        try:
+            with open(f"/proc/{p}/status") as fh:
+                total += next((int(line.split()[1]) * 1024 for line in fh if line.startswith("VmRSS:")), 0)
+            for task in os.listdir(f"/proc/{p}/task"):
+                with open(f"/proc/{p}/task/{task}/children") as fh:
+                    todo += [int(c) for c in fh.read().split()]
+        except (OSError, ValueError):
+            continue
+    return total
+
+
+def run_sampled(cmd: list[str], cwd: Path | None = None) -> tuple[float, int, int]:
+    """Run a command; return (seconds, peak RSS of its process tree in bytes, exit code)."""
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    peak = 0
+    while proc.poll() is None:
+        peak = max(peak, tree_rss(proc.pid))
+        time.sleep(0.05)
+    seconds = time.perf_counter() - t0
+    if proc.returncode:
+        sys.stderr.write(proc.stderr.read().decode(errors="replace")[-2000:] if proc.stderr else "")
+    return seconds, peak, proc.returncode
+
+
+def folder_size(path: Path) -> int:
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def http_load(index_dir: Path, queries: list[Query], clients: int, seconds: float) -> dict[str, float]:
+    """Requests/s of `khabar serve` on loopback under ``clients`` concurrent clients."""
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "indexer.cli", "serve", "--index", str(index_dir), "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                urllib.request.urlopen(base + "/healthz", timeout=2).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline or proc.poll() is not None:
+                    raise RuntimeError("khabar serve did not start") from None
+                time.sleep(0.2)
+        urls = [
+            base
+            + "/api/search?"
+            + urllib.parse.urlencode([("q", q.q), *[(k, v) for k, vs in q.filters.items() for v in vs]])
+            for q in queries
+        ]
+        done = [0] * clients
+        errors = [0] * clients
+        latencies: list[list[float]] = [[] for _ in range(clients)]
+        stop = time.monotonic() + seconds
+
+        def client(n: int) -> None:
+            i = n
+            while time.monotonic() < stop:
+                t0 = time.perf_counter()
+                try:
+                    with urllib.request.urlopen(urls[i % len(urls)], timeout=30) as r:
+                        json.load(r)
+                    done[n] += 1
+                except (OSError, ValueError):
+                    errors[n] += 1
+                latencies[n].append((time.perf_counter() - t0) * 1000)
+                i += clients
+
+        t0 = time.perf_counter()
+        threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        elapsed = time.perf_counter() - t0
+        all_ms = [x for ls in latencies for x in ls]
+        return {
+            "requests_per_s": sum(done) / elapsed,
+            "requests": sum(done),
+            "errors": sum(errors),
+            **latency_summary(all_ms),
+        }
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)

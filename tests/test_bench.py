@@ -1,0 +1,58 @@
+"""`khabar bench` at a small size: it runs and prints every figure (no timing is asserted)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from indexer.benchmark import corpus
+from indexer.benchmark.measure import percentile, query_mix
+from indexer.cli import main
+from tests.conftest import CORPUS, SEEDS
+
+KINDS = {"one word", "two words", "three words", "phrase", "romanised", "filtered", "broad"}
+
+
+def test_generator_is_deterministic_and_shaped() -> None:
+    material = corpus.gather([SEEDS, CORPUS])
+    assert material.ok
+    a = list(corpus.articles(material, 50, seed=1))
+    assert a == list(corpus.articles(material, 50, seed=1))
+    assert a != list(corpus.articles(material, 50, seed=2))
+    headlines = {h for h, _ in material.headlines}
+    for art in a:
+        assert art["title"] in headlines
+        assert "2015-01-01" <= art["date"][:10] <= "2025-12-31"
+        assert len(art["body"]) >= 8 * corpus.MIN_SENTENCE
+    assert len({x["source"] for x in a}) > 3 and len({x["author"] for x in a}) > 3
+
+
+def test_query_mix_has_every_kind() -> None:
+    mix = query_mix(corpus.gather([SEEDS, CORPUS]), 100)
+    assert len(mix) == 100 and {q.kind for q in mix} == KINDS
+    assert all(q.filters for q in mix if q.kind == "filtered")
+
+
+def test_percentile() -> None:
+    assert percentile([1, 2, 3, 4], 50) == 2.5 and percentile([5], 99) == 5 and percentile([], 50) == 0.0
+
+
+def test_bench_runs_and_prints_every_figure(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    report = tmp_path / "report.json"
+    args = ["bench", str(SEEDS), str(CORPUS), "--size", "150", "--queries", "20", "--http-seconds", "1",
+            "--clients", "2", "--work", str(tmp_path), "--report", str(report)]  # fmt: skip
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    for figure in ("docs/s", "MB/s", "peak RSS", "index", "p50", "p95", "p99", "requests/s", "stock Whoosh",
+                   "SQLite FTS5", "ratio"):  # fmt: skip
+        assert figure in out, figure
+    data = json.loads(report.read_text())
+    assert data["reindex"]["docs_per_s"] > 0 and data["http"]["errors"] == 0
+    assert set(data["search_by_kind"]) == KINDS
+
+
+def test_bench_skips_without_sources(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["bench", str(tmp_path / "missing"), "--size", "10"]) == 0
+    assert "skipped" in capsys.readouterr().err
