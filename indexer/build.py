@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from indexer import store
 from indexer.analysis.pipeline import DEFAULT, AnalysisOptions
@@ -13,7 +15,9 @@ from indexer.ingest import CorpusFile, discover, read_file
 from indexer.records import Article, Problem
 from indexer.schema import to_document
 
-WRITER_LIMIT_MB = 256
+WRITER_LIMIT_MB = 256  # per writing process
+MAX_PROCS = 4
+BATCH = 200  # articles handed to a writing process at a time
 
 
 class NothingToIndex(Exception):
@@ -67,6 +71,7 @@ def reindex(
     strict: bool = False,
     progress: Progress | None = None,
     analysis: AnalysisOptions = DEFAULT,
+    procs: int | None = None,
     clock: Callable[[], float] = time.perf_counter,
 ) -> BuildReport:
     """Index every article under ``paths`` into a new generation of ``index_dir`` and publish it.
@@ -98,7 +103,7 @@ def reindex(
         report.generation = gen_path.name
         try:
             ix = store.create_index(gen_path, analysis)
-            writer = ix.writer(limitmb=WRITER_LIMIT_MB)
+            writer = _writer(ix, procs)
             try:
                 seen: dict[str, str] = {}
                 for cf, nbytes in zip(files, sizes, strict=True):
@@ -127,6 +132,18 @@ def reindex(
         finally:
             report.seconds = clock() - t0
     return report
+
+
+def _writer(ix: Any, procs: int | None) -> Any:
+    """Whoosh's writer; with several processes each writes a segment of its own (no final merge)."""
+    procs = procs if procs is not None else default_procs()
+    if procs > 1:
+        return ix.writer(procs=procs, multisegment=True, limitmb=WRITER_LIMIT_MB, batchsize=BATCH)
+    return ix.writer(limitmb=WRITER_LIMIT_MB)
+
+
+def default_procs() -> int:
+    return max(1, min(os.cpu_count() or 1, MAX_PROCS))
 
 
 def _first_time(a: Article, seen: dict[str, str], note: Callable[[Problem], None]) -> bool:

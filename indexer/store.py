@@ -23,6 +23,7 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 from whoosh.index import Index
 
+from indexer import whoosh_fixes  # noqa: F401 - applies its fixes on import
 from indexer.analysis.pipeline import DEFAULT, AnalysisOptions
 from indexer.schema import build_schema
 
