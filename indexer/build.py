@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from indexer import store
+from indexer import manifest, store
 from indexer.analysis.pipeline import DEFAULT, AnalysisOptions
 from indexer.ingest import CorpusFile, discover, read_file
 from indexer.records import Article, Problem
@@ -18,6 +18,7 @@ from indexer.schema import to_document
 WRITER_LIMIT_MB = 256  # per writing process
 MAX_PROCS = 4
 BATCH = 200  # articles handed to a writing process at a time
+PARALLEL_INCREMENT_BYTES = 32 * 1024 * 1024  # smaller increments are written by one process
 
 
 class NothingToIndex(Exception):
@@ -37,6 +38,10 @@ class BuildReport:
     problems: list[Problem] = field(default_factory=list)
     seconds: float = 0.0
     published: bool = False
+    incremental: bool = False  # only added, changed and deleted files were read
+    up_to_date: bool = False  # nothing had changed: no new generation
+    unchanged: int = 0  # files left as they were indexed
+    removed: int = 0  # files gone since the last reindex
 
     @property
     def skipped(self) -> int:
@@ -72,11 +77,15 @@ def reindex(
     progress: Progress | None = None,
     analysis: AnalysisOptions = DEFAULT,
     procs: int | None = None,
+    full: bool = False,
     clock: Callable[[], float] = time.perf_counter,
 ) -> BuildReport:
-    """Index every article under ``paths`` into a new generation of ``index_dir`` and publish it.
+    """Bring ``index_dir`` in line with the articles under ``paths`` and publish the result.
 
-    Raises store.ReindexRunning, NothingToIndex or StrictFailure; in every failure the
+    Only files added, changed (by content hash) or deleted since the live generation are read
+    again; the new generation starts as a hard-linked copy of the live one. With ``full``, a
+    changed analysis, or no live index, everything is rebuilt. Nothing changed: nothing is
+    written. Raises store.ReindexRunning, NothingToIndex or StrictFailure; in every failure the
     previously live index keeps serving and the half-built generation is removed.
     """
     progress = progress or Progress()
@@ -95,26 +104,50 @@ def reindex(
                 note(found)
             else:
                 files.append(found)
-        sizes = [_size(cf) for cf in files]
-        progress.start(sum(sizes), len(files))
         report.files = len(files)
+        live = store.current_generation(index_dir)
+        old = manifest.load(index_dir / live) if live and not full else None
+        if old is not None and old.analysis != manifest.describe(analysis):
+            old = None  # indexed with another analysis: every article must be analysed again
+        plan = manifest.plan(files, old)
+        report.unchanged = len(plan.unchanged)
+        if old is not None and not plan.changed and not plan.removed:
+            report.up_to_date = True
+            report.generation = live or ""
+            report.seconds = clock() - t0
+            return report
+        todo = plan.changed
+        sizes = [_size(cf) for cf in todo]
+        progress.start(sum(sizes), len(todo))
 
         gen_path = store.new_generation(index_dir)
         report.generation = gen_path.name
         try:
-            ix = store.create_index(gen_path, analysis)
-            writer = _writer(ix, procs)
+            if old is None:
+                ix = store.create_index(gen_path, analysis)
+                writer = _writer(ix, procs)
+            else:
+                ix = store.copy_generation(index_dir / live, gen_path)
+                big = sum(sizes) > PARALLEL_INCREMENT_BYTES
+                writer = _writer(ix, procs if big else 1)
             try:
-                seen: dict[str, str] = {}
-                for cf, nbytes in zip(files, sizes, strict=True):
+                seen = {i: key for key, entry in plan.unchanged.items() for i in entry.ids}
+                for key in plan.replaced:
+                    for article_id in old.files[key].ids if old else ():
+                        writer.delete_by_term("id", article_id)
+                entries = dict(plan.unchanged)
+                for cf, nbytes in zip(todo, sizes, strict=True):
+                    ids: list[str] = []
                     for item in read_file(cf):
                         if isinstance(item, Problem):
                             note(item)
                         elif _first_time(item, seen, note):
                             writer.add_document(**to_document(item))
-                            report.indexed += 1
+                            ids.append(item.id)
+                    report.indexed += len(ids)
+                    entries[manifest.key(cf)] = plan.fingerprints[manifest.key(cf)].with_ids(ids)
                     progress.file_done(nbytes, report.indexed)
-                if report.indexed == 0:
+                if not any(e.ids for e in entries.values()):
                     raise NothingToIndex("no article could be read from " + ", ".join(map(str, paths)))
                 if strict and report.problems:
                     raise StrictFailure(
@@ -124,8 +157,11 @@ def reindex(
                 writer.cancel()
                 raise
             writer.commit()
+            report.removed = len(plan.removed)
+            manifest.save(gen_path, manifest.Manifest(manifest.describe(analysis), entries))
             store.publish(index_dir, gen_path)
             report.published = True
+            report.incremental = old is not None
         except BaseException:
             store.discard(gen_path)
             raise

@@ -72,12 +72,26 @@ class TqdmProgress(Progress):
 
 
 def _summary(report: BuildReport, out: TextIO) -> None:
+    if report.up_to_date:
+        print(
+            f"The index in {report.index_dir} is up to date: {report.files} file(s) unchanged "
+            f"(checked in {report.seconds:.1f} s).",
+            file=out,
+        )
+        return
     rate = report.indexed / report.seconds if report.seconds else 0.0
+    read = report.files - report.unchanged
     print(
-        f"Indexed {report.indexed} article(s) from {report.files} file(s) into {report.index_dir} "
+        f"Indexed {report.indexed} article(s) from {read} file(s) into {report.index_dir} "
         f"in {report.seconds:.1f} s ({rate:.0f} docs/s).",
         file=out,
     )
+    if report.incremental:
+        print(
+            f"Incremental: {report.unchanged} file(s) unchanged, {read} added or changed, "
+            f"{report.removed} removed (--full rebuilds everything).",
+            file=out,
+        )
     if report.problems:
         print(f"Problems: {report.skipped} skipped, {report.warnings} indexed with a warning:", file=out)
         reasons: dict[str, int] = {}
@@ -92,7 +106,7 @@ def cmd_reindex(args: argparse.Namespace) -> int:
     paths = args.paths or [DEFAULT_CORPUS]
     progress = TqdmProgress(sys.stderr)
     try:
-        report = reindex(paths, args.index, strict=args.strict, progress=progress)
+        report = reindex(paths, args.index, strict=args.strict, progress=progress, full=args.full)
     except ReindexRunning as e:
         return _fail(str(e), EXIT_BUSY)
     except (NothingToIndex, StrictFailure) as e:
@@ -308,7 +322,8 @@ def build_parser() -> argparse.ArgumentParser:
         "reindex",
         help="build the index from article files",
         description="Build a new index from .txt, .jsonl, .json and .csv articles and swap it "
-        "in when complete; the previous index keeps serving until then.",
+        "in when complete; the previous index keeps serving until then. Only files added, changed "
+        "or deleted since the last reindex are read again, unless --full.",
     )
     r.add_argument(
         "paths", nargs="*", type=Path, metavar="PATH", help=f"files or folders (default: {DEFAULT_CORPUS}/)"
@@ -317,6 +332,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--index", type=Path, default=DEFAULT_INDEX, metavar="DIR", help="index folder (default: index/)"
     )
     r.add_argument("--strict", action="store_true", help="fail (and keep the old index) on any input problem")
+    r.add_argument("--full", action="store_true", help="rebuild everything, not only the files that changed")
     r.set_defaults(func=cmd_reindex)
 
     s = sub.add_parser("search", help="search the index from the terminal")

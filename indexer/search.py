@@ -15,6 +15,7 @@ from datetime import time as dtime
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from whoosh import query as wq
 from whoosh import sorting
 from whoosh.searching import Searcher
@@ -22,7 +23,8 @@ from whoosh.searching import Searcher
 from indexer import store
 from indexer.analysis.pipeline import Pipeline
 from indexer.analysis.tokenize import words
-from indexer.facets import FACETS, FACETS_BY_NAME, Facet
+from indexer.docsets import DocSets
+from indexer.facets import FACETS, FACETS_BY_NAME
 from indexer.query import (
     Highlight,
     expand_terms,
@@ -66,10 +68,18 @@ class Alternatives:
     cache: dict[str, list[tuple[str, float]]] = field(default_factory=dict)
 
 
+@dataclass
+class _Page:
+    total: int
+    hits: list[tuple[int, float | None]]  # (docnum, score) from the first result up to the page
+    counts: dict[str, dict[str, int]]
+
+
 class _Generation:
     """What every thread may share about one index generation, each part built on first use."""
 
     def __init__(self) -> None:
+        self.docsets: DocSets | None = None
         self.surface: dict[str, str] = {}
         self._sounds: SoundIndex | None = None
         self._suggester: Suggester | None = None
@@ -283,32 +293,34 @@ class SearchService:
         vocab = self._vocabulary(s)
         found = Alternatives()
         expanded = self._expand(q, vocab, found)
-        results, counts = self._run(s, self._scored(expanded), req, sort)
+        page = self._run(s, expanded, req, sort)
         if (
-            len(results) == 0
+            page.total == 0
             and ranking.any_word == "fallback"
             and word_count(q) > 1
             and not isinstance(q, wq.Every)
         ):
             q_any, _ = parse(req.q, s.schema, any_word=True, boosts=ranking.boosts)
             expanded_any = self._expand(q_any, vocab, found)
-            results, counts = self._run(s, self._scored(expanded_any), req, sort)
-            if len(results):
+            page_any = self._run(s, expanded_any, req, sort)
+            if page_any.total:
                 notes.append("any_word")
-                q, expanded = q_any, expanded_any
+                q, expanded, page = q_any, expanded_any, page_any
 
-        total = len(results)
+        total = page.total
         marks = highlight_terms(expanded)
         first = (req.page - 1) * req.per_page
         if total and first >= total:
             notes.append("page_out_of_range")
         analyze = self._pipeline(s).terms
         hits = [
-            self._hit(results[i].fields(), results.score(i), marks, req.snippets, analyze)
-            for i in range(first, min(total, first + req.per_page))
+            self._hit(s.stored_fields(docnum), score, marks, req.snippets, analyze)
+            for docnum, score in page.hits[first : first + req.per_page]
         ]
         facets = {
-            f.name: [FacetValue(v, c, v in req.filters.get(f.name, ())) for v, c in f.order(counts[f.name])]
+            f.name: [
+                FacetValue(v, c, v in req.filters.get(f.name, ())) for v, c in f.order(page.counts[f.name])
+            ]
             for f in FACETS
             if f.offered(req.filters)
         }
@@ -325,41 +337,91 @@ class SearchService:
         facets = {f.name: [] for f in FACETS if f.offered(req.filters)}
         return SearchResult(req, 0, (time.perf_counter() - t0) * 1000, [], facets, notes)
 
-    def _run(self, s: Searcher, q: wq.Query, req: SearchRequest, sort: str):
-        """The page of results plus facet counts.
+    def _run(self, s: Searcher, q: wq.Query, req: SearchRequest, sort: str) -> _Page:
+        """Exact total, facet counts and the hits up to the requested page.
 
-        A facet's counts ignore its own selection and respect all the others (multi-select:
-        a reader sees what every other value would add), so facets with a selection are
-        counted in a search of their own.
+        Matching documents are a numpy array (see ``docsets``); filters and facet counts are
+        array operations on it. A facet's counts ignore its own selection and respect all the
+        others (multi-select: a reader sees what every other value would add).
         """
-        plain_facets = [f for f in FACETS if f.name not in req.filters and f.offered(req.filters)]
-        groupedby = {f.name: _counter(f) for f in plain_facets}
-        sortedby = {
-            "relevance": None,
-            "newest": sorting.FieldFacet("ts", reverse=True),
-            "oldest": sorting.FieldFacet("ts_rev", reverse=True),
-        }[sort]
-        limit = req.page * req.per_page
-        results = s.search(
-            q,
-            limit=limit,
-            filter=_filter(req, exclude=None),
-            sortedby=sortedby,
-            groupedby=groupedby or None,
-            terms=False,
-        )
-        counts: dict[str, dict[str, int]] = {f.name: _groups(results, f) for f in plain_facets}
+        ds = self._docsets(s)
+        matched = ds.of_query(s, q)
+        masks = {name: self._mask(ds, name, values, matched) for name, values in req.filters.items()}
+        if req.date_from or req.date_to:
+            masks["_dates"] = self._date_mask(ds, req, matched)
+        keep = np.ones(len(matched), dtype=bool)
+        for m in masks.values():
+            keep &= m
+        docs = matched[keep]
+
+        counts: dict[str, dict[str, int]] = {}
         for f in FACETS:
-            if f.name in req.filters and f.offered(req.filters):
-                r = s.search(
-                    q,
-                    limit=1,
-                    filter=_filter(req, exclude=f.name),
-                    groupedby={f.name: _counter(f)},
-                    scored=False,
-                )
-                counts[f.name] = _groups(r, f)
-        return results, counts
+            if not f.offered(req.filters):
+                continue
+            sel = np.ones(len(matched), dtype=bool)
+            for name, m in masks.items():
+                if name != f.name:
+                    sel &= m
+            counts[f.name] = self._count(ds, f.name, matched[sel] if f.name in masks else docs)
+
+        limit = req.page * req.per_page
+        if sort == "relevance":
+            allow = None if not masks else set(docs.tolist())
+            results = s.search(self._scored(q), limit=limit, filter=allow, terms=False)
+            hits = [(h.docnum, h.score) for h in results]
+        else:
+            # Descending by key; undated articles (-inf) last both ways.
+            raw = ds.ts[docs]
+            key = raw.astype(np.float64) * (1.0 if sort == "newest" else -1.0)
+            key[raw == np.iinfo(np.int64).min] = -np.inf
+            k = min(limit, len(docs))
+            top = np.argpartition(-key, k - 1)[:k] if 0 < k < len(docs) else np.arange(len(docs))
+            top = top[np.lexsort((docs[top], -key[top]))]
+            hits = [(int(docs[i]), None) for i in top[:limit]]
+        return _Page(len(docs), hits, counts)
+
+    def _docsets(self, s: Searcher) -> DocSets:
+        shared = self._generation()
+        if shared.docsets is None:
+            with shared._lock:
+                if shared.docsets is None:
+                    shared.docsets = DocSets(s.reader())
+        return shared.docsets
+
+    @staticmethod
+    def _mask(ds: DocSets, name: str, values: list[str], docs: np.ndarray) -> np.ndarray:
+        if name in ds.multi:
+            mf = ds.multi[name]
+            wanted = [mf.index[v] for v in values if v in mf.index]
+            holders = mf.docs[np.isin(mf.ords, wanted)]
+            return np.isin(docs, holders)
+        col = ds.columns[name]
+        wanted = [col.index[v] for v in values if v in col.index]
+        return np.isin(col.ords[docs], wanted)
+
+    @staticmethod
+    def _date_mask(ds: DocSets, req: SearchRequest, docs: np.ndarray) -> np.ndarray:
+        ts = ds.ts[docs]
+        keep = ts != np.iinfo(np.int64).min
+        if req.date_from:
+            keep &= ts >= local_seconds(datetime.combine(req.date_from, dtime.min))
+        if req.date_to:
+            keep &= ts <= local_seconds(datetime.combine(req.date_to, dtime.max))
+        return keep
+
+    @staticmethod
+    def _count(ds: DocSets, name: str, docs: np.ndarray) -> dict[str, int]:
+        if name in ds.multi:
+            mf = ds.multi[name]
+            ords = mf.ords[np.isin(mf.docs, docs)]
+            values = mf.values
+        else:
+            col = ds.columns[name]
+            ords = col.ords[docs]
+            ords = ords[ords >= 0]
+            values = col.values
+        n = np.bincount(ords, minlength=len(values)) if len(ords) else np.zeros(len(values), dtype=np.int64)
+        return {values[i]: int(c) for i, c in enumerate(n) if c}
 
     # -- query words that match little ----------------------------------------------------
 
@@ -510,28 +572,3 @@ def _weighted(alikes: list[tuple[str, int]], weight: float) -> list[tuple[str, f
         return []
     top = alikes[0][1]
     return [(t, weight * (df / top) ** 0.5) for t, df in alikes]
-
-
-def _counter(f: Facet) -> sorting.FieldFacet:
-    # Multi-valued fields are read from the term index (allow_overlap); the others from columns.
-    return sorting.FieldFacet(f.field, maptype=sorting.Count, allow_overlap=f.many)
-
-
-def _groups(results: Any, facet: Facet) -> dict[str, int]:
-    return {k: v for k, v in results.groups(facet.name).items() if k}
-
-
-def _filter(req: SearchRequest, exclude: str | None) -> wq.Query | None:
-    parts: list[wq.Query] = []
-    for name, values in req.filters.items():
-        if name == exclude:
-            continue
-        fieldname = FACETS_BY_NAME[name].field
-        parts.append(wq.Or([wq.Term(fieldname, v) for v in values]))
-    if req.date_from or req.date_to:
-        lo = local_seconds(datetime.combine(req.date_from, dtime.min)) if req.date_from else None
-        hi = local_seconds(datetime.combine(req.date_to, dtime.max)) if req.date_to else None
-        parts.append(wq.NumericRange("ts", lo, hi))
-    if not parts:
-        return None
-    return parts[0] if len(parts) == 1 else wq.And(parts)

@@ -102,6 +102,19 @@ def create_index(path: Path, analysis: AnalysisOptions = DEFAULT) -> Index:
     return whoosh_index.create_in(str(path), build_schema(analysis))
 
 
+def copy_generation(source: Path, target: Path) -> Index:
+    """Start a generation as a copy of another: segment files are never rewritten in place, so
+    hard links share them safely (a real copy where links are impossible)."""
+    for item in source.iterdir():
+        if not item.is_file() or item.name.endswith("WRITELOCK"):
+            continue
+        try:
+            os.link(item, target / item.name)
+        except OSError:
+            shutil.copy2(item, target / item.name)
+    return whoosh_index.open_dir(str(target))
+
+
 def publish(root: Path, gen_path: Path) -> None:
     """Atomically make ``gen_path`` the live generation, then drop generations no one needs."""
     tmp = root / f"{CURRENT}.tmp"

@@ -27,9 +27,70 @@ def test_reindex_publishes_a_generation(tmp_path: Path) -> None:
 def test_reindex_keeps_one_previous_generation(tmp_path: Path) -> None:
     ix = tmp_path / "ix"
     for _ in range(3):
-        reindex([CORPUS], ix)
+        reindex([CORPUS], ix, full=True)
     assert gens(ix) == ["g000002", "g000003"]
     assert store.current_generation(ix) == "g000003"
+
+
+def test_unchanged_corpus_writes_nothing(tmp_path: Path) -> None:
+    ix = tmp_path / "ix"
+    reindex([CORPUS], ix)
+    again = reindex([CORPUS], ix)
+    assert again.up_to_date and not again.published and again.indexed == 0
+    assert gens(ix) == ["g000001"] and again.unchanged == 8
+
+
+def test_incremental_reindex_reads_only_what_changed(corpus_copy: Path, tmp_path: Path) -> None:
+    ix = tmp_path / "ix"
+    reindex([corpus_copy], ix)
+    svc = SearchService(ix)
+    # Change one file, add one, delete one; touch another without changing its bytes.
+    write(corpus_copy, "खेल/cricket-final.txt", "---\ndate: 2021-04-21\n---\nनया शीर्षक\nबदला हुआ पाठ पेंगुइन।\n")
+    write(corpus_copy, "नया/extra.txt", "अतिरिक्त ख़बर\nयह नई फ़ाइल है, पेंगुइन भी।\n")
+    (corpus_copy / "खेल" / "hockey-bronze.txt").unlink()
+    same = corpus_copy / "राजनीति" / "kisan-andolan.txt"
+    os.utime(same, ns=(same.stat().st_atime_ns, same.stat().st_mtime_ns + 10**9))
+    report = reindex([corpus_copy], ix)
+    assert report.incremental and report.published
+    assert report.indexed == 2 and report.unchanged == 6 and report.removed == 1  # 8 files before
+    assert svc.doc_count() == 9 - 1 + 1  # one deleted, one added, one replaced
+    ids = {h.id for h in svc.search(SearchRequest(q="पेंगुइन")).hits}
+    assert ids == {"खेल/cricket-final", "नया/extra"}
+    assert svc.article("खेल/hockey-bronze") is None
+    assert svc.search(SearchRequest(q="कोहली")).total == 0  # the old text of the changed file is gone
+    # The index now says exactly what a full rebuild says.
+    full = tmp_path / "full"
+    reindex([corpus_copy], full)
+    everything = SearchRequest(q="", per_page=100)
+    assert {(h.id, h.title, h.date) for h in svc.search(everything).hits} == {
+        (h.id, h.title, h.date) for h in SearchService(full).search(everything).hits
+    }
+    assert (
+        svc.search(everything).to_json()["facets"]
+        == SearchService(full).search(everything).to_json()["facets"]
+    )
+
+
+def test_full_flag_and_changed_analysis_rebuild_everything(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from indexer.analysis.pipeline import DEFAULT
+
+    ix = tmp_path / "ix"
+    reindex([CORPUS], ix)
+    assert reindex([CORPUS], ix, full=True).indexed == 9
+    other = replace(DEFAULT, stemmer="none")
+    report = reindex([CORPUS], ix, analysis=other)
+    assert report.indexed == 9 and not report.incremental
+
+
+def test_duplicate_id_against_an_unchanged_file(tmp_path: Path) -> None:
+    corpus = tmp_path / "c"
+    write(corpus, "a.jsonl", '{"id": "x", "title": "एक", "body": "पाठ"}\n')
+    reindex([corpus], tmp_path / "ix")
+    write(corpus, "b.jsonl", '{"id": "x", "title": "दो", "body": "पाठ"}\n')
+    report = reindex([corpus], tmp_path / "ix")
+    assert report.indexed == 0 and "duplicate id 'x'" in report.problems[0].reason
 
 
 def test_searches_follow_a_new_generation_without_restart(tmp_path: Path) -> None:
@@ -57,12 +118,13 @@ def test_failure_mid_build_leaves_the_old_index(tmp_path: Path, monkeypatch: pyt
 
     monkeypatch.setattr(build, "to_document", boom)
     with pytest.raises(OSError):
-        reindex([CORPUS], ix)
+        reindex([CORPUS], ix, full=True)
     assert store.current_generation(ix) == "g000001"
     assert gens(ix) == ["g000001"]  # the half-built generation is gone
     assert SearchService(ix).doc_count() == 9
     monkeypatch.undo()
-    assert reindex([CORPUS], ix).published  # and the next reindex works
+    assert reindex([CORPUS], ix).up_to_date  # the old index is whole: nothing to do
+    assert reindex([CORPUS], ix, full=True).published  # and the next rebuild works
 
 
 def test_nothing_to_index_keeps_the_old_index(tmp_path: Path) -> None:
@@ -83,7 +145,8 @@ def test_strict_refuses_to_publish_with_problems(corpus_copy: Path, tmp_path: Pa
         reindex([corpus_copy], ix, strict=True)
     assert store.current_generation(ix) == "g000001"
     report = reindex([corpus_copy], ix)  # without --strict: indexed, problem counted
-    assert report.published and report.indexed == 9 and report.skipped == 1
+    # Another folder holds these files: the old ones are removed, these read anew.
+    assert report.published and report.indexed == 9 and report.removed == 8 and report.skipped == 1
 
 
 def test_bad_date_is_indexed_without_a_date(tmp_path: Path) -> None:
@@ -118,7 +181,7 @@ def test_leftover_generation_of_a_dead_reindex_is_cleared(tmp_path: Path) -> Non
     reindex([CORPUS], ix)
     (ix / "g000002").mkdir()  # what a killed reindex leaves behind
     (ix / "g000002" / "junk").write_text("x")
-    report = reindex([CORPUS], ix)
+    report = reindex([CORPUS], ix, full=True)
     assert report.generation == "g000002" and report.published
     assert gens(ix) == ["g000001", "g000002"]
 

@@ -1,0 +1,117 @@
+"""Which files an index generation was built from, so the next reindex reads only what changed.
+
+Each generation keeps ``khabar-files.json``: for every corpus file its size, modification time,
+SHA-256 of its bytes and the ids of the articles it gave. A file whose size and time are unchanged
+is trusted without reading it; otherwise its hash decides.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+
+from indexer.analysis.pipeline import AnalysisOptions
+from indexer.ingest import CorpusFile
+
+NAME = "khabar-files.json"
+FORMAT = 1  # bump when the schema or the meaning of an index changes: forces a full rebuild
+
+
+@dataclass(frozen=True)
+class FileEntry:
+    size: int
+    mtime_ns: int
+    sha256: str
+    ids: tuple[str, ...] = ()
+
+    def with_ids(self, ids: list[str]) -> FileEntry:
+        return replace(self, ids=tuple(ids))
+
+
+@dataclass
+class Manifest:
+    analysis: str
+    files: dict[str, FileEntry]
+
+
+@dataclass
+class Plan:
+    unchanged: dict[str, FileEntry] = field(default_factory=dict)
+    changed: list[CorpusFile] = field(default_factory=list)  # added or modified: to be read
+    replaced: list[str] = field(default_factory=list)  # keys whose old articles must go
+    removed: list[str] = field(default_factory=list)  # keys of files no longer there
+    fingerprints: dict[str, FileEntry] = field(default_factory=dict)
+
+
+def key(cf: CorpusFile) -> str:
+    """A file's identity: its absolute path and its id prefix (which depends on the corpus root)."""
+    return f"{os.path.abspath(cf.path)}|{cf.id_base}"
+
+
+def describe(analysis: AnalysisOptions) -> str:
+    return json.dumps({"format": FORMAT, "analysis": asdict(analysis)}, sort_keys=True)
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def fingerprint(cf: CorpusFile, old: FileEntry | None) -> FileEntry:
+    try:
+        st = cf.path.stat()
+    except OSError:
+        return FileEntry(-1, -1, "")  # unreadable now: read again, and let the reader report it
+    if old is not None and (old.size, old.mtime_ns) == (st.st_size, st.st_mtime_ns):
+        return old
+    try:
+        digest = _sha256(cf.path)
+    except OSError:
+        digest = ""
+    return FileEntry(st.st_size, st.st_mtime_ns, digest)
+
+
+def plan(files: list[CorpusFile], old: Manifest | None) -> Plan:
+    p = Plan()
+    previous = old.files if old else {}
+    current = set()
+    for cf in files:
+        k = key(cf)
+        current.add(k)
+        before = previous.get(k)
+        now = fingerprint(cf, before)
+        p.fingerprints[k] = now
+        if before is not None and now.sha256 and now.sha256 == before.sha256:
+            p.unchanged[k] = replace(now, ids=before.ids)
+        else:
+            p.changed.append(cf)
+            if before is not None:
+                p.replaced.append(k)
+    p.removed = [k for k in previous if k not in current]
+    p.replaced += p.removed
+    return p
+
+
+def load(gen_dir: Path) -> Manifest | None:
+    try:
+        data = json.loads((gen_dir / NAME).read_text(encoding="utf-8"))
+        files = {
+            k: FileEntry(v["size"], v["mtime_ns"], v["sha256"], tuple(v["ids"]))
+            for k, v in data["files"].items()
+        }
+        return Manifest(data["analysis"], files)
+    except (OSError, ValueError, KeyError, TypeError):
+        return None  # no manifest (an older index) or a damaged one: rebuild in full
+
+
+def save(gen_dir: Path, m: Manifest) -> None:
+    data = {"analysis": m.analysis, "files": {k: asdict(v) for k, v in m.files.items()}}
+    tmp = gen_dir / (NAME + ".tmp")
+    tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    os.replace(tmp, gen_dir / NAME)
