@@ -16,7 +16,9 @@ from typing import Any
 
 import numpy as np
 from whoosh import query as wq
+from whoosh.codec import whoosh3
 from whoosh.reading import IndexReader
+from whoosh.util.numeric import byte_to_length
 
 from indexer.facets import FACETS, Facet
 
@@ -44,9 +46,15 @@ class MultiFacet:
         self.index = {v: i for i, v in enumerate(values)}
 
 
-def _term_docs(reader: IndexReader, fieldname: str, text: Any) -> np.ndarray:
-    """Document numbers of a term (deleted ones included), decoded a posting block at a time."""
-    parts: list[np.ndarray] = []
+_LENGTHS = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
+_LENGTHS[0] = 1  # Whoosh scores a document without a recorded length as length 1
+
+
+def _postings(reader: IndexReader, fieldname: str, text: Any) -> tuple[np.ndarray, np.ndarray]:
+    """Document numbers (deleted ones included) and weights (term frequencies) of a term,
+    decoded a posting block at a time."""
+    ids_parts: list[np.ndarray] = []
+    w_parts: list[np.ndarray] = []
     for leaf, offset in reader.leaf_readers():
         if (fieldname, text) not in leaf:
             continue
@@ -57,15 +65,30 @@ def _term_docs(reader: IndexReader, fieldname: str, text: Any) -> np.ndarray:
                 ids = np.asarray(m._data[0], dtype=np.int64)
                 if not m._byteids:
                     ids = np.cumsum(ids)  # the W3 codec stores id deltas
-                parts.append(ids.astype(np.int32) + offset)
+                ids_parts.append(ids.astype(np.int32) + offset)
+                w = m._data[1]  # None: all 1.0; a float: all that value
+                w_parts.append(np.full(len(ids), 1.0 if w is None else w) if not hasattr(w, "__len__")
+                               else np.asarray(w, dtype=np.float64))  # fmt: skip
                 if m._lastblock:
                     break
                 m._next_block()
-        else:  # another codec: ask for the ids one by one
-            parts.append(np.fromiter(m.all_ids(), dtype=np.int32) + offset)
-    if not parts:
-        return EMPTY
-    return np.concatenate(parts) if len(parts) > 1 else parts[0]
+        else:  # another codec: ask one posting at a time
+            ids, ws = [], []
+            while m.is_active():
+                ids.append(m.id())
+                ws.append(m.weight())
+                m.next()
+            ids_parts.append(np.array(ids, dtype=np.int32) + offset)
+            w_parts.append(np.array(ws, dtype=np.float64))
+    if not ids_parts:
+        return EMPTY, np.zeros(0)
+    if len(ids_parts) == 1:
+        return ids_parts[0], w_parts[0]
+    return np.concatenate(ids_parts), np.concatenate(w_parts)
+
+
+def _term_docs(reader: IndexReader, fieldname: str, text: Any) -> np.ndarray:
+    return _postings(reader, fieldname, text)[0]
 
 
 class DocSets:
@@ -89,7 +112,8 @@ class DocSets:
             else:
                 self.columns[f.name] = self._column(reader, f)
         self.ts = self._timestamps(reader)
-        self._cache: OrderedDict[tuple[str, Any], np.ndarray] = OrderedDict()
+        self._cache: OrderedDict[tuple[str, Any], tuple[np.ndarray, np.ndarray]] = OrderedDict()
+        self._lengths: dict[str, np.ndarray] = {}
         self._cache_bytes = 0
         self._lock = threading.Lock()
 
@@ -114,7 +138,7 @@ class DocSets:
         docs, ords = [], []
         for i, v in enumerate(values):
             d = _term_docs(reader, f.field, v)
-            d = d[self.live[d]]
+            d = d[self.live[d]] if len(d) else d
             docs.append(d)
             ords.append(np.full(len(d), i, dtype=np.int32))
         if not docs:
@@ -134,24 +158,112 @@ class DocSets:
 
     # -- documents of a query ---------------------------------------------------------------
 
-    def term(self, reader: IndexReader, fieldname: str, text: Any) -> np.ndarray:
+    def postings(self, reader: IndexReader, fieldname: str, text: Any) -> tuple[np.ndarray, np.ndarray]:
+        """Live documents holding a term, and the term's frequency in each."""
         key = (fieldname, text)
         with self._lock:
             hit = self._cache.get(key)
             if hit is not None:
                 self._cache.move_to_end(key)
                 return hit
-        docs = _term_docs(reader, fieldname, text)
-        if self.has_deletions:
-            docs = docs[self.live[docs]]
+        docs, weights = _postings(reader, fieldname, text)
+        if self.has_deletions and len(docs):
+            keep = self.live[docs]
+            docs, weights = docs[keep], weights[keep]
         if len(docs) >= CACHE_MIN_SHARE * self.doc_count:
             with self._lock:
-                self._cache[key] = docs
-                self._cache_bytes += docs.nbytes
+                self._cache[key] = (docs, weights)
+                self._cache_bytes += docs.nbytes + weights.nbytes
                 while self._cache_bytes > CACHE_BYTES and self._cache:
-                    _, old = self._cache.popitem(last=False)
-                    self._cache_bytes -= old.nbytes
-        return docs
+                    _, (d, w) = self._cache.popitem(last=False)
+                    self._cache_bytes -= d.nbytes + w.nbytes
+        return docs, weights
+
+    def term(self, reader: IndexReader, fieldname: str, text: Any) -> np.ndarray:
+        return self.postings(reader, fieldname, text)[0]
+
+    def lengths(self, reader: IndexReader, fieldname: str) -> np.ndarray:
+        """Every document's length in ``fieldname`` as Whoosh scores it (its one-byte approximation)."""
+        found = self._lengths.get(fieldname)
+        if found is None:
+            raw = np.zeros(self.doc_count, dtype=np.uint8)
+            for leaf, offset in reader.leaf_readers():
+                perdoc = getattr(leaf, "_perdoc", None)
+                col = (
+                    perdoc._cached_reader(whoosh3._lenfield(fieldname), whoosh3.LENGTHS_COLUMN)
+                    if perdoc
+                    else None
+                )
+                data = getattr(col, "_data", None)
+                if data is not None:
+                    chunk = np.frombuffer(data, dtype=np.uint8)[: leaf.doc_count_all()]
+                    raw[offset : offset + len(chunk)] = chunk
+                else:
+                    for d in range(leaf.doc_count_all()):
+                        raw[offset + d] = col[d] if col is not None else 0
+            found = self._lengths[fieldname] = _LENGTHS[raw]
+        return found
+
+    # -- scores (BM25, as Whoosh computes it) -----------------------------------------------
+
+    def scores(self, searcher: Any, q: wq.Query) -> tuple[np.ndarray, np.ndarray] | None:
+        """Matching documents and their BM25F scores, computed as Whoosh would; None for a query
+        with parts only Whoosh can score (phrases, wildcards)."""
+        reader = searcher.reader()
+        if isinstance(q, wq.Term):
+            docs, tf = self.postings(reader, q.fieldname, q.text)
+            w = searcher.weighting
+            if not searcher.schema[q.fieldname].scorable or not hasattr(w, "K1"):
+                return None
+            avgfl = searcher.avg_field_length(q.fieldname) or 1
+            fl = self.lengths(reader, q.fieldname)[docs]
+            idf = searcher.idf(q.fieldname, q.text)
+            b, k1 = w._field_B.get(q.fieldname, w.B), w.K1
+            s = idf * ((tf * (k1 + 1)) / (tf + k1 * ((1 - b) + b * fl / avgfl)))
+            return docs, s * q.boost
+        if isinstance(q, wq.Every):
+            return self.all, np.zeros(len(self.all))
+        if isinstance(q, wq.qcore._NullQuery):
+            return EMPTY, np.zeros(0)
+        if isinstance(q, wq.And | wq.Or):
+            parts = [self.scores(searcher, sub) for sub in q.subqueries]
+            if any(p is None for p in parts):
+                return None
+            if isinstance(q, wq.Or) and getattr(q, "scale", None):
+                return None  # Whoosh's coordination bonus: leave it to Whoosh
+            parts = [p for p in parts if p is not None]
+            if not parts:
+                return EMPTY, np.zeros(0)
+            if isinstance(q, wq.And):
+                docs = parts[0][0]
+                for d, _ in parts[1:]:
+                    docs = np.intersect1d(docs, d, assume_unique=True)
+                total = np.zeros(len(docs))
+                for d, v in parts:
+                    total += v[np.searchsorted(d, docs)]
+                return docs, total * q.boost
+            all_docs = np.concatenate([d for d, _ in parts])
+            docs, inverse = np.unique(all_docs, return_inverse=True)
+            total = np.bincount(inverse, weights=np.concatenate([v for _, v in parts]), minlength=len(docs))
+            return docs, total * q.boost
+        if isinstance(q, wq.AndNot):
+            a = self.scores(searcher, q.a)
+            if a is None:
+                return None
+            keep = ~np.isin(a[0], self.of_query(searcher, q.b))
+            return a[0][keep], a[1][keep]
+        if isinstance(q, wq.AndMaybe):
+            a, b = self.scores(searcher, q.a), self.scores(searcher, q.b)
+            if a is None or b is None:
+                return None
+            extra = np.zeros(len(a[0]))
+            pos = np.searchsorted(b[0], a[0])
+            inside = (
+                (pos < len(b[0])) & (b[0][np.minimum(pos, len(b[0]) - 1)] == a[0]) if len(b[0]) else pos < 0
+            )
+            extra[inside] = b[1][pos[inside]]
+            return a[0], a[1] + extra
+        return None
 
     def of_query(self, searcher: Any, q: wq.Query) -> np.ndarray:
         """Sorted, unique document numbers matching ``q``."""

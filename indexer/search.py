@@ -345,7 +345,10 @@ class SearchService:
         others (multi-select: a reader sees what every other value would add).
         """
         ds = self._docsets(s)
-        matched = ds.of_query(s, q)
+        # Scores straight from arrays when Whoosh's own scoring would only add them up; phrases,
+        # wildcards and the proximity bonus are scored by Whoosh.
+        scored = ds.scores(s, q) if sort == "relevance" and self.ranking.proximity_boost == 0 else None
+        matched = scored[0] if scored is not None else ds.of_query(s, q)
         masks = {name: self._mask(ds, name, values, matched) for name, values in req.filters.items()}
         if req.date_from or req.date_to:
             masks["_dates"] = self._date_mask(ds, req, matched)
@@ -365,7 +368,13 @@ class SearchService:
             counts[f.name] = self._count(ds, f.name, matched[sel] if f.name in masks else docs)
 
         limit = req.page * req.per_page
-        if sort == "relevance":
+        if scored is not None:
+            values = scored[1][keep]
+            k = min(limit, len(docs))
+            top = np.argpartition(-values, k - 1)[:k] if 0 < k < len(docs) else np.arange(len(docs))
+            top = top[np.lexsort((docs[top], -values[top]))]
+            hits = [(int(docs[i]), float(values[i])) for i in top]
+        elif sort == "relevance":
             allow = None if not masks else set(docs.tolist())
             results = s.search(self._scored(q), limit=limit, filter=allow, terms=False)
             hits = [(h.docnum, h.score) for h in results]
