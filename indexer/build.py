@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import time
 from collections.abc import Callable
@@ -91,7 +92,29 @@ def reindex(
     progress = progress or Progress()
     report = BuildReport(index_dir=index_dir)
     t0 = clock()
+    # The writer makes millions of small objects that are never cyclic garbage; collecting
+    # them costs a sixth of the time. The forked writing processes inherit the setting.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _reindex(paths, index_dir, strict, progress, analysis, procs, full, clock, report, t0)
+    finally:
+        if collecting:
+            gc.enable()
 
+
+def _reindex(
+    paths: list[Path],
+    index_dir: Path,
+    strict: bool,
+    progress: Progress,
+    analysis: AnalysisOptions,
+    procs: int | None,
+    full: bool,
+    clock: Callable[[], float],
+    report: BuildReport,
+    t0: float,
+) -> BuildReport:
     def note(p: Problem) -> None:
         report.problems.append(p)
         progress.problem(p)
