@@ -209,13 +209,15 @@ def cmd_search(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     from waitress import serve
 
-    from webapp import create_app  # the one place the indexer reaches into the web app
+    from webapp import create_app, service  # the one place the indexer reaches into the web app
 
+    app = create_app(index_dir=args.index, config={"SUGGEST_WAIT": False})
     try:
-        SearchService(args.index).doc_count()
+        t0 = time.perf_counter()
+        service(app).warm()
+        print(f"Index loaded in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
     except IndexUnavailable as e:
         return _fail(str(e), EXIT_NO_INDEX)
-    app = create_app(index_dir=args.index)
     print(
         f"Khabar is serving {args.index} on http://{args.host}:{args.port}/ (Ctrl-C stops it)",
         file=sys.stderr,

@@ -68,6 +68,14 @@ class Alternatives:
     cache: dict[str, list[tuple[str, float]]] = field(default_factory=dict)
 
 
+def _titles(reader: Any) -> Any:
+    """(id, headline) of every live document, from the columns (stored fields for old indexes)."""
+    if reader.has_column("id") and reader.has_column("title"):
+        ids, titles = reader.column_reader("id"), reader.column_reader("title")
+        return ((ids[d], titles[d]) for d in range(reader.doc_count_all()) if not reader.is_deleted(d))
+    return ((f.get("id", ""), f.get("title", "")) for f in reader.all_stored_fields())
+
+
 @dataclass
 class _Page:
     total: int
@@ -83,6 +91,7 @@ class _Generation:
         self.surface: dict[str, str] = {}
         self._sounds: SoundIndex | None = None
         self._suggester: Suggester | None = None
+        self._suggest_lock = threading.Lock()
         self.newest: tuple[date | None] | None = None
         self._lock = threading.Lock()
 
@@ -93,12 +102,17 @@ class _Generation:
                     self._sounds = SoundIndex(reader)
         return self._sounds
 
-    def suggester(self, reader: Any, pipeline: Pipeline) -> Suggester:
+    def suggester(self, reader: Any, pipeline: Pipeline, wait: bool = True) -> Suggester | None:
+        """The autocomplete tables; without ``wait``, None while another thread still builds them
+        (reading every headline takes seconds on a large index)."""
         if self._suggester is None:
-            with self._lock:
+            if not self._suggest_lock.acquire(blocking=wait):
+                return None
+            try:
                 if self._suggester is None:
-                    titles = ((f.get("id", ""), f.get("title", "")) for f in reader.all_stored_fields())
-                    self._suggester = Suggester(titles, pipeline)
+                    self._suggester = Suggester(_titles(reader), pipeline)
+            finally:
+                self._suggest_lock.release()
         return self._suggester
 
 
@@ -255,6 +269,19 @@ class SearchService:
     def _pipeline(s: Searcher) -> Pipeline:
         """The analysis chain the index was built with (highlighting must use the same)."""
         return s.schema["body"].analyzer.pipeline
+
+    def warm(self) -> None:
+        """Build the per-generation arrays and tables now rather than on the first requests;
+        the autocomplete tables, slower to build, in a thread of their own."""
+        s = self._searcher()
+        self._docsets(s)
+        self._generation().sounds(s.reader())
+        self.newest_date()
+        threading.Thread(target=self._warm_suggester, name="khabar-warm", daemon=True).start()
+
+    def _warm_suggester(self) -> None:
+        s = self._searcher()  # this thread's own searcher: readers are not shared across threads
+        self._generation().suggester(s.reader(), self._pipeline(s))
 
     def generation(self) -> str:
         self._searcher()
@@ -552,9 +579,11 @@ class SearchService:
         none = Highlight(frozenset())
         return [self._hit(h.fields(), h.score, none, True, analyze) for h in results]
 
-    def suggest(self, text: str, limit: int = 8) -> list[Suggestion]:
+    def suggest(self, text: str, limit: int = 8, wait: bool = True) -> list[Suggestion]:
+        """Autocomplete; with ``wait=False`` nothing (rather than a wait) while the tables build."""
         s = self._searcher()
-        return self._generation().suggester(s.reader(), self._pipeline(s)).suggest(text, limit)
+        suggester = self._generation().suggester(s.reader(), self._pipeline(s), wait=wait)
+        return suggester.suggest(text, limit) if suggester else []
 
     def newest_date(self) -> date | None:
         """The date of the newest dated article: quick date ranges count back from it."""

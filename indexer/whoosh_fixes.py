@@ -6,11 +6,15 @@
 - The per-document field lengths (one byte each) are read once into memory instead of one file
   read per posting: the writer asks for them for every posting it writes, readers for every
   document they score.
+- A file inside a memory-mapped compound segment was wrapped in ``BytesIO(memoryview)``, which
+  copies it: every new searcher copied the whole posting file (0.3 s and 300 MB at 100,000
+  articles, once per server thread). It is now read in place.
 """
 
 from __future__ import annotations
 
 from whoosh.codec import whoosh3
+from whoosh.filedb import structfile
 
 _MISSING = object()
 
@@ -37,3 +41,56 @@ def _cached_reader(self, fieldname, column):  # type: ignore[no-untyped-def]
 
 
 whoosh3.W3PerDocReader._cached_reader = _cached_reader
+
+
+class _MemoryFile:
+    """A read-only file over a memoryview, without copying it (what BufferFile needs)."""
+
+    def __init__(self, buf: memoryview) -> None:
+        self._buf = buf
+        self._pos = 0
+
+    def read(self, n: int = -1) -> bytes:
+        end = len(self._buf) if n is None or n < 0 else min(len(self._buf), self._pos + n)
+        data = bytes(self._buf[self._pos : end])
+        self._pos = end
+        return data
+
+    def readinto(self, b) -> int:  # type: ignore[no-untyped-def]
+        data = self.read(len(b))
+        b[: len(data)] = data
+        return len(data)
+
+    def readline(self, limit: int = -1) -> bytes:
+        rest = bytes(self._buf[self._pos : self._pos + (limit if limit >= 0 else len(self._buf))])
+        nl = rest.find(b"\n")
+        line = rest if nl < 0 else rest[: nl + 1]
+        self._pos += len(line)
+        return line
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        while self._pos < len(self._buf):
+            yield self.readline()
+
+    def seek(self, pos: int, whence: int = 0) -> int:
+        base = {0: 0, 1: self._pos, 2: len(self._buf)}[whence]
+        self._pos = max(0, base + pos)
+        return self._pos
+
+    def tell(self) -> int:
+        return self._pos
+
+    def close(self) -> None:
+        self._buf = memoryview(b"")
+
+
+def _buffer_file_init(self, buf, name=None, onclose=None):  # type: ignore[no-untyped-def]
+    self._buf = buf
+    self._name = name
+    self.file = _MemoryFile(memoryview(buf))
+    self.onclose = onclose
+    self.is_real = False
+    self.is_closed = False
+
+
+structfile.BufferFile.__init__ = _buffer_file_init

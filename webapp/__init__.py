@@ -23,6 +23,7 @@ def create_app(index_dir: str | Path | None = None, config: dict[str, Any] | Non
         KHABAR_INDEX=Path(index_dir or os.environ.get("KHABAR_INDEX", "index")),
         JSON_AS_ASCII=False,
         MAX_QUERY_CHARS=500,
+        SUGGEST_WAIT=True,  # `khabar serve` sets False: it builds the tables in the background
     )
     if config:
         app.config.update(config)

@@ -39,7 +39,9 @@ def suggest():  # type: ignore[no-untyped-def]
     q = request.args.get("q", "")
     if len(q) > MAX_SUGGEST_CHARS:
         raise BadRequest(f"'q' is longer than {MAX_SUGGEST_CHARS} characters")
-    found = service(current_app).suggest(q)
+    # Autocomplete must answer at once: while the tables are still being built after a start or
+    # a reindex, it answers with nothing rather than making the reader wait.
+    found = service(current_app).suggest(q, wait=current_app.config["SUGGEST_WAIT"])
     return jsonify(query=q, suggestions=[{"text": s.text, "kind": s.kind, "id": s.id} for s in found])
 
 
