@@ -207,22 +207,12 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from waitress import serve
+    from webapp.server import default_workers, run  # the one place the indexer reaches into the web app
 
-    from webapp import create_app, service  # the one place the indexer reaches into the web app
-
-    app = create_app(index_dir=args.index, config={"SUGGEST_WAIT": False})
     try:
-        t0 = time.perf_counter()
-        service(app).warm()
-        print(f"Index loaded in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
+        run(args.index, args.host, args.port, args.workers or default_workers(), args.threads)
     except IndexUnavailable as e:
         return _fail(str(e), EXIT_NO_INDEX)
-    print(
-        f"Khabar is serving {args.index} on http://{args.host}:{args.port}/ (Ctrl-C stops it)",
-        file=sys.stderr,
-    )
-    serve(app, host=args.host, port=args.port, threads=args.threads, ident="khabar")
     return EXIT_OK
 
 
@@ -401,7 +391,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1, this machine only)"
     )
     v.add_argument("--port", type=int, default=5000)
-    v.add_argument("--threads", type=_positive, default=8)
+    v.add_argument("--threads", type=_positive, default=4, help="threads per process (default 4)")
+    v.add_argument(
+        "--workers",
+        type=_positive,
+        default=None,
+        help="server processes (default: one per core, up to 4; 1 runs Waitress in this process)",
+    )
     v.set_defaults(func=cmd_serve)
     return p
 

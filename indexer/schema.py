@@ -16,9 +16,17 @@ FACET_FIELDS = ("category", "source", "author", "year", "month")
 TEXT_FIELDS = ("title", "body")
 
 # The column of a signed NUMERIC holds Whoosh's unsigned "sortable" form, and the field's
-# default is packed into it as is: 0 there is the smallest number, so undated articles sort
-# last in both descending sorts below.
+# default is packed into it as is: 0 there is "no date" (the smallest number).
 UNDATED_SORTABLE = 0
+
+
+class DateColumn(NUMERIC):
+    """A date kept only as a column of seconds, never indexed: the search service filters and
+    sorts by date with arrays read from the column, so index terms for it would only cost."""
+
+    def __init__(self) -> None:
+        super().__init__(int, bits=64, signed=True, sortable=True, default=UNDATED_SORTABLE)
+        self.indexed = False
 
 
 def build_schema(analysis: AnalysisOptions = DEFAULT) -> Schema:
@@ -39,11 +47,8 @@ def build_schema(analysis: AnalysisOptions = DEFAULT) -> Schema:
         url=STORED(),
         tags=KEYWORD(stored=True, commas=True, scorable=True),
         # Seconds of the date as written (Indian time for naive dates): exact local-day ranges.
-        # Fewer tiers than Whoosh's default (16 terms per article) keep indexing cheap; date
-        # ranges are few per query.
-        ts=NUMERIC(int, bits=64, signed=True, sortable=True, default=UNDATED_SORTABLE, shift_step=16),
-        # The same, negated, so "oldest first" is a descending sort that also puts undated last.
-        ts_rev=NUMERIC(int, bits=64, signed=True, sortable=True, default=UNDATED_SORTABLE, shift_step=0),
+        # Seconds of the date as written (Indian time for naive dates): exact local-day ranges.
+        ts=DateColumn(),
     )
 
 
@@ -77,7 +82,5 @@ def to_document(a: Article) -> dict:
             doc[name] = value
     if a.date:
         secs = local_seconds(a.date)
-        doc.update(
-            year=f"{a.date.year:04d}", month=f"{a.date.year:04d}-{a.date.month:02d}", ts=secs, ts_rev=-secs
-        )
+        doc.update(year=f"{a.date.year:04d}", month=f"{a.date.year:04d}-{a.date.month:02d}", ts=secs)
     return doc

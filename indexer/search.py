@@ -9,22 +9,22 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from datetime import time as dtime
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 from whoosh import query as wq
-from whoosh import sorting
 from whoosh.searching import Searcher
 
 from indexer import store
 from indexer.analysis.pipeline import Pipeline
 from indexer.analysis.tokenize import words
 from indexer.docsets import DocSets
-from indexer.facets import FACETS, FACETS_BY_NAME
+from indexer.facets import FACETS, FACETS_BY_NAME, Facet
 from indexer.query import (
     Highlight,
     expand_terms,
@@ -43,6 +43,7 @@ from indexer.suggest import Suggester, Suggestion
 from indexer.vocabulary import SoundIndex, Vocabulary
 
 SORTS = ("relevance", "newest", "oldest")
+FACET_VALUES = 30  # values listed per facet; selected ones are always listed
 PER_PAGE = 10
 MAX_PER_PAGE = 100
 
@@ -92,7 +93,7 @@ class _Generation:
         self._sounds: SoundIndex | None = None
         self._suggester: Suggester | None = None
         self._suggest_lock = threading.Lock()
-        self.newest: tuple[date | None] | None = None
+        self._builder: threading.Thread | None = None
         self._lock = threading.Lock()
 
     def sounds(self, reader: Any) -> SoundIndex:
@@ -102,18 +103,19 @@ class _Generation:
                     self._sounds = SoundIndex(reader)
         return self._sounds
 
-    def suggester(self, reader: Any, pipeline: Pipeline, wait: bool = True) -> Suggester | None:
-        """The autocomplete tables; without ``wait``, None while another thread still builds them
-        (reading every headline takes seconds on a large index)."""
+    def suggester(self, reader: Any, pipeline: Pipeline) -> Suggester:
         if self._suggester is None:
-            if not self._suggest_lock.acquire(blocking=wait):
-                return None
-            try:
+            with self._suggest_lock:
                 if self._suggester is None:
                     self._suggester = Suggester(_titles(reader), pipeline)
-            finally:
-                self._suggest_lock.release()
         return self._suggester
+
+    def start_building(self, build: Callable[[], object]) -> None:
+        """Run ``build`` (once) in a thread of its own."""
+        with self._lock:
+            if self._builder is None:
+                self._builder = threading.Thread(target=build, name="khabar-suggest", daemon=True)
+                self._builder.start()
 
 
 @dataclass
@@ -270,18 +272,26 @@ class SearchService:
         """The analysis chain the index was built with (highlighting must use the same)."""
         return s.schema["body"].analyzer.pipeline
 
-    def warm(self) -> None:
+    def warm(self, background: bool = True) -> None:
         """Build the per-generation arrays and tables now rather than on the first requests;
-        the autocomplete tables, slower to build, in a thread of their own."""
+        the autocomplete tables, slower to build, in a thread of their own if ``background``."""
         s = self._searcher()
         self._docsets(s)
         self._generation().sounds(s.reader())
         self.newest_date()
-        threading.Thread(target=self._warm_suggester, name="khabar-warm", daemon=True).start()
+        if background:
+            threading.Thread(target=self._warm_suggester, name="khabar-warm", daemon=True).start()
+        else:
+            self._warm_suggester()
 
     def _warm_suggester(self) -> None:
         s = self._searcher()  # this thread's own searcher: readers are not shared across threads
         self._generation().suggester(s.reader(), self._pipeline(s))
+
+    def ready(self) -> bool:
+        """Whether the slower per-generation tables (autocomplete) are built."""
+        self._searcher()
+        return self._generation()._suggester is not None
 
     def generation(self) -> str:
         self._searcher()
@@ -345,9 +355,7 @@ class SearchService:
             for docnum, score in page.hits[first : first + req.per_page]
         ]
         facets = {
-            f.name: [
-                FacetValue(v, c, v in req.filters.get(f.name, ())) for v, c in f.order(page.counts[f.name])
-            ]
+            f.name: _facet_values(f, page.counts[f.name], req.filters.get(f.name, []))
             for f in FACETS
             if f.offered(req.filters)
         }
@@ -580,20 +588,22 @@ class SearchService:
         return [self._hit(h.fields(), h.score, none, True, analyze) for h in results]
 
     def suggest(self, text: str, limit: int = 8, wait: bool = True) -> list[Suggestion]:
-        """Autocomplete; with ``wait=False`` nothing (rather than a wait) while the tables build."""
+        """Autocomplete. With ``wait=False``, nothing rather than a wait while the tables are
+        built (in the background) after a start or a reindex."""
         s = self._searcher()
-        suggester = self._generation().suggester(s.reader(), self._pipeline(s), wait=wait)
-        return suggester.suggest(text, limit) if suggester else []
+        shared = self._generation()
+        if shared._suggester is None and not wait:
+            shared.start_building(self._warm_suggester)
+            return []
+        return shared.suggester(s.reader(), self._pipeline(s)).suggest(text, limit)
 
     def newest_date(self) -> date | None:
         """The date of the newest dated article: quick date ranges count back from it."""
-        s = self._searcher()
-        shared = self._generation()
-        if shared.newest is None:
-            r = s.search(wq.Every(), limit=1, sortedby=sorting.FieldFacet("ts", reverse=True))
-            iso = r[0].get("date", "") if len(r) else ""
-            shared.newest = (datetime.fromisoformat(iso).date() if iso else None,)
-        return shared.newest[0]
+        ds = self._docsets(self._searcher())
+        dated = ds.ts[ds.all][ds.ts[ds.all] != np.iinfo(np.int64).min]
+        if not len(dated):
+            return None
+        return (datetime(1970, 1, 1) + timedelta(seconds=int(dated.max()))).date()
 
     def highlighted_paragraphs(self, text: str, q: str) -> list[str]:
         """``text`` split into paragraphs of escaped HTML, the words of query ``q`` marked."""
@@ -601,6 +611,13 @@ class SearchService:
         marks = highlight_terms(parse(q, s.schema)[0]) if q.strip() else Highlight(frozenset())
         analyze = self._pipeline(s).terms
         return [highlight(p.strip(), marks, analyze).html() for p in text.split("\n") if p.strip()]
+
+
+def _facet_values(f: Facet, counts: dict[str, int], selected: list[str]) -> list[FacetValue]:
+    """The facet's values in its order: the first FACET_VALUES of them, and every selected one."""
+    ordered = f.order(counts)
+    shown = ordered[:FACET_VALUES] + [(v, c) for v, c in ordered[FACET_VALUES:] if v in selected]
+    return [FacetValue(v, c, v in selected) for v, c in shown]
 
 
 def _weighted(alikes: list[tuple[str, int]], weight: float) -> list[tuple[str, float]]:

@@ -12,10 +12,13 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+import numpy as np
+
 from indexer.analysis.pipeline import Pipeline
 from indexer.analysis.tokenize import words
 from indexer.romanize import is_latin_word, key, latin_variants
 
+_NONE = np.zeros(0, dtype=np.int32)
 SCAN_LIMIT = 3000  # prefix matches looked at per keystroke (a one-letter prefix matches many)
 
 
@@ -31,27 +34,34 @@ class Suggester:
         self.pipeline = pipeline
         self.titles: list[tuple[str, str]] = []  # (id, headline)
         surface: dict[str, Counter[str]] = defaultdict(Counter)  # normalised -> written forms
-        self.postings: dict[str, set[int]] = defaultdict(set)  # normalised word -> headlines
-        self.by_term: dict[str, set[int]] = defaultdict(set)  # index term -> headlines
+        postings: dict[str, list[int]] = defaultdict(list)  # normalised word -> headlines
+        by_term: dict[str, list[int]] = defaultdict(list)  # index term -> headlines
+        seen_titles: dict[str, list[tuple[str, str, str, bool]]] = {}  # the same headline, analysed once
         for article_id, title in titles:
             n = len(self.titles)
             self.titles.append((article_id, title))
-            for w in words(title):
-                term, stop = pipeline.analyze_word(w.text)
-                self.by_term[term].add(n)
-                if stop:
-                    continue  # never offer का or किया as a completion
-                norm = pipeline.normalize(w.text)
-                surface[norm][w.text] += 1
-                self.postings[norm].add(n)
+            analysed = seen_titles.get(title)
+            if analysed is None:
+                analysed = seen_titles[title] = [
+                    (w.text, pipeline.normalize(w.text), *pipeline.analyze_word(w.text)) for w in words(title)
+                ]
+            for written, norm, term, stop in analysed:
+                by_term[term].append(n)
+                if not stop:  # never offer का or किया as a completion
+                    surface[norm][written] += 1
+                    postings[norm].append(n)
+        # Headline numbers as sorted arrays: a word repeated in one headline counts once.
+        self.postings = {w: np.unique(np.array(ids, dtype=np.int32)) for w, ids in postings.items()}
+        self.by_term = {t: np.unique(np.array(ids, dtype=np.int32)) for t, ids in by_term.items()}
         self.count = {w: len(ids) for w, ids in self.postings.items()}
         self.written = {w: forms.most_common(1)[0][0] for w, forms in surface.items()}
         self.sorted_words = sorted(self.postings)
         self.sorted_keys = sorted((key(w), w) for w in self.postings if not is_latin_word(w))
-        self.term_keys: dict[str, set[int]] = defaultdict(set)  # sound-alike key of a term -> headlines
+        term_keys: dict[str, list[np.ndarray]] = defaultdict(list)  # sound-alike key of a term -> headlines
         for term, ids in self.by_term.items():
             if not is_latin_word(term):
-                self.term_keys[key(term)] |= ids
+                term_keys[key(term)].append(ids)
+        self.term_keys = {k: np.unique(np.concatenate(v)) for k, v in term_keys.items()}
 
     def _completions(self, partial: str) -> list[str]:
         """Headline words starting with ``partial`` (or sounding like it, for Latin input)."""
@@ -71,14 +81,15 @@ class Suggester:
                 found.add(w)
         return sorted(found, key=lambda w: (-self.count[w], w))
 
-    def _headlines_with(self, word: str) -> set[int]:
+    def _headlines_with(self, word: str) -> np.ndarray:
         """Headlines holding any form of a finished word; for Latin letters, its sound-alikes."""
         term, stop = self.pipeline.analyze_word(word)
         if stop:
-            return set()
-        found = self.by_term.get(term, set())
-        if not found and is_latin_word(term):
-            found = set().union(*(self.term_keys.get(key(v), set()) for v in latin_variants(term)))
+            return _NONE
+        found = self.by_term.get(term, _NONE)
+        if not len(found) and is_latin_word(term):
+            parts = [self.term_keys[k] for v in latin_variants(term) if (k := key(v)) in self.term_keys]
+            found = np.unique(np.concatenate(parts)) if parts else _NONE
         return found
 
     def suggest(self, text: str, limit: int = 8) -> list[Suggestion]:
@@ -94,28 +105,30 @@ class Suggester:
         finished = typed if text[-1:].isspace() else typed[:-1]
         partial = None if text[-1:].isspace() else typed[-1]
         # Finished words match any form of the word (किसान finds किसानों); stopwords add nothing.
-        known = [ids for w in finished if (ids := self._headlines_with(w.text))]
-        common = set.intersection(*known) if known else None
+        known = [ids for w in finished if len(ids := self._headlines_with(w.text))]
+        common = None
+        for ids in known:
+            common = ids if common is None else np.intersect1d(common, ids, assume_unique=True)
 
         out: list[Suggestion] = []
         headlines: list[int] = []
         if partial is None:
-            headlines = sorted(common or ())
+            headlines = [] if common is None else common.tolist()
         else:
             head = text[: partial.start]
             for w in self._completions(partial.text):
-                ids = self.postings[w] if common is None else self.postings[w] & common
-                if not ids:
+                ids = self.postings[w] if common is None else np.intersect1d(self.postings[w], common, True)
+                if not len(ids):
                     continue
                 if len(out) < limit // 2:
                     out.append(Suggestion(head + self.written[w], "query"))
-                headlines.extend(sorted(ids))
+                headlines.extend(ids[:limit].tolist())
                 if len(headlines) >= limit and len(out) >= limit // 2:
                     break
         if not out and partial is not None and common is None:
-            headlines = sorted(self._headlines_with(partial.text))  # a stopword being typed: में
+            headlines = self._headlines_with(partial.text)[:limit].tolist()  # a stopword being typed: में
         elif not out and partial is not None:
-            headlines = sorted(common)
+            headlines = common[:limit].tolist()
         seen: set[int] = set()
         for n in headlines:
             if len(out) >= limit:

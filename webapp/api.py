@@ -53,4 +53,4 @@ def openapi():  # type: ignore[no-untyped-def]
 @bp.get("/healthz")
 def healthz():  # type: ignore[no-untyped-def]
     svc = service(current_app)
-    return jsonify(status="ok", documents=svc.doc_count(), generation=svc.generation())
+    return jsonify(status="ok", documents=svc.doc_count(), generation=svc.generation(), ready=svc.ready())

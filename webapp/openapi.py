@@ -157,7 +157,17 @@ SCHEMAS: dict[str, Any] = {
             },
         }
     ),
-    "Health": _obj({"status": {"const": "ok"}, "documents": {"type": "integer"}, "generation": STR}),
+    "Health": _obj(
+        {
+            "status": {"const": "ok"},
+            "documents": {"type": "integer"},
+            "generation": STR,
+            "ready": {
+                "type": "boolean",
+                "description": "false while autocomplete tables are still being built",
+            },
+        }
+    ),
     "Error": _obj({"error": _obj({"status": {"type": "integer"}, "name": STR, "message": STR})}),
 }
 

@@ -68,7 +68,7 @@ class Pipeline:
             return stem(w), False
 
         self.analyze_word: Callable[[str], tuple[str, bool]] = lru_cache(maxsize=262_144)(analyze)
-        self.normalize: Callable[[str], str] = lambda w: norm.normalize(w, rules)
+        self.normalize: Callable[[str], str] = lru_cache(maxsize=262_144)(lambda w: norm.normalize(w, rules))
 
     def terms(self, text: str) -> Iterator[Term]:
         """Every word of ``text`` with its term; stopwords are included and flagged."""

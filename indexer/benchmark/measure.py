@@ -22,6 +22,7 @@ from indexer.analysis import terms
 from indexer.benchmark.corpus import Material
 
 # Romanised words a reader types (their Devanagari forms are common in news).
+SERVE_ARGS: list[str] = []  # extra `khabar serve` arguments for the HTTP run
 ROMANISED = [
     "sarkar",
     "kisan",
@@ -140,17 +141,29 @@ def http_load(index_dir: Path, queries: list[Query], clients: int, seconds: floa
     """Requests/s of `khabar serve` on loopback under ``clients`` concurrent clients."""
     port = free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "indexer.cli", "serve", "--index", str(index_dir), "--port", str(port)],
+        [
+            sys.executable,
+            "-m",
+            "indexer.cli",
+            "serve",
+            "--index",
+            str(index_dir),
+            "--port",
+            str(port),
+            *SERVE_ARGS,
+        ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
-        while True:
+        while True:  # a server takes load once warm, as one would be before joining a pool
             try:
-                urllib.request.urlopen(base + "/healthz", timeout=2).close()
-                break
+                with urllib.request.urlopen(base + "/healthz", timeout=2) as r:
+                    if json.load(r).get("ready"):
+                        break
+                time.sleep(0.2)
             except OSError:
                 if time.monotonic() > deadline or proc.poll() is not None:
                     raise RuntimeError("khabar serve did not start") from None
