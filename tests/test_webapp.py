@@ -4,10 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import socket
-import subprocess
-import sys
-import time
 import urllib.request
 from html import unescape
 from pathlib import Path
@@ -16,8 +12,9 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 from flask.testing import FlaskClient
 
+from indexer.benchmark.measure import serving
 from indexer.build import reindex
-from tests.conftest import REPO, write
+from tests.conftest import write
 from webapp import create_app
 
 
@@ -232,37 +229,13 @@ def test_missing_index_is_a_503_not_a_traceback(tmp_path: Path) -> None:
     assert client.get("/healthz").status_code == 503
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def test_khabar_serve_answers_over_http(corpus_index: Path) -> None:
-    port = _free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "indexer.cli", "serve", "--index", str(corpus_index), "--port", str(port)],
-        cwd=REPO,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
-    try:
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as r:
-                    assert json.load(r)["documents"] == 9
-                break
-            except OSError:
-                if time.monotonic() > deadline or proc.poll() is not None:
-                    raise
-                time.sleep(0.2)
+    with serving(corpus_index) as base:
+        with urllib.request.urlopen(base + "/healthz", timeout=5) as r:
+            assert json.load(r)["documents"] == 9
         q = urllib.parse.quote("कोहली")
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/?q={q}", timeout=5) as r:
+        with urllib.request.urlopen(f"{base}/?q={q}", timeout=5) as r:
             assert "<mark>कोहली</mark>" in r.read().decode()
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
 
 
 def test_romanised_query_shows_its_devanagari_spellings(client: FlaskClient) -> None:

@@ -14,7 +14,8 @@ import time
 import urllib.parse
 import urllib.request
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -137,37 +138,41 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def http_load(index_dir: Path, queries: list[Query], clients: int, seconds: float) -> dict[str, float]:
-    """Requests/s of `khabar serve` on loopback under ``clients`` concurrent clients."""
+@contextmanager
+def serving(index_dir: Path, *args: str, ready: bool = True, timeout: float = 60) -> Iterator[str]:
+    """Run `khabar serve` on a free loopback port; yield its base URL once it answers (and, with
+    ``ready``, once its autocomplete tables are built); stop it afterwards."""
     port = free_port()
     proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "indexer.cli",
-            "serve",
-            "--index",
-            str(index_dir),
-            "--port",
-            str(port),
-            *SERVE_ARGS,
-        ],
+        [sys.executable, "-m", "indexer.cli", "serve", "--index", str(index_dir), "--port", str(port), *args],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + timeout
         while True:  # a server takes load once warm, as one would be before joining a pool
             try:
                 with urllib.request.urlopen(base + "/healthz", timeout=2) as r:
-                    if json.load(r).get("ready"):
+                    if json.load(r).get("ready") or not ready:
                         break
                 time.sleep(0.2)
             except OSError:
                 if time.monotonic() > deadline or proc.poll() is not None:
                     raise RuntimeError("khabar serve did not start") from None
                 time.sleep(0.2)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def http_load(index_dir: Path, queries: list[Query], clients: int, seconds: float) -> dict[str, float]:
+    """Requests/s of `khabar serve` on loopback under ``clients`` concurrent clients."""
+    with serving(index_dir, *SERVE_ARGS) as base:
         urls = [
             base
             + "/api/search?"
@@ -206,6 +211,3 @@ def http_load(index_dir: Path, queries: list[Query], clients: int, seconds: floa
             "errors": sum(errors),
             **latency_summary(all_ms),
         }
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
