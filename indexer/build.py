@@ -62,6 +62,8 @@ class Progress:
 
     def problem(self, problem: Problem) -> None: ...
 
+    def waiting(self, holder: str) -> None: ...
+
 
 def _size(cf: CorpusFile) -> int:
     try:
@@ -79,6 +81,7 @@ def reindex(
     analysis: AnalysisOptions = DEFAULT,
     procs: int | None = None,
     full: bool = False,
+    wait: bool = False,
     clock: Callable[[], float] = time.perf_counter,
 ) -> BuildReport:
     """Bring ``index_dir`` in line with the articles under ``paths`` and publish the result.
@@ -97,7 +100,8 @@ def reindex(
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _reindex(paths, index_dir, strict, progress, analysis, procs, full, clock, report, t0)
+        with store.reindex_lock(index_dir, wait=wait, on_wait=progress.waiting):
+            return _reindex(paths, index_dir, strict, progress, analysis, procs, full, clock, report, t0)
     finally:
         if collecting:
             gc.enable()
@@ -115,81 +119,85 @@ def _reindex(
     report: BuildReport,
     t0: float,
 ) -> BuildReport:
+    """The body of ``reindex``: the caller holds the reindex lock."""
+
     def note(p: Problem) -> None:
         report.problems.append(p)
         progress.problem(p)
 
-    with store.reindex_lock(index_dir):
-        store.prune(index_dir)  # leftovers of a reindex that died
-        files: list[CorpusFile] = []
-        for found in discover(paths):
-            if isinstance(found, Problem):
-                note(found)
-            else:
-                files.append(found)
-        report.files = len(files)
-        live = store.current_generation(index_dir)
-        old = manifest.load(index_dir / live) if live and not full else None
-        if old is not None and old.analysis != manifest.describe(analysis):
-            old = None  # indexed with another analysis: every article must be analysed again
-        plan = manifest.plan(files, old)
-        report.unchanged = len(plan.unchanged)
-        if old is not None and not plan.changed and not plan.removed:
-            report.up_to_date = True
-            report.generation = live or ""
-            report.seconds = clock() - t0
-            return report
-        todo = plan.changed
-        sizes = [_size(cf) for cf in todo]
-        progress.start(sum(sizes), len(todo))
+    store.prune(index_dir)  # leftovers of a reindex that died
+    files: list[CorpusFile] = []
+    for found in discover(paths):
+        if isinstance(found, Problem):
+            note(found)
+        else:
+            files.append(found)
+    report.files = len(files)
+    store.crashpoint("read")
+    live = store.current_generation(index_dir)
+    old = manifest.load(index_dir / live) if live and not full else None
+    if old is not None and old.analysis != manifest.describe(analysis):
+        old = None  # indexed with another analysis: every article must be analysed again
+    plan = manifest.plan(files, old)
+    report.unchanged = len(plan.unchanged)
+    if old is not None and not plan.changed and not plan.removed:
+        report.up_to_date = True
+        report.generation = live or ""
+        report.seconds = clock() - t0
+        return report
+    todo = plan.changed
+    sizes = [_size(cf) for cf in todo]
+    progress.start(sum(sizes), len(todo))
 
-        gen_path = store.new_generation(index_dir)
-        report.generation = gen_path.name
+    gen_path = store.new_generation(index_dir)
+    report.generation = gen_path.name
+    try:
+        if old is None:
+            ix = store.create_index(gen_path, analysis)
+            writer = _writer(ix, procs)
+        else:
+            ix = store.copy_generation(index_dir / live, gen_path)
+            big = sum(sizes) > PARALLEL_INCREMENT_BYTES
+            writer = _writer(ix, procs if big else 1)
         try:
-            if old is None:
-                ix = store.create_index(gen_path, analysis)
-                writer = _writer(ix, procs)
-            else:
-                ix = store.copy_generation(index_dir / live, gen_path)
-                big = sum(sizes) > PARALLEL_INCREMENT_BYTES
-                writer = _writer(ix, procs if big else 1)
-            try:
-                seen = {i: key for key, entry in plan.unchanged.items() for i in entry.ids}
-                for key in plan.replaced:
-                    for article_id in old.files[key].ids if old else ():
-                        writer.delete_by_term("id", article_id)
-                entries = dict(plan.unchanged)
-                for cf, nbytes in zip(todo, sizes, strict=True):
-                    ids: list[str] = []
-                    for item in read_file(cf):
-                        if isinstance(item, Problem):
-                            note(item)
-                        elif _first_time(item, seen, note):
-                            writer.add_document(**to_document(item))
-                            ids.append(item.id)
-                    report.indexed += len(ids)
-                    entries[manifest.key(cf)] = plan.fingerprints[manifest.key(cf)].with_ids(ids)
-                    progress.file_done(nbytes, report.indexed)
-                if not any(e.ids for e in entries.values()):
-                    raise NothingToIndex("no article could be read from " + ", ".join(map(str, paths)))
-                if strict and report.problems:
-                    raise StrictFailure(
-                        f"{len(report.problems)} problem(s) in the input and --strict was given"
-                    )
-            except BaseException:
-                writer.cancel()
-                raise
-            writer.commit()
-            report.removed = len(plan.removed)
-            manifest.save(gen_path, manifest.Manifest(manifest.describe(analysis), entries))
-            store.publish(index_dir, gen_path)
-            report.published = True
-            report.incremental = old is not None
+            seen = {i: key for key, entry in plan.unchanged.items() for i in entry.ids}
+            for key in plan.replaced:
+                for article_id in old.files[key].ids if old else ():
+                    writer.delete_by_term("id", article_id)
+            entries = dict(plan.unchanged)
+            for cf, nbytes in zip(todo, sizes, strict=True):
+                ids: list[str] = []
+                for item in read_file(cf):
+                    if isinstance(item, Problem):
+                        note(item)
+                    elif _first_time(item, seen, note):
+                        writer.add_document(**to_document(item))
+                        ids.append(item.id)
+                report.indexed += len(ids)
+                if report.indexed:
+                    store.crashpoint("write")
+                entries[manifest.key(cf)] = plan.fingerprints[manifest.key(cf)].with_ids(ids)
+                progress.file_done(nbytes, report.indexed)
+            if not any(e.ids for e in entries.values()):
+                raise NothingToIndex("no article could be read from " + ", ".join(map(str, paths)))
+            if strict and report.problems:
+                raise StrictFailure(f"{len(report.problems)} problem(s) in the input and --strict was given")
         except BaseException:
-            store.discard(gen_path)
+            writer.cancel()
             raise
-        finally:
-            report.seconds = clock() - t0
+        store.crashpoint("commit")
+        writer.commit()
+        store.crashpoint("committed")
+        report.removed = len(plan.removed)
+        manifest.save(gen_path, manifest.Manifest(manifest.describe(analysis), entries))
+        store.publish(index_dir, gen_path)
+        report.published = True
+        report.incremental = old is not None
+    except BaseException:
+        store.discard(gen_path)
+        raise
+    finally:
+        report.seconds = clock() - t0
     return report
 
 

@@ -59,6 +59,9 @@ class TqdmProgress(Progress):
             self.bar.set_postfix_str(f"{indexed} docs, {rate:.0f} docs/s", refresh=False)
             self.bar.update(nbytes)
 
+    def waiting(self, holder: str) -> None:
+        print(f"waiting for the running reindex (pid {holder}) to end...", file=self.stream, flush=True)
+
     def problem(self, problem: Problem) -> None:
         line = f"warning: {problem}"
         if self.bar is not None:
@@ -106,7 +109,9 @@ def cmd_reindex(args: argparse.Namespace) -> int:
     paths = args.paths or [DEFAULT_CORPUS]
     progress = TqdmProgress(sys.stderr)
     try:
-        report = reindex(paths, args.index, strict=args.strict, progress=progress, full=args.full)
+        report = reindex(
+            paths, args.index, strict=args.strict, progress=progress, full=args.full, wait=args.wait
+        )
     except ReindexRunning as e:
         return _fail(str(e), EXIT_BUSY)
     except (NothingToIndex, StrictFailure) as e:
@@ -325,6 +330,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     r.add_argument("--strict", action="store_true", help="fail (and keep the old index) on any input problem")
     r.add_argument("--full", action="store_true", help="rebuild everything, not only the files that changed")
+    r.add_argument(
+        "--wait", action="store_true", help="if another reindex is running, wait for it instead of failing"
+    )
     r.set_defaults(func=cmd_reindex)
 
     s = sub.add_parser("search", help="search the index from the terminal")

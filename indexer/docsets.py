@@ -123,14 +123,18 @@ class DocSets:
         ords = np.full(self.doc_count, -1, dtype=np.int32)
         values: list[str] = []
         index: dict[str, int] = {}
-        if reader.has_column(f.field):
-            for docnum, v in enumerate(reader.column_reader(f.field)):
+        for leaf, offset in reader.leaf_readers():
+            # A segment where no article has the value has no column for it at all.
+            if not leaf.has_column(f.field):
+                continue
+            for docnum, v in enumerate(leaf.column_reader(f.field)):
                 if isinstance(v, bytes):
                     v = v.decode("utf-8")
                 if v:
-                    ords[docnum] = index.setdefault(v, len(values))
-                    if ords[docnum] == len(values):
+                    if v not in index:
+                        index[v] = len(values)
                         values.append(v)
+                    ords[offset + docnum] = index[v]
         return FacetColumn(values, ords)
 
     def _multi(self, reader: IndexReader, f: Facet) -> MultiFacet:
@@ -148,12 +152,15 @@ class DocSets:
     def _timestamps(self, reader: IndexReader) -> np.ndarray:
         """Seconds of each article's date (int64); the int64 minimum for undated ones."""
         undated = np.iinfo(np.int64).min
-        if not reader.has_column("ts"):
-            return np.full(self.doc_count, undated, dtype=np.int64)
-        raw = np.fromiter(reader.column_reader("ts", translate=False), dtype=np.uint64, count=self.doc_count)
-        # Whoosh stores signed numbers shifted by 2**63 so they sort as unsigned; 0 is "no date".
-        ts = (raw ^ np.uint64(1 << 63)).view(np.int64)
-        ts[raw == 0] = undated
+        ts = np.full(self.doc_count, undated, dtype=np.int64)
+        for leaf, offset in reader.leaf_readers():
+            if not leaf.has_column("ts"):
+                continue  # no article of this segment has a date
+            raw = np.fromiter(leaf.column_reader("ts", translate=False), dtype=np.uint64)
+            # Whoosh stores signed numbers shifted by 2**63 so they sort as unsigned; 0 is "no date".
+            seconds = (raw ^ np.uint64(1 << 63)).view(np.int64)
+            seconds[raw == 0] = undated
+            ts[offset : offset + len(seconds)] = seconds
         return ts
 
     # -- documents of a query ---------------------------------------------------------------

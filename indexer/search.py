@@ -1,6 +1,6 @@
 """The search service: one place that turns a request into ranked, faceted, highlighted results.
 
-Used by the CLI and the web app alike. Whoosh stays inside this module; callers get plain
+Used by the CLI and the web app alike. Whoosh stays inside the indexer; callers get plain
 dataclasses. A searcher is kept per thread and reopened when a reindex publishes a new
 generation, so a running server follows reindexes without a restart.
 """

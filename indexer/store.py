@@ -16,7 +16,9 @@ import fcntl
 import os
 import re
 import shutil
-from collections.abc import Iterator
+import sys
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -31,6 +33,14 @@ _GEN = re.compile(r"^g(\d{6,})$")
 CURRENT = "CURRENT"
 LOCK = "reindex.lock"
 KEEP_PREVIOUS = 1
+
+
+def crashpoint(name: str) -> None:
+    """Test hook for the crash tests: with KHABAR_CRASHPOINT=name, announce it and wait there to
+    be killed (tests/test_crash.py kills the reindex at each point with SIGKILL)."""
+    if os.environ.get("KHABAR_CRASHPOINT") == name:
+        print(f"crashpoint {name}", file=sys.stderr, flush=True)
+        time.sleep(60)
 
 
 class IndexUnavailable(Exception):
@@ -70,23 +80,35 @@ def _generations(root: Path) -> list[str]:
 
 
 @contextmanager
-def reindex_lock(root: Path) -> Iterator[None]:
-    """Hold the index folder's reindex lock, or raise ReindexRunning naming the holder."""
+def reindex_lock(
+    root: Path, wait: bool = False, on_wait: Callable[[str], None] | None = None
+) -> Iterator[None]:
+    """Hold the index folder's reindex lock, or raise ReindexRunning naming the holder.
+
+    A POSIX record lock (lockf): the kernel drops it when its process dies, so a lock left by a
+    killed reindex never blocks the next one, and unlike flock it is not inherited by the
+    writing processes a reindex forks (which could outlive a killed parent).
+    With ``wait``, block until the running reindex ends instead of failing.
+    """
     root.mkdir(parents=True, exist_ok=True)
     fd = os.open(root / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
     try:
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
+            fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
             holder = os.pread(fd, 64, 0).decode("ascii", "replace").strip() or "unknown"
-            raise ReindexRunning(
-                f"another reindex (pid {holder}) is writing {root}; try again when it ends"
-            ) from None
+            if not wait:
+                raise ReindexRunning(
+                    f"another reindex (pid {holder}) is writing {root}; try again when it ends, or use --wait"
+                ) from None
+            if on_wait:
+                on_wait(holder)
+            fcntl.lockf(fd, fcntl.LOCK_EX)
         os.ftruncate(fd, 0)
         os.pwrite(fd, str(os.getpid()).encode(), 0)
         yield
     finally:
-        os.close(fd)  # closing releases the flock
+        os.close(fd)  # closing releases the lock
 
 
 def new_generation(root: Path) -> Path:
@@ -122,6 +144,7 @@ def publish(root: Path, gen_path: Path) -> None:
         fh.write(gen_path.name + "\n")
         fh.flush()
         os.fsync(fh.fileno())
+    crashpoint("swap")
     os.replace(tmp, root / CURRENT)
     _fsync_dir(root)
     prune(root)

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -48,3 +55,31 @@ def write(root: Path, rel: str, content: str | bytes) -> Path:
     else:
         path.write_text(content, encoding="utf-8")
     return path
+
+
+@contextmanager
+def reindex_paused_at(point: str, corpus: Path, index_dir: Path, *extra: str) -> Iterator[subprocess.Popen]:
+    """A `khabar reindex` in a process of its own, stopped at a crash point (store.crashpoint)
+    and so holding the reindex lock; killed with SIGKILL, writing processes and all, at exit."""
+    env = {**os.environ, "KHABAR_CRASHPOINT": point}
+    cmd = [sys.executable, "-m", "indexer.cli", "reindex", str(corpus), "--index", str(index_dir), *extra]
+    proc = subprocess.Popen(
+        cmd,
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        line = ""
+        while f"crashpoint {point}" not in line:
+            line = proc.stderr.readline() if proc.stderr else ""
+            assert proc.poll() is None and time.monotonic() < deadline, f"the reindex never reached {point}"
+        yield proc
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=30)

@@ -10,7 +10,7 @@ import pytest
 from indexer import build, store
 from indexer.build import NothingToIndex, StrictFailure, reindex
 from indexer.search import SearchRequest, SearchService
-from tests.conftest import CORPUS, write
+from tests.conftest import CORPUS, reindex_paused_at, write
 
 
 def gens(index_dir: Path) -> list[str]:
@@ -171,9 +171,10 @@ def test_duplicate_ids_are_reported(tmp_path: Path) -> None:
 
 def test_a_second_reindex_is_refused_while_one_runs(tmp_path: Path) -> None:
     ix = tmp_path / "ix"
-    with store.reindex_lock(ix), pytest.raises(store.ReindexRunning, match=f"pid {os.getpid()}"):
+    with reindex_paused_at("read", CORPUS, ix) as running, pytest.raises(store.ReindexRunning) as refused:
         reindex([CORPUS], ix)
-    assert reindex([CORPUS], ix).published  # the lock is released with its holder
+    assert f"pid {running.pid}" in str(refused.value)
+    assert reindex([CORPUS], ix).published  # the lock goes with its holder
 
 
 def test_leftover_generation_of_a_dead_reindex_is_cleared(tmp_path: Path) -> None:

@@ -13,7 +13,7 @@ import pytest
 
 from indexer import store
 from indexer.cli import main
-from tests.conftest import CORPUS, REPO, write
+from tests.conftest import CORPUS, REPO, reindex_paused_at, write
 
 
 def test_reindex_prints_a_summary(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -62,9 +62,9 @@ def test_reindex_into_an_unwritable_place(tmp_path: Path, capsys: pytest.Capture
 
 def test_reindex_while_another_runs(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     ix = tmp_path / "ix"
-    with store.reindex_lock(ix):
+    with reindex_paused_at("read", CORPUS, ix) as running:
         assert main(["reindex", str(CORPUS), "--index", str(ix)]) == 4
-    assert "another reindex" in capsys.readouterr().err
+    assert f"another reindex (pid {running.pid})" in capsys.readouterr().err
 
 
 class FakeTerminal(io.StringIO):
