@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import signal
+import time
 from pathlib import Path
 
 import pytest
@@ -68,3 +69,31 @@ def test_lock_of_a_killed_reindex_does_not_block(tmp_path: Path) -> None:
     _kill_at("read", CORPUS, ix)
     assert (ix / store.LOCK).exists()  # the killed process left its lock file behind...
     assert reindex([CORPUS], ix).published  # ...but not the lock itself
+
+
+def _children(pid: int) -> list[int]:
+    found: list[int] = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        found += [int(c) for c in (task / "children").read_text().split()]
+    return found
+
+
+def test_writing_processes_die_with_a_killed_reindex(tmp_path: Path) -> None:
+    if not Path("/proc/self/task").exists():
+        pytest.skip("needs Linux /proc")
+    corpus = tmp_path / "c"
+    lines = [f'{{"id": "d{n}", "title": "ख़बर {n}", "body": "किसान मंडी पहुंचे {n}"}}' for n in range(900)]
+    write(corpus, "many.jsonl", "\n".join(lines) + "\n")  # enough batches for the writer to fork
+    with reindex_paused_at("write", corpus, tmp_path / "ix", "--full") as proc:
+        deadline = time.monotonic() + 20
+        while not (children := _children(proc.pid)) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert children, "the reindex forked no writing process"
+        os.kill(proc.pid, signal.SIGKILL)  # the main process only, as a user's kill would
+        proc.wait(timeout=10)
+        deadline = time.monotonic() + 10
+        while any(Path(f"/proc/{c}").exists() for c in children) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        alive = [c for c in children if Path(f"/proc/{c}/status").exists()
+                 and "zombie" not in Path(f"/proc/{c}/status").read_text()]  # fmt: skip
+        assert not alive, f"writing processes outlived the reindex: {alive}"
