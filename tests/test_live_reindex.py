@@ -68,3 +68,12 @@ def test_disk_full_leaves_the_old_index(tmp_path: Path, monkeypatch: pytest.Monk
     assert "cannot write the index" in err and "No space left on device" in err and "unchanged" in err
     assert store.current_generation(ix) == live
     assert sorted(p.name for p in ix.iterdir() if p.is_dir()) == [live]
+
+
+def test_load_test_tool_runs(corpus_index: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The opt-in load test (tools/loadtest.py), briefly: it runs, stops by itself, reports."""
+    from tools.loadtest import main as loadtest
+
+    assert loadtest([str(corpus_index), "--clients", "2", "--seconds", "2", "--max-requests", "200"]) == 0
+    out = capsys.readouterr().out
+    assert "0 errors" in out and "p99" in out and "server memory" in out

@@ -138,8 +138,14 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+class ServerURL(str):
+    """The base URL of a running `khabar serve`, carrying the server's process id."""
+
+    pid: int
+
+
 @contextmanager
-def serving(index_dir: Path, *args: str, ready: bool = True, timeout: float = 60) -> Iterator[str]:
+def serving(index_dir: Path, *args: str, ready: bool = True, timeout: float = 60) -> Iterator[ServerURL]:
     """Run `khabar serve` on a free loopback port; yield its base URL once it answers (and, with
     ``ready``, once its autocomplete tables are built); stop it afterwards."""
     port = free_port()
@@ -148,7 +154,8 @@ def serving(index_dir: Path, *args: str, ready: bool = True, timeout: float = 60
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    base = f"http://127.0.0.1:{port}"
+    base = ServerURL(f"http://127.0.0.1:{port}")
+    base.pid = proc.pid
     try:
         deadline = time.monotonic() + timeout
         while True:  # a server takes load once warm, as one would be before joining a pool
