@@ -277,3 +277,19 @@ def test_symlink_loops_are_not_followed(tmp_path: Path) -> None:
     (tmp_path / "a" / "loop").symlink_to(tmp_path / "a", target_is_directory=True)
     articles, _ = read([tmp_path])
     assert list(articles) == ["a/x"]
+
+
+@pytest.mark.parametrize("name", ["huge.txt", "huge.json", "huge.csv"])
+def test_files_too_large_to_read_whole_are_refused(corpus_copy: Path, name: str) -> None:
+    with (corpus_copy / name).open("wb") as fh:
+        fh.truncate(200 * 1024 * 1024)  # a sparse 200 MB file: nothing is actually written
+    articles, problems = read([corpus_copy])
+    assert len(articles) == 9
+    assert next(p.reason for p in problems if p.path == name).startswith("too large to read whole (210 MB")
+
+
+def test_deeply_nested_folders(tmp_path: Path) -> None:
+    deep = "/".join(f"d{n}" for n in range(60))
+    write(tmp_path, f"{deep}/x.txt", "शीर्षक\nपाठ।\n")
+    articles, problems = read([tmp_path])
+    assert problems == [] and list(articles) == [f"{deep}/x"]

@@ -12,6 +12,8 @@ from pathlib import Path, PurePosixPath
 from indexer.records import Problem
 
 FORMATS = (".txt", ".jsonl", ".json", ".csv")
+# .txt, .json and .csv files are read whole; beyond this they are refused so memory stays bounded.
+MAX_WHOLE_FILE_BYTES = 64 * 1024 * 1024
 _SNIFF_BYTES = 8192
 
 
@@ -104,7 +106,14 @@ def normalize_newlines(text: str) -> str:
 
 
 def read_text(path: Path) -> str:
+    """The whole file as text; too large a file is refused rather than read into memory."""
     try:
+        size = path.stat().st_size
+        if size > MAX_WHOLE_FILE_BYTES:
+            raise UnreadableFile(
+                f"too large to read whole ({size / 1e6:.0f} MB > {MAX_WHOLE_FILE_BYTES / 1e6:.0f} MB): "
+                "split it, or use JSON Lines, which is read a line at a time"
+            )
         data = path.read_bytes()
     except OSError as e:
         raise UnreadableFile(f"cannot read file: {e.strerror}") from None

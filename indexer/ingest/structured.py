@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from indexer.ingest.fields import build_article
-from indexer.ingest.files import CorpusFile, UnreadableFile, decode, read_text
+from indexer.ingest.files import CorpusFile, UnreadableFile, read_text
 from indexer.records import Article, Problem
 
 Item = Article | Problem
@@ -87,11 +87,7 @@ def read_json(cf: CorpusFile) -> Iterator[Item]:
 
 def read_csv(cf: CorpusFile) -> Iterator[Item]:
     try:
-        data = cf.path.read_bytes()
-        text = decode(data)
-    except OSError as e:
-        yield Problem(cf.rel, None, f"cannot read file: {e.strerror}")
-        return
+        text = read_text(cf.path)
     except UnreadableFile as e:
         yield Problem(cf.rel, None, str(e))
         return
