@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from whoosh import qparser, query
@@ -87,46 +87,39 @@ def word_count(q: query.Query) -> int:
     return 1
 
 
+def wanted_leaves(q: query.Query) -> Iterator[query.Query]:
+    """Every leaf of ``q`` in query order, except those under NOT or an ANDNOT's excluded side."""
+    if isinstance(q, query.Not):
+        return
+    if isinstance(q, query.AndNot):
+        yield from wanted_leaves(q.a)
+        return
+    children = list(q.children())
+    if not children:
+        yield q
+    for child in children:
+        yield from wanted_leaves(child)
+
+
 def highlight_terms(q: query.Query) -> Highlight:
     terms: set[str] = set()
     prefixes: list[str] = []
-
-    def walk(node: query.Query) -> None:
-        if isinstance(node, query.Not):
-            return
-        if isinstance(node, query.AndNot):
-            walk(node.a)  # the excluded side is never shown
-            return
-        if isinstance(node, query.Term) and node.fieldname in SEARCH_FIELDS:
+    for node in wanted_leaves(q):
+        if getattr(node, "fieldname", None) not in SEARCH_FIELDS:
+            continue
+        if isinstance(node, query.Term):
             terms.add(node.text)
-        elif isinstance(node, query.Phrase) and node.fieldname in SEARCH_FIELDS:
+        elif isinstance(node, query.Phrase):
             terms.update(node.words)
-        elif isinstance(node, query.Prefix) and node.fieldname in SEARCH_FIELDS:
+        elif isinstance(node, query.Prefix):
             prefixes.append(node.text)  # already normalised by the field's analyzer
-        for child in node.children():
-            walk(child)
-
-    walk(q)
     return Highlight(frozenset(terms), tuple(dict.fromkeys(prefixes)))
 
 
 def plain_terms(q: query.Query, fieldname: str = "body") -> list[str]:
     """The single-word terms of ``q`` in ``fieldname``, in query order, excluded words left out."""
-    out: list[str] = []
-
-    def walk(node: query.Query) -> None:
-        if isinstance(node, query.Not):
-            return
-        if isinstance(node, query.AndNot):
-            walk(node.a)
-            return
-        if isinstance(node, query.Term) and node.fieldname == fieldname and node.text not in out:
-            out.append(node.text)
-        for child in node.children():
-            walk(child)
-
-    walk(q)
-    return out
+    found = (n.text for n in wanted_leaves(q) if isinstance(n, query.Term) and n.fieldname == fieldname)
+    return list(dict.fromkeys(found))
 
 
 def with_proximity(q: query.Query, boost: float, slop: int, boosts: dict[str, float]) -> query.Query:
