@@ -1,11 +1,11 @@
 """Parse a reader's query text into an engine query, and list the words to highlight.
 
 Syntax (Whoosh's, trimmed to what a news reader needs):
-    कोरोना वैक्सीन          all words required (any word, if that finds nothing)
+    कोरोना वैक्सीन          all words (the service adds articles with some of them when few have all)
     "किम जोंग उन"           phrase
     -लॉकडाउन                exclude a word
     category:खेल            a field (title, body, category, source, author, tags, year, month)
-    किसान*                  prefix
+    किसान*                  prefix (``?`` is a question mark, not a wildcard)
     OR / AND / NOT, ( )     boolean operators, upper case
 A query the parser cannot make sense of is searched again as plain words.
 """
@@ -41,12 +41,22 @@ class Highlight:
         return bool(self.terms or self.prefixes)
 
 
+class _StarPlugin(qparser.WildcardPlugin):
+    """Only ``*`` is a wildcard. Whoosh also takes ``?`` as one, so the last word of a question
+    (``… किसने जीता?``) became a pattern that matches every word but itself."""
+
+    qmarks = ""
+    expr = r"(?P<text>[*])"
+
+
 def _parser(schema: Schema, any_word: bool, plain: bool, boosts: dict[str, float]) -> qparser.QueryParser:
     group = qparser.OrGroup.factory(0.9) if any_word else qparser.AndGroup
     if plain:
         plugins = [qparser.WhitespacePlugin()]
         return qparser.MultifieldParser(list(SEARCH_FIELDS), schema, boosts, group=group, plugins=plugins)
     p = qparser.MultifieldParser(list(SEARCH_FIELDS), schema, boosts, group=group)
+    p.remove_plugin_class(qparser.WildcardPlugin)
+    p.add_plugin(_StarPlugin())
     p.replace_plugin(qparser.FieldsPlugin(expr=r"(?P<text>" + "|".join(QUERY_FIELDS) + r"):"))
     # Words are all required already, so only "-" matters, and only at the start of a word:
     # COVID-19 and विज्ञान-तकनीक stay words. The plus pattern never matches.

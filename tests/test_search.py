@@ -247,3 +247,11 @@ def test_bad_requests_are_rejected_with_a_message(kw: dict) -> None:
     with pytest.raises(ValueError) as e:
         SearchRequest(**kw)
     assert "use one of" in str(e.value) or "must be" in str(e.value)
+
+
+def test_a_question_mark_is_not_a_wildcard(service: SearchService) -> None:
+    """Readers end questions with "?": the word before it must still match itself. (Whoosh took
+    "कोहली?" as a one-letter wildcard, which matched every word but कोहली.)"""
+    assert ids(service, q="विराट कोहली?") == ["खेल/cricket-final"]
+    assert ids(service, q="कोहली ?") == ["खेल/cricket-final"]
+    assert ids(service, q="को*ली") == ["खेल/cricket-final"]  # the star still is one
