@@ -19,7 +19,9 @@ class RankingOptions:
     idf: str = "bm25"  # "bm25": Robertson/Lucene idf; "whoosh": Whoosh's log(N/(n+1)) + 1
     proximity_boost: float = 0.0  # weight of "neighbouring query words close together"
     proximity_slop: int = 3
-    any_word: str = "fallback"  # "fallback": all words, else any; "always": any word, ranked
+    # "fill": articles with every word first, then (when they are few) those with some of them;
+    # "fallback": every word, or any word when no article has them all; "always": any word, ranked.
+    any_word: str = "fill"
     # A word the index does not know also matches its nearest spellings (grapheme edits), at this weight.
     spelling_weight: float = 0.8
     # A Latin word that matches little also matches Devanagari words that sound alike, at this weight.

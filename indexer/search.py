@@ -49,12 +49,15 @@ MAX_PER_PAGE = 100
 
 NOTES = {
     "any_word": "No article has all the words; showing articles with any of them.",
+    "some_words": "Few articles have all the words; articles with some of them follow.",
     "plain_words": "The query syntax could not be read; searched for its words instead.",
     "nothing_searchable": "The query has no searchable words (only very common words or symbols).",
     "page_out_of_range": "This page is past the last page of results.",
 }
 
 
+# With fewer articles than this holding every word, articles holding some of them follow.
+FILL_BELOW = PER_PAGE
 ROMANIZED_BELOW_DF = 3  # a Latin word in fewer articles than this "matches little"
 ROMANIZED_RATIO = 5  # ... as does one whose Devanagari sound-alike is this many times more common
 SUGGEST_BELOW = 3  # with fewer results than this, rare words get spelling suggestions too
@@ -175,6 +178,8 @@ class SearchResult:
     highlight: Highlight = field(default_factory=lambda: Highlight(frozenset()))
     suggestion: str | None = None  # the query respelled as the index spells its words
     transliterations: dict[str, list[str]] = field(default_factory=dict)  # Latin word -> Devanagari
+    # When articles with only some of the words follow: how many have all of them (they come first).
+    all_words: int | None = None
 
     @property
     def pages(self) -> int:
@@ -203,6 +208,7 @@ class SearchResult:
             "notes": self.notes,
             "suggestion": self.suggestion,
             "transliterations": self.transliterations,
+            "all_words": self.all_words,
         }
 
 
@@ -330,19 +336,24 @@ class SearchService:
         vocab = self._vocabulary(s)
         found = Alternatives()
         expanded = self._expand(q, vocab, found)
-        page = self._run(s, expanded, req, sort)
-        if (
-            page.total == 0
-            and ranking.any_word == "fallback"
-            and word_count(q) > 1
-            and not isinstance(q, wq.Every)
-        ):
+        # Every word first; when that finds little, articles with some of the words follow.
+        mode = ranking.any_word
+        page = self._run(s, expanded, req, sort, at_least=FILL_BELOW if mode == "fill" else 0)
+        all_words = None
+        few = page.total < FILL_BELOW if mode == "fill" else page.total == 0
+        if mode in ("fill", "fallback") and few and word_count(q) > 1 and not isinstance(q, wq.Every):
             q_any, _ = parse(req.q, s.schema, any_word=True, boosts=ranking.boosts)
             expanded_any = self._expand(q_any, vocab, found)
             page_any = self._run(s, expanded_any, req, sort)
-            if page_any.total:
-                notes.append("any_word")
-                q, expanded, page = q_any, expanded_any, page_any
+            if page_any.total > page.total:
+                if page.total:
+                    notes.append("some_words")
+                    all_words = page.total
+                    page = _after(page, page_any)
+                else:
+                    notes.append("any_word")
+                    page = page_any
+                q, expanded = q_any, expanded_any
 
         total = page.total
         marks = highlight_terms(expanded)
@@ -360,6 +371,7 @@ class SearchService:
             if f.offered(req.filters)
         }
         result = SearchResult(req, total, (time.perf_counter() - t0) * 1000, hits, facets, notes, marks)
+        result.all_words = all_words
         if not isinstance(q, wq.Every):
             result.transliterations = {
                 word: [self._surface(s, vocab, t) for t in terms] for word, terms in found.romanized.items()
@@ -372,8 +384,8 @@ class SearchService:
         facets = {f.name: [] for f in FACETS if f.offered(req.filters)}
         return SearchResult(req, 0, (time.perf_counter() - t0) * 1000, [], facets, notes)
 
-    def _run(self, s: Searcher, q: wq.Query, req: SearchRequest, sort: str) -> _Page:
-        """Exact total, facet counts and the hits up to the requested page.
+    def _run(self, s: Searcher, q: wq.Query, req: SearchRequest, sort: str, at_least: int = 0) -> _Page:
+        """Exact total, facet counts and the hits up to the requested page (or ``at_least`` hits).
 
         Matching documents are a numpy array (see ``docsets``); filters and facet counts are
         array operations on it. A facet's counts ignore its own selection and respect all the
@@ -402,7 +414,7 @@ class SearchService:
                     sel &= m
             counts[f.name] = self._count(ds, f.name, matched[sel] if f.name in masks else docs)
 
-        limit = req.page * req.per_page
+        limit = max(req.page * req.per_page, at_least)
         if scored is not None:
             values = scored[1][keep]
             k = min(limit, len(docs))
@@ -611,6 +623,13 @@ class SearchService:
         marks = highlight_terms(parse(q, s.schema)[0]) if q.strip() else Highlight(frozenset())
         analyze = self._pipeline(s).terms
         return [highlight(p.strip(), marks, analyze).html() for p in text.split("\n") if p.strip()]
+
+
+def _after(first: _Page, then: _Page) -> _Page:
+    """``first``'s hits (all of them), then those of ``then`` not among them; ``then``'s total and
+    counts, since it matches a superset of ``first``."""
+    seen = {docnum for docnum, _ in first.hits}
+    return _Page(then.total, first.hits + [h for h in then.hits if h[0] not in seen], then.counts)
 
 
 def _facet_values(f: Facet, counts: dict[str, int], selected: list[str]) -> list[FacetValue]:

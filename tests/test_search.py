@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from indexer.build import reindex
-from indexer.search import SearchRequest, SearchService
+from indexer.search import FILL_BELOW, SearchRequest, SearchService
 from tests.conftest import write
 
 
@@ -39,9 +39,38 @@ def test_spellings_meet(service: SearchService, q: str, expected: str) -> None:
     assert expected in ids(service, q=q)
 
 
-def test_all_words_required(service: SearchService) -> None:
+def test_articles_with_every_word_come_first(service: SearchService) -> None:
+    """One article has both words; articles with one of them follow it, and the answer says so."""
     res = service.search(SearchRequest(q="किसान दिल्ली"))
-    assert [h.id for h in res.hits] == ["राजनीति/kisan-andolan"] and res.notes == []
+    assert res.hits[0].id == "राजनीति/kisan-andolan"
+    assert res.notes == ["some_words"] and res.all_words == 1 and res.total == len(res.hits) > 1
+    for hit in res.hits[1:]:
+        text = service.article(hit.id)
+        assert text is not None
+        assert ("किसान" in text.body + text.title) != ("दिल्ली" in text.body + text.title)
+    assert res.to_json()["all_words"] == 1
+
+
+def test_only_every_word_when_enough_articles_have_them(tmp_path: Path) -> None:
+    for n in range(FILL_BELOW):
+        write(tmp_path / "corpus", f"both{n}.txt", f"बाढ़ राहत {n}\nअसम में बाढ़ के बाद राहत शिविर खुले।\n")
+    write(tmp_path / "corpus", "one.txt", "बाढ़ की चेतावनी\nनदियों में बाढ़ का खतरा।\n")
+    reindex([tmp_path / "corpus"], tmp_path / "ix")
+    service = SearchService(tmp_path / "ix")
+    res = service.search(SearchRequest(q="बाढ़ राहत"))
+    assert res.total == FILL_BELOW and res.notes == [] and res.all_words is None
+    assert service.search(SearchRequest(q="बाढ़")).total == FILL_BELOW + 1
+
+
+def test_some_words_order_holds_across_pages(service: SearchService) -> None:
+    """All of the words first, whatever the page size."""
+    whole = [h.id for h in service.search(SearchRequest(q="किसान दिल्ली", per_page=50)).hits]
+    paged = [
+        h.id
+        for n in (1, 2, 3)
+        for h in service.search(SearchRequest(q="किसान दिल्ली", per_page=2, page=n)).hits
+    ]
+    assert paged == whole[:6]
 
 
 def test_any_word_fallback_says_so(service: SearchService) -> None:

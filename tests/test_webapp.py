@@ -284,3 +284,17 @@ def test_long_facets_fold_the_rest_under_more(tmp_path: Path) -> None:
     reindex([corpus], tmp_path / "ix")
     html = page(create_app(tmp_path / "ix").test_client(), "/")
     assert "<summary>4 और</summary>" in html  # 8 shown, 4 behind "more" (a <details>: no JavaScript needed)
+
+
+def test_articles_with_some_words_are_set_apart(client: FlaskClient) -> None:
+    html = page(client, "/?q=किसान दिल्ली")
+    assert "सभी शब्दों वाले लेख कम हैं" in html
+    before, sep, after = html.partition('<li class="partial" role="separator">')
+    assert sep and before.count('<li class="hit">') == 1 and after.count('<li class="hit">') >= 1
+    english = page(client, "/?q=किसान दिल्ली&lang=en")
+    assert "The articles below have only some of the words" in english
+    # One result a page: the line tops page 2, where the articles with some of the words begin.
+    assert 'class="partial"' in page(client, "/?q=किसान दिल्ली&page=2&per_page=1")
+    assert 'class="partial"' not in page(client, "/?q=किसान दिल्ली&page=3&per_page=1")
+    data = client.get("/api/search?q=किसान दिल्ली").get_json()
+    assert data["all_words"] == 1 and data["notes"] == ["some_words"]

@@ -63,6 +63,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "hi": "सभी शब्दों वाला कोई लेख नहीं मिला, इसलिए किसी भी शब्द वाले लेख दिखाए जा रहे हैं।",
         "en": "No article has all the words, so articles with any of them are shown.",
     },
+    "note.some_words": {
+        "hi": "सभी शब्दों वाले लेख कम हैं; उनके बाद कुछ शब्दों वाले लेख दिखाए जा रहे हैं।",
+        "en": "Few articles have all the words; articles with some of them follow.",
+    },
+    "some_words_follow": {
+        "hi": "नीचे के लेखों में खोज के कुछ ही शब्द हैं",
+        "en": "The articles below have only some of the words",
+    },
     "note.plain_words": {
         "hi": "खोज की वाक्य-रचना समझ नहीं आई, इसलिए केवल उसके शब्द खोजे गए।",
         "en": "The query syntax could not be read, so only its words were searched.",

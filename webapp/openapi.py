@@ -6,7 +6,7 @@ from typing import Any
 
 from indexer import __version__
 from indexer.facets import FACETS
-from indexer.search import MAX_PER_PAGE, SORTS
+from indexer.search import MAX_PER_PAGE, NOTES, SORTS
 
 STR = {"type": "string"}
 NULLABLE_STR = {"type": ["string", "null"]}
@@ -81,10 +81,16 @@ SCHEMAS: dict[str, Any] = {
             "note": {"type": ["string", "null"], "description": "an unusual answer explained"},
             "notes": {
                 "type": "array",
-                "items": {"enum": ["any_word", "plain_words", "nothing_searchable", "page_out_of_range"]},
+                "items": {"enum": list(NOTES)},
             },
             "suggestion": {"type": ["string", "null"], "description": "the query respelled (did you mean)"},
             "suggestion_url": URL,
+            "all_words": {
+                "type": ["integer", "null"],
+                "minimum": 1,
+                "description": "when articles with only some of the words follow: how many have all of them "
+                "(they come first); null otherwise",
+            },
             "transliterations": {
                 "type": "object",
                 "description": "Latin-letter query words and the Devanagari spellings they also matched",
@@ -118,6 +124,7 @@ SCHEMAS: dict[str, Any] = {
             "notes",
             "suggestion",
             "transliterations",
+            "all_words",
             "selected",
             "clear_url",
             "quick_ranges",
