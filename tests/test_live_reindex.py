@@ -4,6 +4,10 @@ generation without a restart; a reindex that cannot write leaves the served inde
 from __future__ import annotations
 
 import json
+import os
+import signal
+import subprocess
+import sys
 import threading
 import time
 import urllib.request
@@ -77,3 +81,42 @@ def test_load_test_tool_runs(corpus_index: Path, capsys: pytest.CaptureFixture[s
     assert loadtest([str(corpus_index), "--clients", "2", "--seconds", "2", "--max-requests", "200"]) == 0
     out = capsys.readouterr().out
     assert "0 errors" in out and "p99" in out and "server memory" in out
+    assert "heap over the second half" in out
+
+
+def test_tree_memory_counts_a_childs_heap() -> None:
+    """PSS of a process tree: a child that allocates 200 MB shows up as heap, not as files."""
+    from indexer.benchmark.measure import tree_memory
+
+    # Touch every page so the 200 MB is resident, then say so and wait.
+    code = "import time; b = bytearray(200_000_000); b[::4096] = b'x' * 48829; print(1, flush=True); " + (
+        "time.sleep(30)"
+    )
+    parent = subprocess.Popen(
+        [sys.executable, "-c", f"import subprocess, sys; subprocess.run([sys.executable, '-c', {code!r}])"],
+        stdout=subprocess.PIPE,
+        start_new_session=True,  # one process group: the cleanup below kills the grandchild too
+    )
+    try:
+        assert parent.stdout is not None and parent.stdout.readline().strip() == b"1"
+        m = tree_memory(parent.pid)
+        assert 200e6 <= m.anon < 300e6
+        assert m.file > 0 and m.total == m.anon + m.file
+    finally:
+        os.killpg(parent.pid, signal.SIGKILL)
+        parent.wait()
+
+
+@pytest.mark.parametrize(
+    ("heap_mb", "verdict"),
+    [([200, 430, 435, 434, 436, 437], "flat"), ([200, 300, 400, 500, 600, 700], "GROWING")],
+)
+def test_memory_verdict_reads_the_second_half(
+    heap_mb: list[int], verdict: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Caches filling at the start are not growth; a heap still climbing at the end is."""
+    from indexer.benchmark.measure import Memory
+    from tools.loadtest import report_memory
+
+    report_memory([(float(t), Memory(mb * 1_000_000, 50_000_000)) for t, mb in enumerate(heap_mb)])
+    assert f": {verdict} (" in capsys.readouterr().out

@@ -21,13 +21,16 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
-from indexer.benchmark.measure import latency_summary, serving, tree_rss
+from indexer.benchmark.measure import Memory, latency_summary, serving, tree_memory
 
 QUERIES = [
     "सरकार", "कोरोना", "किसान", "चुनाव", "दिल्ली", "पुलिस", "अस्पताल", "मजदूर", "बाजार", "शिक्षा",
     "भारत सरकार", "कोरोना वायरस", "लॉकडाउन मजदूर", "प्रधानमंत्री मोदी", '"प्रवासी मजदूर"', '"शेयर बाजार"',
     "sarkar", "kisan", "corona", "dilli", "chunav", "किसान -पंजाब", "IPL", "वैक्सीन टीका", "",
 ]  # fmt: skip
+
+
+FLAT = 0.05  # heap growth over the second half of the run below which memory counts as flat
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -46,13 +49,13 @@ def main(argv: list[str] | None = None) -> int:
         lock = threading.Lock()
         latencies: list[float] = []
         errors: list[str] = []
-        memory: list[int] = []
+        memory: list[tuple[float, Memory]] = []
         count = [0]
         stop = time.monotonic() + args.seconds
 
         def watch() -> None:
             while time.monotonic() < stop:
-                memory.append(tree_rss(base.pid))
+                memory.append((time.monotonic(), tree_memory(base.pid)))
                 time.sleep(1)
 
         def client(seed: int) -> None:
@@ -97,11 +100,26 @@ def main(argv: list[str] | None = None) -> int:
           f"{len(latencies) / elapsed:.1f} requests/s, {len(errors)} errors")  # fmt: skip
     print(f"latency p50 {lat['p50_ms']:.0f} ms, p95 {lat['p95_ms']:.0f} ms, p99 {lat['p99_ms']:.0f} ms")
     if memory:
-        start, end, peak = (m / 1e6 for m in (memory[0], memory[-1], max(memory)))
-        print(f"server memory (all processes): start {start:.0f} MB, end {end:.0f} MB, peak {peak:.0f} MB")
+        report_memory(memory)
     for e in errors[:5]:
         print(f"error: {e}", file=sys.stderr)
     return 1 if errors else 0
+
+
+def report_memory(memory: list[tuple[float, Memory]], rows: int = 6) -> None:
+    """The server's memory over the run, and whether its heap grew in the second half (after the
+    caches filled). Proportional memory: pages shared by the forked workers count once."""
+    t0 = memory[0][0]
+    print("server memory, all processes (PSS): seconds  heap MB  mapped files MB")
+    step = max(1, (len(memory) - 1) // (rows - 1))
+    for t, m in memory[::step] + ([memory[-1]] if (len(memory) - 1) % step else []):
+        print(f"  {t - t0:6.0f} {m.anon / 1e6:8.0f} {m.file / 1e6:8.0f}")
+    half = memory[len(memory) // 2 :]
+    first, last = half[0][1].anon, max(m.anon for _, m in half)
+    growth = (last - first) / first if first else 0.0
+    verdict = "flat" if growth < FLAT else "GROWING"
+    print(f"heap over the second half: {first / 1e6:.0f} -> {last / 1e6:.0f} MB peak "
+          f"({growth:+.1%}): {verdict} (flat means under {FLAT:.0%})")  # fmt: skip
 
 
 if __name__ == "__main__":

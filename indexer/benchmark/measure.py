@@ -9,6 +9,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.parse
@@ -98,33 +99,83 @@ def latency_summary(ms: list[float]) -> dict[str, float]:
     }
 
 
-def tree_rss(pid: int) -> int:
-    """Resident memory of a process and all its descendants, in bytes (Linux /proc)."""
-    total, todo = 0, [pid]
+def _tree(pid: int) -> list[int]:
+    """A process and all its descendants (Linux /proc)."""
+    found, todo = [], [pid]
     while todo:
         p = todo.pop()
+        found.append(p)
         try:
-            with open(f"/proc/{p}/status") as fh:
-                total += next((int(line.split()[1]) * 1024 for line in fh if line.startswith("VmRSS:")), 0)
             for task in os.listdir(f"/proc/{p}/task"):
                 with open(f"/proc/{p}/task/{task}/children") as fh:
                     todo += [int(c) for c in fh.read().split()]
         except (OSError, ValueError):
             continue
+    return found
+
+
+def tree_rss(pid: int) -> int:
+    """Resident memory of a process and all its descendants, in bytes.
+
+    A plain sum: pages shared by forked processes and mapped index files count once per
+    process. Right for a peak-memory bound; for growth, see ``tree_memory``.
+    """
+    total = 0
+    for p in _tree(pid):
+        try:
+            with open(f"/proc/{p}/status") as fh:
+                total += next((int(line.split()[1]) * 1024 for line in fh if line.startswith("VmRSS:")), 0)
+        except (OSError, ValueError):
+            continue
     return total
 
 
-def run_sampled(cmd: list[str], cwd: Path | None = None) -> tuple[float, int, int]:
-    """Run a command; return (seconds, peak RSS of its process tree in bytes, exit code)."""
-    t0 = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    peak = 0
-    while proc.poll() is None:
-        peak = max(peak, tree_rss(proc.pid))
-        time.sleep(0.05)
-    seconds = time.perf_counter() - t0
-    if proc.returncode:
-        sys.stderr.write(proc.stderr.read().decode(errors="replace")[-2000:] if proc.stderr else "")
+@dataclass(frozen=True)
+class Memory:
+    """Proportional memory of a process tree, in bytes: a page shared by n processes counts 1/n."""
+
+    anon: int  # heap and other private data: what a leak would grow
+    file: int  # mapped files (the index, libraries): page cache the kernel can drop and reload
+
+    @property
+    def total(self) -> int:
+        return self.anon + self.file
+
+
+def tree_memory(pid: int) -> Memory:
+    """``Memory`` of a process and its descendants, from /proc/PID/smaps_rollup (Linux 4.14+)."""
+    anon = file = 0
+    for p in _tree(pid):
+        try:
+            with open(f"/proc/{p}/smaps_rollup") as fh:
+                for line in fh:
+                    name, _, rest = line.partition(":")
+                    if name in ("Pss_Anon", "Pss_Shmem"):
+                        anon += int(rest.split()[0]) * 1024
+                    elif name == "Pss_File":
+                        file += int(rest.split()[0]) * 1024
+        except (OSError, ValueError):
+            continue
+    return Memory(anon, file)
+
+
+def run_sampled(cmd: list[str], cwd: Path | None = None, log: Path | None = None) -> tuple[float, int, int]:
+    """Run a command; return (seconds, peak RSS of its process tree in bytes, exit code).
+
+    Its error output goes to ``log`` (a temporary file if None; never a pipe nobody reads while
+    it runs, which would stall a chatty command) and its end is shown when the command fails.
+    """
+    with tempfile.TemporaryFile() if log is None else open(log, "wb+") as err:
+        t0 = time.perf_counter()
+        proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=err)
+        peak = 0
+        while proc.poll() is None:
+            peak = max(peak, tree_rss(proc.pid))
+            time.sleep(0.05)
+        seconds = time.perf_counter() - t0
+        if proc.returncode:
+            err.seek(max(0, err.seek(0, os.SEEK_END) - 2000))
+            sys.stderr.write(err.read().decode(errors="replace"))
     return seconds, peak, proc.returncode
 
 
