@@ -20,7 +20,7 @@ NAME = "khabar-files.json"
 FORMAT = 3  # bump when the schema or the meaning of an index changes: forces a full rebuild
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FileEntry:
     size: int
     mtime_ns: int
@@ -48,7 +48,7 @@ class Plan:
 
 def key(cf: CorpusFile) -> str:
     """A file's identity: its absolute path and its id prefix (which depends on the corpus root)."""
-    return f"{os.path.abspath(cf.path)}|{cf.id_base}"
+    return f"{os.path.abspath(cf.location)}|{cf.id_base}"
 
 
 def describe(analysis: AnalysisOptions) -> str:
@@ -88,7 +88,7 @@ def plan(files: list[CorpusFile], old: Manifest | None) -> Plan:
         now = fingerprint(cf, before)
         p.fingerprints[k] = now
         if before is not None and now.sha256 and now.sha256 == before.sha256:
-            p.unchanged[k] = replace(now, ids=before.ids)
+            p.unchanged[k] = now if now is before else replace(now, ids=before.ids)
         else:
             p.changed.append(cf)
             if before is not None:

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import ctypes
 import json
+import os
+import shutil
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -293,3 +298,40 @@ def test_deeply_nested_folders(tmp_path: Path) -> None:
     write(tmp_path, f"{deep}/x.txt", "शीर्षक\nपाठ।\n")
     articles, problems = read([tmp_path])
     assert problems == [] and list(articles) == [f"{deep}/x"]
+
+
+def _drop_root_override() -> None:
+    """Run in the child before exec: give up the capabilities that let root read any file, so
+    that permissions bite when the tests run as root (as in CI containers)."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    for cap in (1, 2):  # CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH
+        if libc.prctl(24, cap, 0, 0, 0) != 0:  # PR_CAPBSET_DROP
+            raise OSError(ctypes.get_errno(), "prctl(PR_CAPBSET_DROP)")
+
+
+def test_unreadable_files_and_folders_are_reported_and_skipped(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    good, _ = read([corpus])
+    write(corpus, "locked.txt", "शीर्षक\nपाठ।\n")
+    write(corpus, "locked.jsonl", '{"id": "w1", "title": "शीर्षक", "body": "पाठ।"}\n')
+    write(corpus, "vault/inside.txt", "शीर्षक\nपाठ।\n")
+    locked = [corpus / "locked.txt", corpus / "locked.jsonl", corpus / "vault"]
+    for p in locked:
+        p.chmod(0)
+    try:
+        out = subprocess.run(
+            [sys.executable, "-m", "indexer.cli", "reindex", str(corpus), "--index", str(tmp_path / "ix")],
+            capture_output=True,
+            text=True,
+            preexec_fn=_drop_root_override if os.geteuid() == 0 else None,
+            check=False,
+        )
+    finally:
+        for p in locked:
+            p.chmod(0o755)
+    assert out.returncode == 0, out.stderr
+    assert "locked.txt: cannot read file: Permission denied" in out.stderr
+    assert "locked.jsonl: cannot read file: Permission denied" in out.stderr
+    assert "vault: cannot read folder: Permission denied" in out.stderr
+    assert f"Indexed {len(good)} article(s)" in out.stdout

@@ -21,10 +21,17 @@ class UnreadableFile(Exception):
     """The file cannot be decoded as text; the message says why."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CorpusFile:
-    path: Path
+    """One corpus file. A corpus may hold a million files, so this stays small: a plain string
+    rather than a Path (a third of the size), and slots."""
+
+    location: str  # the path as found on disk
     rel: str  # path relative to the corpus root, '/'-separated, NFC
+
+    @property
+    def path(self) -> Path:
+        return Path(self.location)
 
     @property
     def suffix(self) -> str:
@@ -57,7 +64,7 @@ def discover(paths: list[Path]) -> Iterator[CorpusFile | Problem]:
             yield Problem(str(given), None, "no such file or folder")
         elif given.is_file():
             if given.suffix.lower() in FORMATS:
-                yield CorpusFile(given, _rel(given, given.parent))
+                yield CorpusFile(str(given), _rel(given, given.parent))
             else:
                 yield Problem(str(given), None, f"not a supported format (use {', '.join(FORMATS)})")
         else:
@@ -69,16 +76,23 @@ def _walk(root: Path) -> Iterator[CorpusFile | Problem]:
         problems.append(Problem(err.filename or str(root), None, f"cannot read folder: {err.strerror}"))
 
     problems: list[Problem] = []
+    top = str(root)
     for dirpath, dirnames, filenames in os.walk(root, onerror=on_error):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         yield from problems
         problems.clear()
+        folder = unicodedata.normalize("NFC", os.path.relpath(dirpath, top).replace(os.sep, "/"))
         for name in sorted(filenames):
-            if name.startswith("."):
+            if name.startswith(".") or os.path.splitext(name)[1].lower() not in FORMATS:
                 continue
-            path = Path(dirpath, name)
-            if path.suffix.lower() in FORMATS and path.is_file():
-                yield CorpusFile(path, _rel(path, root))
+            location = os.path.join(dirpath, name)
+            if os.path.isfile(location):
+                rel = (
+                    unicodedata.normalize("NFC", name)
+                    if folder == "."
+                    else f"{folder}/{unicodedata.normalize('NFC', name)}"
+                )
+                yield CorpusFile(location, rel)
     yield from problems
 
 
