@@ -90,11 +90,36 @@ def parse(
     return _parser(schema, any_word, True, boosts or DEFAULT_BOOSTS).parse(words), True
 
 
-def word_count(q: query.Query) -> int:
-    """How many separate required pieces a query has (for deciding on the any-word fallback)."""
-    if isinstance(q, query.And | query.Or):
-        return len(q.subqueries)
-    return 1
+def _only_words(q: query.Query) -> bool:
+    """Whether ``q`` is made of title/body words and phrases only (no NOT, no other field)."""
+    if isinstance(q, query.Not | query.AndNot):
+        return False
+    children = list(q.children())
+    if not children:
+        return getattr(q, "fieldname", None) in SEARCH_FIELDS
+    return all(_only_words(c) for c in children)
+
+
+def some_words(q: query.Query) -> query.Query | None:
+    """``q`` with its words made optional (any of them will do); None when it has fewer than two.
+
+    What is not a word stays required: an excluded word (``-पंजाब``, ``NOT``), another field
+    (``category:खेल``). A phrase or a bracketed group counts as one word.
+    """
+    if isinstance(q, query.AndNot):
+        inner = some_words(q.a)
+        return query.AndNot(inner, q.b) if inner is not None else None
+    if not isinstance(q, query.And):
+        return None
+    words = [c for c in q.subqueries if _only_words(c)]
+    if len(words) < 2:
+        return None
+    required = [c for c in q.subqueries if not _only_words(c)]
+    # A plain sum of the words' scores. (Whoosh's coordination bonus, Or(scale=…), seemed worth
+    # +0.001 on XQuAD, but its term count shrinks as matchers run dry, so a document's bonus
+    # depends on its position in the index; computed consistently it changed nothing.)
+    anyword = query.Or(words)
+    return query.And([*required, anyword]) if required else anyword
 
 
 def wanted_leaves(q: query.Query) -> Iterator[query.Query]:

@@ -31,8 +31,8 @@ from indexer.query import (
     highlight_terms,
     parse,
     plain_terms,
+    some_words,
     with_proximity,
-    word_count,
 )
 from indexer.ranking import DEFAULT_RANKING, RankingOptions
 from indexer.romanize import has_devanagari, is_latin_word
@@ -341,8 +341,8 @@ class SearchService:
         page = self._run(s, expanded, req, sort, at_least=FILL_BELOW if mode == "fill" else 0)
         all_words = None
         few = page.total < FILL_BELOW if mode == "fill" else page.total == 0
-        if mode in ("fill", "fallback") and few and word_count(q) > 1 and not isinstance(q, wq.Every):
-            q_any, _ = parse(req.q, s.schema, any_word=True, boosts=ranking.boosts)
+        q_any = some_words(q) if mode in ("fill", "fallback") and few else None
+        if q_any is not None:
             expanded_any = self._expand(q_any, vocab, found)
             page_any = self._run(s, expanded_any, req, sort)
             if page_any.total > page.total:

@@ -96,6 +96,17 @@ def test_exclusion(service: SearchService) -> None:
     assert "राजनीति/kisan-andolan" not in ids(service, q="किसान -आंदोलन")
 
 
+def test_exclusions_and_fields_hold_when_some_words_follow(service: SearchService) -> None:
+    """Articles with some of the words are added only among those the query allows."""
+    res = service.search(SearchRequest(q="किसान दिल्ली -आंदोलन", per_page=50))
+    assert res.hits and "राजनीति/kisan-andolan" not in [h.id for h in res.hits]
+    for hit in res.hits:
+        stored = service.article(hit.id)
+        assert stored is not None and "आंदोलन" not in stored.title + stored.body
+    in_politics = service.search(SearchRequest(q="किसान दिल्ली category:राजनीति", per_page=50))
+    assert in_politics.hits and {h.category for h in in_politics.hits} == {"राजनीति"}
+
+
 def test_hyphenated_words_are_not_exclusions(service: SearchService) -> None:
     assert ids(service, q="उतार-चढ़ाव") == ["व्यापार/sensex-girawat"]
 
