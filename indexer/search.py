@@ -423,8 +423,12 @@ class SearchService:
             hits = [(int(docs[i]), float(values[i])) for i in top]
         elif sort == "relevance":
             allow = None if not masks else set(docs.tolist())
-            results = s.search(self._scored(q), limit=limit, filter=allow, terms=False)
-            hits = [(h.docnum, h.score) for h in results]
+            # Whoosh's top-N search mis-ranks the proximity clause (AndMaybe): it returned
+            # low-scoring documents first on XQuAD. Ranking everything is right, and costs little
+            # next to the phrase matching the clause needs anyway.
+            top_n = None if self.ranking.proximity_boost else limit
+            results = s.search(self._scored(q), limit=top_n, filter=allow, terms=False)
+            hits = [(h.docnum, h.score) for h in results][:limit]
         else:
             # Descending by key; undated articles (-inf) last both ways.
             raw = ds.ts[docs]

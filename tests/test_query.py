@@ -3,10 +3,17 @@ equal Whoosh's own."""
 
 from __future__ import annotations
 
+import json
+import random
+from dataclasses import replace
+from pathlib import Path
+
 import pytest
 
+from indexer.build import reindex
 from indexer.query import parse, some_words
-from indexer.search import SearchService
+from indexer.ranking import DEFAULT_RANKING
+from indexer.search import SearchRequest, SearchService
 
 
 @pytest.mark.parametrize(
@@ -63,3 +70,40 @@ def test_array_scores_equal_whooshs(service: SearchService, text: str, relax: bo
     assert mine.keys() == whoosh.keys()
     assert mine or not relax  # every relaxed query here finds something
     assert all(abs(mine[d] - whoosh[d]) < 1e-9 for d in mine)
+
+
+def test_proximity_ranking_is_the_same_whatever_the_page_size(tmp_path: Path) -> None:
+    """Whoosh's top-N search mis-ranks the optional proximity clause (AndMaybe); the service must
+    rank it as a full search would (this test fails when the service asks Whoosh for the top N)."""
+    rnd = random.Random(3)
+    vocab = [
+        "किसान",
+        "दिल्ली",
+        "सरकार",
+        "बाजार",
+        "शेयर",
+        "कोरोना",
+        "टीका",
+        "चुनाव",
+        "नतीजे",
+        "मौसम",
+        "बारिश",
+        "खेल",
+        "भारत",
+        "रूस",
+    ]
+    with (tmp_path / "a.jsonl").open("w", encoding="utf-8") as fh:
+        for i in range(60):
+            title, body = rnd.choices(vocab, k=4), rnd.choices(vocab, k=rnd.randint(5, 80))
+            fh.write(json.dumps({"id": f"a{i}", "title": " ".join(title), "body": " ".join(body)}) + "\n")
+    reindex([tmp_path / "a.jsonl"], tmp_path / "ix")
+    service = SearchService(
+        tmp_path / "ix", ranking=replace(DEFAULT_RANKING, proximity_boost=0.05, any_word="always")
+    )
+    s = service._searcher()
+    for _ in range(20):
+        text = " ".join(rnd.sample(vocab, rnd.randint(2, 4)))
+        top = service.search(SearchRequest(q=text, per_page=3, snippets=False)).hits
+        q, _ = parse(text, s.schema, any_word=True)
+        full = s.search(service._scored(q), limit=None)
+        assert [h.score for h in top] == [round(h.score, 4) for h in full][:3], text  # hits say 4 places
