@@ -172,6 +172,8 @@ def print_plain(result: SearchResult, out: TextIO) -> None:
     if result.note:
         print(f"note: {result.note}", file=out)
     for n, h in enumerate(result.hits, start=(r.page - 1) * r.per_page + 1):
+        if result.all_words is not None and n == result.all_words + 1:
+            print("\n--- the articles below have only some of the words ---", file=out)
         meta = " · ".join(x for x in (h.date[:10], h.source, h.category, h.author) if x)
         print(f"\n{n}. {_html_to_terminal(h.title_html, on, off)}", file=out)
         if meta:

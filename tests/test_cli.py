@@ -102,6 +102,16 @@ def test_search_plain(corpus_index: Path, capsys: pytest.CaptureFixture[str]) ->
     assert "category: खेल (1)" in out and "<mark>" not in out
 
 
+def test_search_plain_sets_apart_articles_with_some_words(
+    corpus_index: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["search", "किसान दिल्ली", "--index", str(corpus_index)]) == 0
+    out = capsys.readouterr().out
+    assert "note: Few articles have all the words" in out
+    first, sep, rest = out.partition("--- the articles below have only some of the words ---")
+    assert sep and "राजनीति/kisan-andolan" in first and "id: " in rest
+
+
 def test_search_json(corpus_index: Path, capsys: pytest.CaptureFixture[str]) -> None:
     args = [
         "search",
