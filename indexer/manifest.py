@@ -12,6 +12,7 @@ import json
 import os
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from indexer.analysis.pipeline import AnalysisOptions
 from indexer.ingest import CorpusFile
@@ -99,19 +100,34 @@ def plan(files: list[CorpusFile], old: Manifest | None) -> Plan:
 
 
 def load(gen_dir: Path) -> Manifest | None:
+    def entry(obj: dict[str, Any]) -> Any:
+        # Each file's record becomes a FileEntry as soon as it is parsed, so a million of them
+        # never sit in memory twice (as JSON dicts and as entries).
+        if "sha256" in obj and "ids" in obj:
+            return FileEntry(obj["size"], obj["mtime_ns"], obj["sha256"], tuple(obj["ids"]))
+        return obj
+
     try:
-        data = json.loads((gen_dir / NAME).read_text(encoding="utf-8"))
-        files = {
-            k: FileEntry(v["size"], v["mtime_ns"], v["sha256"], tuple(v["ids"]))
-            for k, v in data["files"].items()
-        }
+        data = json.loads((gen_dir / NAME).read_text(encoding="utf-8"), object_hook=entry)
+        files = data["files"]
+        if not all(isinstance(v, FileEntry) for v in files.values()):
+            return None
         return Manifest(data["analysis"], files)
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None  # no manifest (an older index) or a damaged one: rebuild in full
 
 
 def save(gen_dir: Path, m: Manifest) -> None:
-    data = {"analysis": m.analysis, "files": {k: asdict(v) for k, v in m.files.items()}}
+    """Write the manifest an entry at a time: for a million files, one JSON string of them all
+    (and a dict per entry to make it) would cost hundreds of megabytes at the end of a reindex."""
     tmp = gen_dir / (NAME + ".tmp")
-    tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    dump = json.JSONEncoder(ensure_ascii=False).encode
+    with tmp.open("w", encoding="utf-8") as fh:
+        fh.write(f'{{"analysis": {dump(m.analysis)}, "files": {{')
+        for n, (k, v) in enumerate(m.files.items()):
+            fh.write(
+                f'{", " if n else ""}{dump(k)}: {{"size": {v.size}, "mtime_ns": {v.mtime_ns}, '
+                f'"sha256": {dump(v.sha256)}, "ids": {dump(list(v.ids))}}}'
+            )
+        fh.write("}}")
     os.replace(tmp, gen_dir / NAME)

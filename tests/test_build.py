@@ -198,3 +198,32 @@ def test_unwritable_index_place_raises_oserror(tmp_path: Path) -> None:
 def test_missing_index_is_reported_clearly(tmp_path: Path) -> None:
     with pytest.raises(store.IndexUnavailable, match="khabar reindex"):
         SearchService(tmp_path / "nothing").search(SearchRequest(q="रूस"))
+
+
+def test_manifest_round_trip(tmp_path: Path) -> None:
+    """The manifest is written an entry at a time; it must read back exactly, odd names included."""
+    from indexer import manifest
+
+    m = manifest.Manifest(
+        '{"format": 3}',
+        {
+            '/c/"quoted"|a': manifest.FileEntry(10, 1_700_000_000_123_456_789, "ab" * 32, ("a",)),
+            "/c/खेल/हॉकी.txt|खेल/हॉकी": manifest.FileEntry(0, -1, "", ()),
+            "/c/x\\y\n.jsonl|x": manifest.FileEntry(5, 7, "cd" * 32, ("w1", 'w"2', "वायर")),
+        },
+    )
+    manifest.save(tmp_path, m)
+    assert manifest.load(tmp_path) == m
+    manifest.save(tmp_path, manifest.Manifest("{}", {}))
+    assert manifest.load(tmp_path) == manifest.Manifest("{}", {})
+
+
+@pytest.mark.parametrize(
+    "text",
+    ['{"analysis": "a", "files": []}', '{"analysis": "a", "files": {"k": {"size": 1}}}', "[1, 2]", "{", ""],
+)
+def test_a_damaged_manifest_means_a_full_rebuild(tmp_path: Path, text: str) -> None:
+    from indexer import manifest
+
+    (tmp_path / manifest.NAME).write_text(text, encoding="utf-8")
+    assert manifest.load(tmp_path) is None
