@@ -109,7 +109,7 @@ def test_tree_memory_counts_a_childs_heap() -> None:
 
 @pytest.mark.parametrize(
     ("heap_mb", "verdict"),
-    [([200, 430, 435, 434, 436, 437], "flat"), ([200, 300, 400, 500, 600, 700], "GROWING")],
+    [([200] + [430, 435, 434, 436, 437] * 5, "flat"), ([200 + 20 * n for n in range(26)], "GROWING")],
 )
 def test_memory_verdict_reads_the_second_half(
     heap_mb: list[int], verdict: str, capsys: pytest.CaptureFixture[str]
@@ -118,5 +118,8 @@ def test_memory_verdict_reads_the_second_half(
     from indexer.benchmark.measure import Memory
     from tools.loadtest import report_memory
 
-    report_memory([(float(t), Memory(mb * 1_000_000, 50_000_000)) for t, mb in enumerate(heap_mb)])
+    samples = [(float(t), Memory(mb * 1_000_000, 50_000_000)) for t, mb in enumerate(heap_mb)]
+    assert report_memory(samples) is (verdict == "flat")
     assert f": {verdict} (" in capsys.readouterr().out
+    assert report_memory(samples[:5])  # too short a run is not judged
+    assert "too short to judge" in capsys.readouterr().out

@@ -5,8 +5,9 @@
 Each client searches a mix of words, phrases and romanised words, and follows facet links
 (toggle URLs from the answers) and next-page links, as a reader clicking around would. The run
 is bounded in time and requests and stops by itself. It prints requests/s, errors, latency
-p50/p95/p99 and the server's resident memory (all its processes) at the start, the end and the
-peak of the run; the exit status is 1 if any request failed.
+p50/p95/p99 and the server's memory over the run (proportional set size, heap and mapped
+files); the exit status is 1 if any request failed or the heap grew by 5 % or more over the
+second half of the run.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ QUERIES = [
 
 
 FLAT = 0.05  # heap growth over the second half of the run below which memory counts as flat
+JUDGE_AFTER = 20  # memory samples (one a second) a run needs before its memory is judged
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -99,16 +101,16 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{len(latencies)} requests from {args.clients} clients in {elapsed:.1f} s: "
           f"{len(latencies) / elapsed:.1f} requests/s, {len(errors)} errors")  # fmt: skip
     print(f"latency p50 {lat['p50_ms']:.0f} ms, p95 {lat['p95_ms']:.0f} ms, p99 {lat['p99_ms']:.0f} ms")
-    if memory:
-        report_memory(memory)
+    flat = report_memory(memory) if memory else True
     for e in errors[:5]:
         print(f"error: {e}", file=sys.stderr)
-    return 1 if errors else 0
+    return 1 if errors or not flat else 0
 
 
-def report_memory(memory: list[tuple[float, Memory]], rows: int = 6) -> None:
-    """The server's memory over the run, and whether its heap grew in the second half (after the
-    caches filled). Proportional memory: pages shared by the forked workers count once."""
+def report_memory(memory: list[tuple[float, Memory]], rows: int = 6) -> bool:
+    """Print the server's memory over the run and whether its heap grew in the second half (after
+    the caches filled); return False if it grew. Proportional memory: pages shared by the forked
+    workers count once. A run of under JUDGE_AFTER samples is too short to judge."""
     t0 = memory[0][0]
     print("server memory, all processes (PSS): seconds  heap MB  mapped files MB")
     step = max(1, (len(memory) - 1) // (rows - 1))
@@ -117,9 +119,13 @@ def report_memory(memory: list[tuple[float, Memory]], rows: int = 6) -> None:
     half = memory[len(memory) // 2 :]
     first, last = half[0][1].anon, max(m.anon for _, m in half)
     growth = (last - first) / first if first else 0.0
-    verdict = "flat" if growth < FLAT else "GROWING"
+    if len(memory) < JUDGE_AFTER:
+        verdict = f"too short to judge (under {JUDGE_AFTER} s)"
+    else:
+        verdict = "flat" if growth < FLAT else "GROWING"
     print(f"heap over the second half: {first / 1e6:.0f} -> {last / 1e6:.0f} MB peak "
           f"({growth:+.1%}): {verdict} (flat means under {FLAT:.0%})")  # fmt: skip
+    return verdict != "GROWING"
 
 
 if __name__ == "__main__":
