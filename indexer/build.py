@@ -176,7 +176,8 @@ def _reindex(
                 report.indexed += len(ids)
                 if report.indexed:
                     store.crashpoint("write")
-                entries[manifest.key(cf)] = plan.fingerprints[manifest.key(cf)].with_ids(ids)
+                k = manifest.key(cf)
+                entries[k] = plan.fingerprints[k].with_ids(ids)
                 progress.file_done(nbytes, report.indexed)
             if not any(e.ids for e in entries.values()):
                 raise NothingToIndex("no article could be read from " + ", ".join(map(str, paths)))

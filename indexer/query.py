@@ -111,10 +111,12 @@ def some_words(q: query.Query) -> query.Query | None:
         return query.AndNot(inner, q.b) if inner is not None else None
     if not isinstance(q, query.And):
         return None
-    words = [c for c in q.subqueries if _only_words(c)]
+    words: list[query.Query] = []
+    required: list[query.Query] = []
+    for c in q.subqueries:
+        (words if _only_words(c) else required).append(c)
     if len(words) < 2:
         return None
-    required = [c for c in q.subqueries if not _only_words(c)]
     # A plain sum of the words' scores. (Whoosh's coordination bonus, Or(scale=…), seemed worth
     # +0.001 on XQuAD, but its term count shrinks as matchers run dry, so a document's bonus
     # depends on its position in the index; computed consistently it changed nothing.)

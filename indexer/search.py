@@ -370,8 +370,9 @@ class SearchService:
             for f in FACETS
             if f.offered(req.filters)
         }
-        result = SearchResult(req, total, (time.perf_counter() - t0) * 1000, hits, facets, notes, marks)
-        result.all_words = all_words
+        result = SearchResult(
+            req, total, (time.perf_counter() - t0) * 1000, hits, facets, notes, marks, all_words=all_words
+        )
         if not isinstance(q, wq.Every):
             result.transliterations = {
                 word: [self._surface(s, vocab, t) for t in terms] for word, terms in found.romanized.items()

@@ -15,11 +15,11 @@ from __future__ import annotations
 import argparse
 import random
 import re
-import subprocess
 import sys
 from pathlib import Path
 
 from indexer.benchmark.measure import run_sampled
+from indexer.search import SearchService
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 CATEGORIES = ("desh", "videsh", "khel", "arthvyavastha", "vigyan", "manoranjan", "swasthya")
@@ -85,14 +85,7 @@ def main(argv: list[str] | None = None) -> int:
 
     warnings = log.read_text(encoding="utf-8", errors="replace")
     reported = [rel for rel in broken if rel in warnings]
-    count = subprocess.run(
-        [sys.executable, "-m", "indexer.cli", "search", "", "--index", str(index), "--json"],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    total = re.search(r'"total": (\d+)', count.stdout)
-    indexed = int(total.group(1)) if total else -1
+    indexed = SearchService(index).doc_count()
     print(f"index holds {indexed} articles of {good} good files; "
           f"{len(reported)} of {len(broken)} broken files reported by name")  # fmt: skip
     return 0 if indexed == good and len(reported) == len(broken) else 1

@@ -81,18 +81,14 @@ def _walk(root: Path) -> Iterator[CorpusFile | Problem]:
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         yield from problems
         problems.clear()
-        folder = unicodedata.normalize("NFC", os.path.relpath(dirpath, top).replace(os.sep, "/"))
+        folder = os.path.relpath(dirpath, top).replace(os.sep, "/")
         for name in sorted(filenames):
             if name.startswith(".") or os.path.splitext(name)[1].lower() not in FORMATS:
                 continue
             location = os.path.join(dirpath, name)
             if os.path.isfile(location):
-                rel = (
-                    unicodedata.normalize("NFC", name)
-                    if folder == "."
-                    else f"{folder}/{unicodedata.normalize('NFC', name)}"
-                )
-                yield CorpusFile(location, rel)
+                rel = name if folder == "." else f"{folder}/{name}"
+                yield CorpusFile(location, unicodedata.normalize("NFC", rel))
     yield from problems
 
 
