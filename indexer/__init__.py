@@ -1,8 +1,9 @@
-"""Khabar's indexing side: ingestion, Hindi analysis, the index and the search service.
+"""Khabar's indexing side: ingestion, Hindi analysis, the query language, the engines and the
+search service.
 
-Data flows one way: files -> records (``ingest``) -> analysis (``analysis``) ->
-index (``schema``, ``store``, ``build``) -> search service (``search``).
-Whoosh is used only inside ``analysis.analyzer``, ``schema``, ``store``, ``build`` and ``search``.
+Data flows one way: files -> records (``ingest``) -> analysis (``analysis``) -> index (``build``,
+through an engine of ``engines``) -> search service (``search``, with ``query``) -> CLI / web app.
+Only ``engines.whoosh`` imports Whoosh, and only ``engines.opensearch`` knows OpenSearch.
 """
 
 __version__ = "0.1.0"

@@ -10,11 +10,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from indexer import manifest, store
+from indexer import manifest
 from indexer.analysis.pipeline import DEFAULT, AnalysisOptions
+from indexer.engines.whoosh import store
+from indexer.engines.whoosh.schema import to_document
 from indexer.ingest import CorpusFile, discover, read_file
 from indexer.records import Article, Problem
-from indexer.schema import to_document
 
 WRITER_LIMIT_MB = 256  # per writing process
 MAX_PROCS = 4

@@ -19,11 +19,11 @@ from pathlib import Path
 from typing import TextIO
 
 from indexer.build import BuildReport, NothingToIndex, Progress, StrictFailure, reindex
+from indexer.engines.base import IndexUnavailable, ReindexRunning
 from indexer.evaluation import Run, load_qrels, load_queries, score, write_trec_run
 from indexer.facets import FACETS_BY_NAME
 from indexer.records import Problem
 from indexer.search import PER_PAGE, SORTS, SearchRequest, SearchResult, SearchService
-from indexer.store import IndexUnavailable, ReindexRunning
 
 DEFAULT_CORPUS = Path("seeds")
 DEFAULT_INDEX = Path("index")
@@ -191,7 +191,7 @@ def print_plain(result: SearchResult, out: TextIO) -> None:
 def cmd_search(args: argparse.Namespace) -> int:
     try:
         req = SearchRequest(
-            q=args.query,
+            q=" ".join(args.query),
             filters=_parse_filters(args.filter),
             date_from=args.date_from,
             date_to=args.date_to,
@@ -338,7 +338,8 @@ def build_parser() -> argparse.ArgumentParser:
     r.set_defaults(func=cmd_reindex)
 
     s = sub.add_parser("search", help="search the index from the terminal")
-    s.add_argument("query", metavar="QUERY", help='words, "a phrase", -excluded, field:value')
+    QUERY_COMMANDS["search"] = s
+    s.add_argument("query", nargs="+", metavar="QUERY", help='words, "a phrase", -excluded, field:value')
     s.add_argument("--index", type=Path, default=DEFAULT_INDEX, metavar="DIR")
     s.add_argument(
         "--limit", type=_positive, default=PER_PAGE, metavar="N", help="results per page (default: 10)"
@@ -412,8 +413,40 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+# Commands whose positional words are a query: a "-word" among them is an exclusion, not an option.
+QUERY_COMMANDS: dict[str, argparse.ArgumentParser] = {}
+
+
+def query_words_apart(argv: list[str]) -> list[str]:
+    """``khabar search रूस -यूक्रेन``: argparse would take ``-यूक्रेन`` for an unknown option. Every
+    argument of a query command that is neither one of its options nor an option's value is a
+    query word; they are handed over after ``--``."""
+    command = QUERY_COMMANDS.get(argv[0]) if argv else None
+    if command is None:
+        return argv
+    options = {s: a for a in command._actions for s in a.option_strings}
+    out, words = [argv[0]], []
+    i = 1
+    while i < len(argv):
+        arg = argv[i]
+        name = arg.split("=", 1)[0]
+        if arg == "--":
+            words.extend(argv[i + 1 :])
+            break
+        if arg.startswith("-") and name in options:
+            out.append(arg)
+            if "=" not in arg and options[name].nargs != 0 and i + 1 < len(argv):
+                out.append(argv[i + 1])
+                i += 1
+        else:
+            words.append(arg)
+        i += 1
+    return [*out, "--", *words] if words else out
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    args = build_parser().parse_args(query_words_apart(argv))
     try:
         return args.func(args)
     except KeyboardInterrupt:

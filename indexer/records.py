@@ -34,3 +34,17 @@ class Problem:
         where = f"{self.path}:{self.line}" if self.line else self.path
         action = "skipped" if self.skipped else "indexed anyway"
         return f"{where}: {self.reason} ({action})"
+
+
+def local_seconds(d: datetime) -> int:
+    """Seconds since 1970 of the wall-clock time as written, ignoring its zone offset."""
+    return int((d.replace(tzinfo=None) - datetime(1970, 1, 1)).total_seconds())
+
+
+def iso_date(d: datetime | None) -> str:
+    """``2021-04-20`` for a plain date, full ISO form when a time or zone was given."""
+    if d is None:
+        return ""
+    if d.tzinfo is None and (d.hour, d.minute, d.second, d.microsecond) == (0, 0, 0, 0):
+        return d.date().isoformat()
+    return d.isoformat()

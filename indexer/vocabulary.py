@@ -1,7 +1,7 @@
 """What the index knows about its own words: sound-alike keys, spelling neighbours, surface forms.
 
-Built from an open index reader (one per index generation, shared by the service's threads),
-it answers the questions the search service asks about a query word that matches little:
+Built from an engine snapshot's vocabulary (once per index generation, shared by the service's
+threads), it answers the questions the search service asks about a query word that matches little:
 which Devanagari words sound like this Latin one, which known words are a letter away, and
 how is this (stemmed) index term written in the articles.
 """
@@ -11,13 +11,13 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 
-from whoosh.reading import IndexReader
-
-from indexer.analysis.pipeline import Pipeline
+from indexer.engines.base import Snapshot
 from indexer.romanize import has_devanagari, is_latin_word, key, latin_variants
 from indexer.spelling import Neighbour, neighbours
 
-FIELDS = ("title", "body")
+# Longer words get no spelling help: the longest Hindi words run to about 20 letters, and the
+# Levenshtein automaton behind the neighbour search costs seconds for a word of hundreds.
+MAX_WORD_CHARS = 40
 MORE_COMMON_FACTOR = 10  # how much more common a spelling must be to be suggested over a known one
 MIN_KEY_FUZZ = 4  # keys shorter than this only match exactly: too many near neighbours
 RARE_ALIKE = 0.05  # sound-alikes in under this share of the top one's articles are dropped
@@ -45,14 +45,13 @@ class SoundIndex:
     Built once per index generation and shared by threads (it is only read after building).
     """
 
-    def __init__(self, reader: IndexReader) -> None:
+    def __init__(self, vocabulary: Iterable[str]) -> None:
         by_key: dict[str, set[str]] = defaultdict(set)
-        for f in FIELDS:
-            for term in reader.field_terms(f):
-                if is_latin_word(term) or has_devanagari(term):
-                    k = key(term)
-                    if len(k) >= 2:
-                        by_key[k].add(term)
+        for term in vocabulary:
+            if len(term) <= MAX_WORD_CHARS and (is_latin_word(term) or has_devanagari(term)):
+                k = key(term)
+                if len(k) >= 2:
+                    by_key[k].add(term)
         deletes: dict[str, set[str]] = defaultdict(set)
         for k in by_key:
             if len(k) >= MIN_KEY_FUZZ:
@@ -80,22 +79,36 @@ class SoundIndex:
 
 
 class Vocabulary:
-    """One thread's view: its own reader, the generation's shared SoundIndex and surface cache."""
+    """One search's view: a thread's snapshot, the generation's shared SoundIndex and surface cache.
 
-    def __init__(
-        self,
-        reader: IndexReader,
-        pipeline: Pipeline,
-        sounds: Callable[[], SoundIndex],
-        surface: dict[str, str],
-    ) -> None:
-        self.reader = reader
-        self.pipeline = pipeline
+    Spelling neighbours are looked up once per word and search (``misspelt`` and
+    ``more_common_spelling`` share them), and never for words too long to be misspelt words.
+    """
+
+    def __init__(self, snapshot: Snapshot, sounds: Callable[[], SoundIndex], surface: dict[str, str]) -> None:
+        self.snapshot = snapshot
+        self.pipeline = snapshot.pipeline
         self._sounds = sounds  # built on first use: only romanised queries need it
-        self._surface = surface
+        self.surface_cache = surface
+        self._df: dict[str, int] = {}
+        self._near: dict[str, list[Neighbour]] = {}
 
     def doc_frequency(self, term: str) -> int:
-        return sum(self.reader.doc_frequency(f, term) for f in FIELDS)
+        found = self._df.get(term)
+        if found is None:
+            found = self._df[term] = self.snapshot.doc_frequency(term)
+        return found
+
+    def _neighbours(self, term: str) -> list[Neighbour]:
+        """The three nearest spellings of ``term`` in the index (cached for this search)."""
+        found = self._near.get(term)
+        if found is None:
+            if len(term) > MAX_WORD_CHARS:
+                found = []  # no word is this long; the automaton would take seconds to say so
+            else:
+                found = neighbours(term, self.snapshot.terms_near, self.doc_frequency)
+            self._near[term] = found
+        return found
 
     def sound_alikes(self, word: str, devanagari: bool) -> list[tuple[str, int]]:
         """Terms in the other script that sound like ``word``, most frequent first, with their df.
@@ -113,21 +126,12 @@ class Vocabulary:
         """Spelling neighbours of a term no title or body holds; [] for a known term."""
         if self.doc_frequency(term):
             return []
-        return neighbours(
-            term,
-            lambda w, maxdist: self.reader.terms_within("body", w, maxdist, prefix=1),
-            self.doc_frequency,
-        )
+        return self._neighbours(term)
 
     def more_common_spelling(self, term: str) -> str | None:
         """A neighbour of a known but rare term that is far more common (किसन -> किसान)."""
         df = self.doc_frequency(term)
-        near = neighbours(
-            term,
-            lambda w, maxdist: self.reader.terms_within("body", w, maxdist, prefix=1),
-            self.doc_frequency,
-            limit=1,
-        )
+        near = self._neighbours(term)
         if near and near[0].doc_frequency >= max(MORE_COMMON_FACTOR * df, 1):
             return near[0].term
         return None
@@ -136,8 +140,8 @@ class Vocabulary:
         """How ``term`` (index terms are stemmed) is written in ``texts``: among the forms used at
         least a third as often as the commonest, the shortest (किसान over किसानों, but कोरोना
         over a stray कोरोन)."""
-        if term in self._surface:
-            return self._surface[term]
+        if term in self.surface_cache:
+            return self.surface_cache[term]
         seen: Counter[str] = Counter()
         for text in texts:
             seen.update(text[t.start : t.end] for t in self.pipeline.terms(text) if t.text == term)
@@ -145,5 +149,5 @@ class Vocabulary:
         if seen:
             top = seen.most_common(1)[0][1]
             found = min((f for f, n in seen.items() if 3 * n >= top), key=lambda f: (len(f), -seen[f], f))
-        self._surface[term] = found
+        self.surface_cache[term] = found
         return found

@@ -9,9 +9,9 @@ import threading
 import pytest
 
 from indexer.analysis import terms
-from indexer.analysis.analyzer import HindiAnalyzer
 from indexer.analysis.graphemes import boundaries, ceil_boundary, floor_boundary
 from indexer.analysis.tokenize import utf16_to_index_map, words
+from indexer.engines.whoosh.analyzer import HindiAnalyzer
 
 
 def texts(s: str) -> list[str]:

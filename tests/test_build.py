@@ -7,8 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from indexer import build, store
+from indexer import build
 from indexer.build import NothingToIndex, StrictFailure, reindex
+from indexer.engines.base import IndexUnavailable
+from indexer.engines.whoosh import store
 from indexer.search import SearchRequest, SearchService
 from tests.conftest import CORPUS, reindex_paused_at, write
 
@@ -196,7 +198,7 @@ def test_unwritable_index_place_raises_oserror(tmp_path: Path) -> None:
 
 
 def test_missing_index_is_reported_clearly(tmp_path: Path) -> None:
-    with pytest.raises(store.IndexUnavailable, match="khabar reindex"):
+    with pytest.raises(IndexUnavailable, match="khabar reindex"):
         SearchService(tmp_path / "nothing").search(SearchRequest(q="रूस"))
 
 

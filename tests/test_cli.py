@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from indexer import store
 from indexer.cli import main
+from indexer.engines.whoosh import store
 from tests.conftest import CORPUS, REPO, reindex_paused_at, write
 
 

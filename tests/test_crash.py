@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from indexer import store
 from indexer.build import Progress, reindex
+from indexer.engines.whoosh import store
 from indexer.search import SearchRequest, SearchService
 from tests.conftest import CORPUS, reindex_paused_at, write
 

@@ -16,10 +16,11 @@ from urllib.parse import quote
 
 import pytest
 
-from indexer import build, store
+from indexer import build
 from indexer.benchmark.measure import serving
 from indexer.build import reindex
 from indexer.cli import main
+from indexer.engines.whoosh import store
 from tests.conftest import CORPUS, write
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 
-from indexer.store import IndexUnavailable
+from indexer.engines.base import IndexUnavailable
 from webapp.i18n import MESSAGES, t
 
 HINDI_TITLES = {

@@ -1,11 +1,8 @@
-"""Matched documents as numpy arrays: exact totals, facet counts and date sorting without walking
-stored fields or Python objects per hit.
+"""One index generation as numpy arrays: facet values, dates, field lengths and posting lists.
 
-Per index generation, the facet values of every document are loaded once from Whoosh's columns
-into integer arrays (value ordinals), and the document lists of frequent terms are cached. A query
-is then evaluated to a sorted array of document numbers: terms straight from the posting blocks,
-And / Or / Not as set operations; only positional queries (phrases, wildcards) ask Whoosh for their
-documents one by one.
+Per generation, the facet values of every document are loaded once from Whoosh's columns into
+integer arrays (value ordinals), and the posting lists of frequent terms are cached. The query
+evaluator (``evaluate``) and the facet counts work on these arrays, never on Python objects per hit.
 """
 
 from __future__ import annotations
@@ -15,7 +12,6 @@ from collections import OrderedDict
 from typing import Any
 
 import numpy as np
-from whoosh import query as wq
 from whoosh.codec import whoosh3
 from whoosh.reading import IndexReader
 from whoosh.util.numeric import byte_to_length
@@ -210,98 +206,3 @@ class DocSets:
                         raw[offset + d] = col[d] if col is not None else 0
             found = self._lengths[fieldname] = _LENGTHS[raw]
         return found
-
-    # -- scores (BM25, as Whoosh computes it) -----------------------------------------------
-
-    def scores(self, searcher: Any, q: wq.Query) -> tuple[np.ndarray, np.ndarray] | None:
-        """Matching documents and their BM25F scores, computed as Whoosh would; None for a query
-        with parts only Whoosh can score (phrases, wildcards)."""
-        reader = searcher.reader()
-        if isinstance(q, wq.Term):
-            docs, tf = self.postings(reader, q.fieldname, q.text)
-            w = searcher.weighting
-            if not searcher.schema[q.fieldname].scorable or not hasattr(w, "K1"):
-                return None
-            avgfl = searcher.avg_field_length(q.fieldname) or 1
-            fl = self.lengths(reader, q.fieldname)[docs]
-            idf = searcher.idf(q.fieldname, q.text)
-            b, k1 = w._field_B.get(q.fieldname, w.B), w.K1
-            s = idf * ((tf * (k1 + 1)) / (tf + k1 * ((1 - b) + b * fl / avgfl)))
-            return docs, s * q.boost
-        if isinstance(q, wq.Every):
-            return self.all, np.zeros(len(self.all))
-        if isinstance(q, wq.qcore._NullQuery):
-            return EMPTY, np.zeros(0)
-        if isinstance(q, wq.And | wq.Or):
-            parts = [self.scores(searcher, sub) for sub in q.subqueries]
-            if any(p is None for p in parts):
-                return None
-            if isinstance(q, wq.Or) and getattr(q, "scale", None):
-                return None  # Whoosh's coordination bonus: leave it to Whoosh
-            parts = [p for p in parts if p is not None]
-            if not parts:
-                return EMPTY, np.zeros(0)
-            if isinstance(q, wq.And):
-                docs = parts[0][0]
-                for d, _ in parts[1:]:
-                    docs = np.intersect1d(docs, d, assume_unique=True)
-                total = np.zeros(len(docs))
-                for d, v in parts:
-                    total += v[np.searchsorted(d, docs)]
-                return docs, total * q.boost
-            all_docs = np.concatenate([d for d, _ in parts])
-            docs, inverse = np.unique(all_docs, return_inverse=True)
-            total = np.bincount(inverse, weights=np.concatenate([v for _, v in parts]), minlength=len(docs))
-            return docs, total * q.boost
-        if isinstance(q, wq.AndNot):
-            a = self.scores(searcher, q.a)
-            if a is None:
-                return None
-            keep = ~np.isin(a[0], self.of_query(searcher, q.b))
-            return a[0][keep], a[1][keep]
-        if isinstance(q, wq.AndMaybe):
-            a, b = self.scores(searcher, q.a), self.scores(searcher, q.b)
-            if a is None or b is None:
-                return None
-            extra = np.zeros(len(a[0]))
-            pos = np.searchsorted(b[0], a[0])
-            inside = (
-                (pos < len(b[0])) & (b[0][np.minimum(pos, len(b[0]) - 1)] == a[0]) if len(b[0]) else pos < 0
-            )
-            extra[inside] = b[1][pos[inside]]
-            return a[0], a[1] + extra
-        return None
-
-    def of_query(self, searcher: Any, q: wq.Query) -> np.ndarray:
-        """Sorted, unique document numbers matching ``q``."""
-        reader = searcher.reader()
-        if isinstance(q, wq.Term):
-            return self.term(reader, q.fieldname, q.text)
-        if isinstance(q, wq.Every):
-            return self.all
-        if isinstance(q, wq.qcore._NullQuery):
-            return EMPTY
-        if isinstance(q, wq.And):
-            parts = sorted((self.of_query(searcher, s) for s in q.subqueries), key=len)
-            out = parts[0] if parts else EMPTY
-            for p in parts[1:]:
-                if not len(out):
-                    break
-                out = np.intersect1d(out, p, assume_unique=True)
-            return out
-        if isinstance(q, wq.Or):
-            parts = [self.of_query(searcher, s) for s in q.subqueries]
-            parts = [p for p in parts if len(p)]
-            if not parts:
-                return EMPTY
-            return parts[0] if len(parts) == 1 else np.unique(np.concatenate(parts))
-        if isinstance(q, wq.AndNot):
-            return np.setdiff1d(
-                self.of_query(searcher, q.a), self.of_query(searcher, q.b), assume_unique=True
-            )
-        if isinstance(q, wq.AndMaybe):
-            return self.of_query(searcher, q.a)
-        if isinstance(q, wq.Not):
-            return np.setdiff1d(self.all, self.of_query(searcher, q.query), assume_unique=True)
-        # Phrases, prefixes, ranges...: Whoosh knows how; their matches come back one by one.
-        return np.fromiter(searcher.docs_for_query(q), dtype=np.int32)

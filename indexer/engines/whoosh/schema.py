@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from whoosh.columns import VarBytesColumn
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
-from indexer.analysis.analyzer import HindiAnalyzer
 from indexer.analysis.pipeline import DEFAULT, AnalysisOptions
-from indexer.records import Article
+from indexer.engines.whoosh.analyzer import HindiAnalyzer
+from indexer.records import Article, iso_date, local_seconds
 
 # Facet fields: one value per document, sortable so counts come from a column, not stored fields.
 FACET_FIELDS = ("category", "source", "author", "year", "month")
@@ -47,23 +45,8 @@ def build_schema(analysis: AnalysisOptions = DEFAULT) -> Schema:
         url=STORED(),
         tags=KEYWORD(stored=True, commas=True, scorable=True),
         # Seconds of the date as written (Indian time for naive dates): exact local-day ranges.
-        # Seconds of the date as written (Indian time for naive dates): exact local-day ranges.
         ts=DateColumn(),
     )
-
-
-def local_seconds(d: datetime) -> int:
-    """Seconds since 1970 of the wall-clock time as written, ignoring its zone offset."""
-    return int((d.replace(tzinfo=None) - datetime(1970, 1, 1)).total_seconds())
-
-
-def iso_date(d: datetime | None) -> str:
-    """``2021-04-20`` for a plain date, full ISO form when a time or zone was given."""
-    if d is None:
-        return ""
-    if d.tzinfo is None and (d.hour, d.minute, d.second, d.microsecond) == (0, 0, 0, 0):
-        return d.date().isoformat()
-    return d.isoformat()
 
 
 def to_document(a: Article) -> dict:

@@ -25,9 +25,10 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 from whoosh.index import Index
 
-from indexer import whoosh_fixes  # noqa: F401 - applies its fixes on import
 from indexer.analysis.pipeline import DEFAULT, AnalysisOptions
-from indexer.schema import build_schema
+from indexer.engines.base import IndexUnavailable, ReindexRunning
+from indexer.engines.whoosh import fixes  # noqa: F401 - applies its fixes on import
+from indexer.engines.whoosh.schema import build_schema
 
 _GEN = re.compile(r"^g(\d{6,})$")
 CURRENT = "CURRENT"
@@ -41,14 +42,6 @@ def crashpoint(name: str) -> None:
     if os.environ.get("KHABAR_CRASHPOINT") == name:
         print(f"crashpoint {name}", file=sys.stderr, flush=True)
         time.sleep(60)
-
-
-class IndexUnavailable(Exception):
-    """No usable index at the given place; the message tells the user what to do."""
-
-
-class ReindexRunning(Exception):
-    """Another reindex holds the lock on this index folder."""
 
 
 def current_generation(root: Path) -> str | None:

@@ -1,0 +1,105 @@
+"""The engine interface: what the search service asks of an index, whatever holds it.
+
+An engine (Whoosh in a folder, an OpenSearch cluster) hands each thread a ``Snapshot``: one
+consistent, published generation of the index. Everything the service needs goes through it:
+evaluating Khabar's query tree with filters, facet counts and a sort; stored articles; the
+vocabulary (for spelling and sound-alikes); similar articles. Nothing here knows an engine's
+library; each engine lives in its own package next to this module.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Protocol
+
+from indexer.analysis.pipeline import Pipeline
+from indexer.facets import Facet
+from indexer.query.tree import Node
+
+SORTS = ("relevance", "newest", "oldest")
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Facet selections (values of one facet OR-ed, facets AND-ed) and a date range (local days)."""
+
+    values: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    date_from: date | None = None
+    date_to: date | None = None
+
+    def __bool__(self) -> bool:
+        return bool(self.values) or self.date_from is not None or self.date_to is not None
+
+
+@dataclass
+class Page:
+    """What a search found: the exact total, the best ``limit`` hits, facet counts.
+
+    A facet's counts ignore its own selection and respect every other one (multi-select).
+    """
+
+    total: int
+    hits: list[tuple[Any, float | None]]  # (the engine's reference to a document, score), best first
+    counts: dict[str, dict[str, int]]
+
+
+class Snapshot(Protocol):
+    """One thread's view of one published generation of the index."""
+
+    generation: str
+    pipeline: Pipeline  # the analysis chain the index was built with
+
+    def doc_count(self) -> int: ...
+
+    def search(self, q: Node, filters: Filters, sort: str, limit: int, facets: Sequence[Facet]) -> Page:
+        """Evaluate ``q`` under ``filters``; ``sort`` is one of SORTS (undated articles last)."""
+        ...
+
+    def stored(self, ref: Any) -> dict[str, Any]:
+        """The stored fields of a hit (``ref`` from ``Page.hits``)."""
+        ...
+
+    def article(self, article_id: str) -> dict[str, Any] | None: ...
+
+    def similar(self, article_id: str, count: int) -> list[tuple[dict[str, Any], float]]: ...
+
+    def doc_frequency(self, term: str) -> int:
+        """Articles holding ``term`` (an index term) in the title, plus those holding it in the body."""
+        ...
+
+    def terms_near(self, term: str, maxdist: int) -> Iterable[str]:
+        """Body terms within ``maxdist`` code-point edits of ``term`` (sharing its first letter)."""
+        ...
+
+    def vocabulary(self) -> Iterable[str]:
+        """Every index term of titles and bodies (repeats allowed)."""
+        ...
+
+    def titles(self) -> Iterable[tuple[str, str]]:
+        """(id, headline) of every article."""
+        ...
+
+    def texts_with(self, term: str, limit: int) -> list[str]:
+        """Up to ``limit`` titles or bodies holding ``term``, to see how it is written."""
+        ...
+
+    def newest_date(self) -> date | None: ...
+
+
+class Engine(Protocol):
+    name: str
+
+    def snapshot(self) -> Snapshot:
+        """This thread's snapshot of the live generation, renewed when a reindex publishes one.
+        Raises IndexUnavailable (with advice) when there is no usable index."""
+        ...
+
+
+class IndexUnavailable(Exception):
+    """No usable index at the configured place; the message tells the user what to do."""
+
+
+class ReindexRunning(Exception):
+    """Another reindex holds the lock on this index; the message names it."""

@@ -1,0 +1,229 @@
+"""The Whoosh engine: an index in a local folder of generations, searched in this process.
+
+A searcher is kept per thread and reopened when a reindex publishes a new generation, so a
+running server follows reindexes without a restart. What every thread may share about one
+generation (facet arrays, cached postings) is built once, on first use.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import date, datetime, timedelta
+from datetime import time as dtime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from indexer.analysis.pipeline import Pipeline
+from indexer.engines.base import Filters, Page
+from indexer.engines.whoosh import store
+from indexer.engines.whoosh.docsets import DocSets
+from indexer.engines.whoosh.evaluate import Evaluator
+from indexer.engines.whoosh.scoring import weighting
+from indexer.facets import Facet
+from indexer.query.tree import TEXT_FIELDS, Node
+from indexer.ranking import DEFAULT_RANKING, RankingOptions
+from indexer.records import local_seconds
+
+UNDATED = np.iinfo(np.int64).min
+
+
+class WhooshEngine:
+    name = "whoosh"
+
+    def __init__(self, index_dir: Path, ranking: RankingOptions = DEFAULT_RANKING) -> None:
+        self.index_dir = Path(index_dir)
+        self.ranking = ranking
+        self._local = threading.local()
+        self._indexes: dict[str, Any] = {}
+        self._docsets: dict[str, DocSets] = {}
+        self._lock = threading.Lock()
+
+    def snapshot(self) -> WhooshSnapshot:
+        gen = store.current_generation(self.index_dir)
+        local = self._local
+        if gen is not None and getattr(local, "gen", None) == gen:
+            return local.snapshot
+        with self._lock:
+            if gen not in self._indexes:
+                gen, ix = store.open_current(self.index_dir)
+                self._indexes = {gen: ix}  # older generations are only referenced by old searchers
+                self._docsets = {g: d for g, d in self._docsets.items() if g == gen}
+            ix = self._indexes[gen]
+        old = getattr(local, "snapshot", None)
+        if old is not None:
+            old.close()
+        local.snapshot = WhooshSnapshot(gen, ix.searcher(weighting=weighting(self.ranking)), self)
+        local.gen = gen
+        return local.snapshot
+
+    def docsets(self, gen: str, reader: Any) -> DocSets:
+        found = self._docsets.get(gen)
+        if found is None:
+            with self._lock:
+                found = self._docsets.get(gen)
+                if found is None:
+                    found = self._docsets[gen] = DocSets(reader)
+        return found
+
+
+class WhooshSnapshot:
+    def __init__(self, generation: str, searcher: Any, engine: WhooshEngine) -> None:
+        self.generation = generation
+        self.searcher = searcher
+        self.reader = searcher.reader()
+        self.engine = engine
+        # The analysis chain the index was built with (pickled in its schema).
+        self.pipeline: Pipeline = searcher.schema["body"].analyzer.pipeline
+
+    @property
+    def docsets(self) -> DocSets:
+        return self.engine.docsets(self.generation, self.reader)
+
+    def close(self) -> None:
+        self.searcher.close()
+
+    def doc_count(self) -> int:
+        return self.searcher.doc_count()
+
+    # -- search ---------------------------------------------------------------------------------
+
+    def evaluate(self, q: Node) -> tuple[np.ndarray, np.ndarray]:
+        """Matching document numbers (sorted) and their scores."""
+        return Evaluator(self.searcher, self.docsets, self.engine.ranking.boosts).run(q)
+
+    def search(self, q: Node, filters: Filters, sort: str, limit: int, facets: Sequence[Facet]) -> Page:
+        """Filters and facet counts are array operations on the evaluator's matches."""
+        ds = self.docsets
+        matched, scores = self.evaluate(q)
+        masks = {name: _mask(ds, name, values, matched) for name, values in filters.values.items()}
+        if filters.date_from or filters.date_to:
+            masks["_dates"] = _date_mask(ds, filters, matched)
+        keep = np.ones(len(matched), dtype=bool)
+        for m in masks.values():
+            keep &= m
+        docs = matched[keep]
+
+        counts: dict[str, dict[str, int]] = {}
+        for f in facets:
+            sel = np.ones(len(matched), dtype=bool)
+            for name, m in masks.items():
+                if name != f.name:
+                    sel &= m
+            counts[f.name] = _count(ds, f.name, matched[sel] if f.name in masks else docs)
+
+        if sort == "relevance":
+            key = scores[keep]
+        else:  # descending by key; undated articles (-inf) last both ways
+            raw = ds.ts[docs]
+            key = raw.astype(np.float64) * (1.0 if sort == "newest" else -1.0)
+            key[raw == UNDATED] = -np.inf
+        top = _top(key, limit)
+        top = top[np.lexsort((docs[top], -key[top]))]
+        hits = [(int(docs[i]), float(key[i]) if sort == "relevance" else None) for i in top[:limit]]
+        return Page(len(docs), hits, counts)
+
+    # -- stored articles ------------------------------------------------------------------------
+
+    def stored(self, ref: Any) -> dict[str, Any]:
+        return dict(self.searcher.stored_fields(ref))
+
+    def article(self, article_id: str) -> dict[str, Any] | None:
+        fields = self.searcher.document(id=article_id)
+        return dict(fields) if fields else None
+
+    def similar(self, article_id: str, count: int) -> list[tuple[dict[str, Any], float]]:
+        """The articles most like this one by content (its most distinctive body words)."""
+        docnum = self.searcher.document_number(id=article_id)
+        if docnum is None:
+            return []
+        results = self.searcher.more_like(docnum, "body", top=count, numterms=25)
+        return [(dict(h.fields()), h.score) for h in results]
+
+    def titles(self) -> Iterator[tuple[str, str]]:
+        """From the columns (stored fields for indexes without them): unpickling 100,000 stored
+        documents, bodies and all, to read their headlines took 11 s."""
+        reader = self.reader
+        if reader.has_column("id") and reader.has_column("title"):
+            ids, titles = reader.column_reader("id"), reader.column_reader("title")
+            return ((ids[d], titles[d]) for d in range(reader.doc_count_all()) if not reader.is_deleted(d))
+        return ((f.get("id", ""), f.get("title", "")) for f in reader.all_stored_fields())
+
+    def newest_date(self) -> date | None:
+        ds = self.docsets
+        dated = ds.ts[ds.all][ds.ts[ds.all] != UNDATED]
+        if not len(dated):
+            return None
+        return (datetime(1970, 1, 1) + timedelta(seconds=int(dated.max()))).date()
+
+    # -- vocabulary -----------------------------------------------------------------------------
+
+    def doc_frequency(self, term: str) -> int:
+        return sum(self.reader.doc_frequency(f, term) for f in TEXT_FIELDS)
+
+    def terms_near(self, term: str, maxdist: int) -> Iterable[str]:
+        return self.reader.terms_within("body", term, maxdist, prefix=1)
+
+    def vocabulary(self) -> Iterator[str]:
+        for f in TEXT_FIELDS:
+            yield from self.reader.field_terms(f)
+
+    def texts_with(self, term: str, limit: int) -> list[str]:
+        texts: list[str] = []
+        for fieldname in ("body", "title"):
+            if len(texts) < limit and self.reader.doc_frequency(fieldname, term):
+                for docnum in self.reader.postings(fieldname, term).all_ids():
+                    if self.reader.is_deleted(docnum):
+                        continue
+                    texts.append(self.searcher.stored_fields(docnum).get(fieldname, ""))
+                    if len(texts) >= limit:
+                        break
+        return texts
+
+
+def _top(key: np.ndarray, k: int) -> np.ndarray:
+    """Positions of the ``k`` largest keys, ties taken in document order (``docs`` is sorted), so
+    that a longer page holds a shorter one: argpartition alone picks among tied keys at random."""
+    if not 0 < k < len(key):
+        return np.arange(len(key))
+    kth = np.partition(-key, k - 1)[k - 1]
+    above = np.flatnonzero(-key < kth)
+    ties = np.flatnonzero(-key == kth)[: k - len(above)]
+    return np.concatenate([above, ties])
+
+
+def _mask(ds: DocSets, name: str, values: Sequence[str], docs: np.ndarray) -> np.ndarray:
+    if name in ds.multi:
+        mf = ds.multi[name]
+        wanted = [mf.index[v] for v in values if v in mf.index]
+        holders = mf.docs[np.isin(mf.ords, wanted)]
+        return np.isin(docs, holders)
+    col = ds.columns[name]
+    wanted = [col.index[v] for v in values if v in col.index]
+    return np.isin(col.ords[docs], wanted)
+
+
+def _date_mask(ds: DocSets, filters: Filters, docs: np.ndarray) -> np.ndarray:
+    ts = ds.ts[docs]
+    keep = ts != UNDATED
+    if filters.date_from:
+        keep &= ts >= local_seconds(datetime.combine(filters.date_from, dtime.min))
+    if filters.date_to:
+        keep &= ts <= local_seconds(datetime.combine(filters.date_to, dtime.max))
+    return keep
+
+
+def _count(ds: DocSets, name: str, docs: np.ndarray) -> dict[str, int]:
+    if name in ds.multi:
+        mf = ds.multi[name]
+        ords = mf.ords[np.isin(mf.docs, docs)]
+        values = mf.values
+    else:
+        col = ds.columns[name]
+        ords = col.ords[docs]
+        ords = ords[ords >= 0]
+        values = col.values
+    n = np.bincount(ords, minlength=len(values)) if len(ords) else np.zeros(len(values), dtype=np.int64)
+    return {values[i]: int(c) for i, c in enumerate(n) if c}

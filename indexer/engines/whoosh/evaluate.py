@@ -1,0 +1,152 @@
+"""The one evaluator of a query tree over a Whoosh index: which articles match, and their scores.
+
+Everything the service reports (hits, total, facet counts) comes from the arrays this returns, so
+they cannot disagree. Terms are read straight from Whoosh's posting blocks and weighed with BM25
+as Whoosh would (``scoring``); And / Or / Not are set operations on sorted document arrays. Only
+a phrase asks Whoosh for its documents (it needs positions), and only that one phrase: Whoosh's
+own boolean matchers are never used (its AndNot returned excluded documents, and its collector
+changed with the page size).
+
+Scores: a word counts in each field it occurs in, weighted by the field's boost (BM25F as a sum,
+as Whoosh's multi-field parser scored it); a phrase scores as its words do where it occurs; a
+pattern scores a constant per field (as Whoosh and Lucene score prefixes); facet values and
+exclusions filter without scoring.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from whoosh import query as wq
+
+from indexer.engines.whoosh.docsets import EMPTY, DocSets
+from indexer.query.tree import TEXT_FIELDS, All, And, Node, Not, Or, Pattern, Phrase, Term
+
+Scored = tuple[np.ndarray, np.ndarray]  # sorted unique document numbers, and a score for each
+_NO_SCORES = np.zeros(0)
+MAX_PATTERN_TERMS = 100_000  # index terms a pattern may stand for; beyond, the most frequent ones
+
+
+def _union(parts: list[Scored]) -> Scored:
+    parts = [p for p in parts if len(p[0])]
+    if not parts:
+        return EMPTY, _NO_SCORES
+    if len(parts) == 1:
+        return parts[0]
+    docs, inverse = np.unique(np.concatenate([d for d, _ in parts]), return_inverse=True)
+    scores = np.bincount(inverse, weights=np.concatenate([s for _, s in parts]), minlength=len(docs))
+    return docs.astype(np.int32), scores
+
+
+def _intersection(parts: list[Scored]) -> Scored:
+    parts = sorted(parts, key=lambda p: len(p[0]))
+    docs = parts[0][0]
+    for d, _ in parts[1:]:
+        if not len(docs):
+            break
+        docs = np.intersect1d(docs, d, assume_unique=True)
+    total = np.zeros(len(docs))
+    for d, s in parts:
+        total += s[np.searchsorted(d, docs)]
+    return docs, total
+
+
+class Evaluator:
+    """Evaluates trees for one searcher (one thread, one generation)."""
+
+    def __init__(self, searcher: Any, docsets: DocSets, boosts: dict[str, float]) -> None:
+        self.searcher = searcher
+        self.reader = searcher.reader()
+        self.ds = docsets
+        self.boosts = boosts
+        self.weighting = searcher.weighting
+
+    def run(self, node: Node) -> Scored:
+        if isinstance(node, Term):
+            return _union([self._term(f, node.text, node.boost) for f in node.fields])
+        if isinstance(node, Phrase):
+            return _union([self._phrase(f, node.terms, node.boost) for f in node.fields])
+        if isinstance(node, Pattern):
+            return _union([self._pattern(f, node) for f in node.fields])
+        if isinstance(node, All):
+            return self.ds.all, np.zeros(len(self.ds.all))
+        if isinstance(node, Not):
+            docs = np.setdiff1d(self.ds.all, self.run(node.child)[0], assume_unique=True)
+            return docs, np.zeros(len(docs))
+        if isinstance(node, Or):
+            return _union([self.run(c) for c in node.children])
+        if isinstance(node, And):
+            wanted = [self.run(c) for c in node.children if not isinstance(c, Not)]
+            if not wanted:  # only exclusions: every article but those
+                wanted = [self.run(All())]
+            docs, scores = _intersection(wanted)
+            for c in node.children:
+                if isinstance(c, Not) and len(docs):
+                    keep = ~np.isin(docs, self.run(c.child)[0], assume_unique=True)
+                    docs, scores = docs[keep], scores[keep]
+            return docs, scores
+        raise TypeError(f"not a query node: {node!r}")
+
+    # -- leaves ---------------------------------------------------------------------------------
+
+    def _scorable(self, fieldname: str) -> bool:
+        return fieldname in TEXT_FIELDS and fieldname in self.reader.schema
+
+    def _term(self, fieldname: str, text: str, boost: float) -> Scored:
+        if fieldname not in self.reader.schema:
+            return EMPTY, _NO_SCORES
+        docs, tf = self.ds.postings(self.reader, fieldname, text)
+        if not self._scorable(fieldname):
+            return docs, np.zeros(len(docs))
+        return docs, self.bm25(fieldname, text, docs, tf) * (boost * self.boosts.get(fieldname, 1.0))
+
+    def bm25(self, fieldname: str, text: str, docs: np.ndarray, tf: np.ndarray) -> np.ndarray:
+        """BM25 of a term in ``docs`` with frequencies ``tf``, exactly as Whoosh's weighting gives it."""
+        s, w = self.searcher, self.weighting
+        avgfl = s.avg_field_length(fieldname) or 1
+        fl = self.ds.lengths(self.reader, fieldname)[docs]
+        idf = s.idf(fieldname, text)
+        b, k1 = w._field_B.get(fieldname, w.B), w.K1
+        return idf * ((tf * (k1 + 1)) / (tf + k1 * ((1 - b) + b * fl / avgfl)))
+
+    def _phrase(self, fieldname: str, terms: tuple[str, ...], boost: float) -> Scored:
+        if not self._scorable(fieldname):
+            return EMPTY, _NO_SCORES
+        # Cheap first: documents holding every word; positions are only checked when there are some.
+        parts = [self.ds.postings(self.reader, fieldname, t) for t in terms]
+        if any(not len(d) for d, _ in parts):
+            return EMPTY, _NO_SCORES
+        found = np.fromiter(self.searcher.docs_for_query(wq.Phrase(fieldname, list(terms))), dtype=np.int32)
+        docs = np.unique(found[self.ds.live[found]]) if len(found) else EMPTY
+        scores = np.zeros(len(docs))
+        for t, (d, tf) in zip(terms, parts, strict=True):
+            pos = np.searchsorted(d, docs)
+            scores += self.bm25(fieldname, t, docs, tf[pos])
+        return docs, scores * (boost * self.boosts.get(fieldname, 1.0))
+
+    def expand(self, fieldname: str, pattern: Pattern) -> list[str]:
+        """The index terms of ``fieldname`` that ``pattern`` matches (the most frequent first when
+        there are more than MAX_PATTERN_TERMS)."""
+        if fieldname not in self.reader.schema or fieldname not in self.reader.indexed_field_names():
+            return []
+        head = pattern.literal_prefix
+        if head:  # Whoosh yields these as bytes
+            candidates = (t.decode("utf-8") for t in self.reader.expand_prefix(fieldname, head))
+        else:
+            candidates = self.reader.field_terms(fieldname)
+        exact = pattern.prefix is not None
+        found = [t for t in candidates if exact or pattern.matches(t)]
+        if len(found) > MAX_PATTERN_TERMS:
+            found.sort(key=lambda t: -self.reader.doc_frequency(fieldname, t))
+            found = found[:MAX_PATTERN_TERMS]
+        return found
+
+    def _pattern(self, fieldname: str, pattern: Pattern) -> Scored:
+        terms = self.expand(fieldname, pattern)
+        if not terms:
+            return EMPTY, _NO_SCORES
+        parts = [self.ds.term(self.reader, fieldname, t) for t in terms]
+        docs = np.unique(np.concatenate(parts)).astype(np.int32) if len(parts) > 1 else parts[0]
+        weight = pattern.boost * self.boosts.get(fieldname, 1.0) if self._scorable(fieldname) else 0.0
+        return docs, np.full(len(docs), weight)
