@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from indexer.analysis.pipeline import pipeline
 from indexer.build import reindex
 from indexer.search import SearchRequest, SearchService
 from tests.conftest import SEEDS
@@ -54,3 +55,45 @@ def test_spelling_variants_find_the_same_articles(seeds_service: SearchService, 
     ids_a = {h.id for h in seeds_service.search(SearchRequest(q=a, per_page=100)).hits}
     ids_b = {h.id for h in seeds_service.search(SearchRequest(q=b, per_page=100)).hits}
     assert ids_a and ids_a == ids_b
+
+
+def _has_term(svc: SearchService, article_id: str, word: str) -> bool:
+    a = svc.article(article_id)
+    assert a is not None
+    term = pipeline().analyze_word(word)[0]
+    return any(t.text == term for t in pipeline().terms(a.title + "\n" + a.body))
+
+
+@pytest.mark.parametrize("q", ["जताई* -काम", "रूस यूक्रेन -भारत", "रूस -यूक्रेन", "(रूस OR चीन) NOT भारत"])
+@pytest.mark.parametrize("per_page", [3, 50, 100])
+def test_excluded_words_never_leak_and_totals_match(
+    seeds_service: SearchService, q: str, per_page: int
+) -> None:
+    """Reported on the seeds: `जताई* -काम` gave total 2 and 3 hits, the third containing काम."""
+    hits = []
+    for page in range(1, 10):
+        res = seeds_service.search(SearchRequest(q=q, page=page, per_page=per_page))
+        hits += res.hits
+        if not res.hits:
+            break
+    excluded = [w.strip("()") for w in q.replace("NOT ", "-").split() if w.startswith("-")]
+    assert hits and res.total == len(hits) == len({h.id for h in hits})
+    for h in hits:
+        assert not any(_has_term(seeds_service, h.id, w[1:]) for w in excluded), (q, h.id)
+
+
+def test_only_exclusions_mean_every_article_but(seeds_service: SearchService) -> None:
+    minus = {h.id for h in seeds_service.search(SearchRequest(q="-रूस", per_page=100)).hits}
+    not_ = {h.id for h in seeds_service.search(SearchRequest(q="NOT रूस", per_page=100)).hits}
+    everything = {h.id for h in seeds_service.search(SearchRequest(q="", per_page=100)).hits}
+    with_russia = {h.id for h in seeds_service.search(SearchRequest(q="रूस", per_page=100)).hits}
+    assert minus == not_ == everything - with_russia and minus
+
+
+@pytest.mark.parametrize("joined", ["कोविड-टीका", "कोविड,टीका", "कोविड/टीका"])
+def test_joined_words_match_like_separate_words(seeds_service: SearchService, joined: str) -> None:
+    """One word in the title and the other in the body: found as with a space between them."""
+    apart = seeds_service.search(SearchRequest(q="कोविड टीका", per_page=100))
+    together = seeds_service.search(SearchRequest(q=joined, per_page=100))
+    assert apart.hits and [h.id for h in together.hits] == [h.id for h in apart.hits]
+    assert (together.total, together.notes, together.all_words) == (apart.total, apart.notes, apart.all_words)
