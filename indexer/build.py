@@ -12,6 +12,7 @@ from typing import Any
 
 from indexer import manifest
 from indexer.analysis.pipeline import DEFAULT, AnalysisOptions
+from indexer.engines.base import IndexUnavailable
 from indexer.engines.whoosh import store
 from indexer.engines.whoosh.schema import to_document
 from indexer.ingest import CorpusFile, discover, read_file
@@ -44,6 +45,7 @@ class BuildReport:
     up_to_date: bool = False  # nothing had changed: no new generation
     unchanged: int = 0  # files left as they were indexed
     removed: int = 0  # files gone since the last reindex
+    damaged: str | None = None  # why the live index could not be built on (it was rebuilt in full)
 
     @property
     def skipped(self) -> int:
@@ -135,10 +137,7 @@ def _reindex(
             files.append(found)
     report.files = len(files)
     store.crashpoint("read")
-    live = store.current_generation(index_dir)
-    old = manifest.load(index_dir / live) if live and not full else None
-    if old is not None and old.analysis != manifest.describe(analysis):
-        old = None  # indexed with another analysis: every article must be analysed again
+    live, old = _live_manifest(index_dir, full, analysis, report)
     plan = manifest.plan(files, old)
     report.unchanged = len(plan.unchanged)
     if old is not None and not plan.changed and not plan.removed:
@@ -201,6 +200,32 @@ def _reindex(
     finally:
         report.seconds = clock() - t0
     return report
+
+
+def _live_manifest(
+    index_dir: Path, full: bool, analysis: AnalysisOptions, report: BuildReport
+) -> tuple[str | None, manifest.Manifest | None]:
+    """The live generation and the manifest to build on; no manifest (a full rebuild) when asked,
+    when the analysis changed, or when the live generation is not whole: a reindex never trusts
+    a manifest over a damaged index, so "rebuild it with khabar reindex" always works."""
+    try:
+        live = store.current_generation(index_dir)
+    except IndexUnavailable as e:
+        report.damaged = str(e).split("; rebuild")[0]  # the advice it gives is being followed
+        return None, None
+    if live is not None and not (index_dir / live).is_dir():
+        report.damaged = f"{index_dir / store.CURRENT} names {live}, which is not there"
+        return None, None
+    if live is None or full:
+        return live, None
+    old = manifest.load(index_dir / live)
+    if old is None or old.analysis != manifest.describe(analysis):
+        return live, None  # no manifest, or another analysis: every article is analysed again
+    damage = store.check(index_dir / live, articles=sum(len(e.ids) for e in old.files.values()))
+    if damage:
+        report.damaged = f"the live index {index_dir / live} is not whole ({damage})"
+        return None, None
+    return live, old
 
 
 def _writer(ix: Any, procs: int | None) -> Any:

@@ -75,6 +75,8 @@ class TqdmProgress(Progress):
 
 
 def _summary(report: BuildReport, out: TextIO) -> None:
+    if report.damaged:
+        print(f"note: {report.damaged}; rebuilt in full.", file=out)
     if report.up_to_date:
         print(
             f"The index in {report.index_dir} is up to date: {report.files} file(s) unchanged "
@@ -99,7 +101,8 @@ def _summary(report: BuildReport, out: TextIO) -> None:
         print(f"Problems: {report.skipped} skipped, {report.warnings} indexed with a warning:", file=out)
         reasons: dict[str, int] = {}
         for p in report.problems:
-            key = re.sub(r"'[^']*'|\d+", "…", p.reason)  # group "date '…' is not ISO" etc.
+            # Group "date '…' is not ISO", "… at column 7" etc. (UTF-8 keeps its 8).
+            key = re.sub(r"'[^']*'|(?<![\w-])\d+(?![\w-])", "…", p.reason)
             reasons[key] = reasons.get(key, 0) + 1
         for reason, n in sorted(reasons.items(), key=lambda kv: -kv[1]):
             print(f"  {n:>5}  {reason}", file=out)

@@ -121,7 +121,18 @@ def save(gen_dir: Path, m: Manifest) -> None:
     """Write the manifest an entry at a time: for a million files, one JSON string of them all
     (and a dict per entry to make it) would cost hundreds of megabytes at the end of a reindex."""
     tmp = gen_dir / (NAME + ".tmp")
-    dump = json.JSONEncoder(ensure_ascii=False).encode
+    readable, escaped = json.JSONEncoder(ensure_ascii=False).encode, json.JSONEncoder().encode
+
+    def dump(value: Any) -> str:
+        # A path whose name is not UTF-8 holds lone surrogates (see ingest.files.readable_name):
+        # JSON can keep them only \u-escaped, and reads them back the same.
+        out = readable(value)
+        try:
+            out.encode("utf-8")
+        except UnicodeEncodeError:
+            return escaped(value)
+        return out
+
     with tmp.open("w", encoding="utf-8") as fh:
         fh.write(f'{{"analysis": {dump(m.analysis)}, "files": {{')
         for n, (k, v) in enumerate(m.files.items()):

@@ -212,6 +212,7 @@ def test_manifest_round_trip(tmp_path: Path) -> None:
             '/c/"quoted"|a': manifest.FileEntry(10, 1_700_000_000_123_456_789, "ab" * 32, ("a",)),
             "/c/खेल/हॉकी.txt|खेल/हॉकी": manifest.FileEntry(0, -1, "", ()),
             "/c/x\\y\n.jsonl|x": manifest.FileEntry(5, 7, "cd" * 32, ("w1", 'w"2', "वायर")),
+            os.fsdecode(b"/c/caf\xe9.txt") + "|caf%E9": manifest.FileEntry(3, 4, "ef" * 32, ("caf%E9",)),
         },
     )
     manifest.save(tmp_path, m)
@@ -229,3 +230,93 @@ def test_a_damaged_manifest_means_a_full_rebuild(tmp_path: Path, text: str) -> N
 
     (tmp_path / manifest.NAME).write_text(text, encoding="utf-8")
     assert manifest.load(tmp_path) is None
+
+
+# -- what used to corrupt an index or stop a reindex (issue 10) ----------------------------------
+
+
+def index_ids(ix: Path) -> list[str]:
+    """Every article id in the live generation, deleted documents left out, repeats kept."""
+    return [i for i, _ in SearchService(ix).engine.snapshot().titles()]
+
+
+def test_no_id_is_ever_in_the_index_twice(tmp_path: Path) -> None:
+    """After a full reindex, an incremental one with edits, paths given twice or nested, and a
+    record moving from one file to another, every id is there once."""
+    c, ix = tmp_path / "c", tmp_path / "ix"
+    write(c, "a.txt", "एक\nपहला लेख।\n")
+    write(c, "sub/b.txt", "दो\nदूसरा लेख।\n")
+    write(c, "w.jsonl", '{"id": "w1", "title": "तीन", "body": "तीसरा"}\n')
+
+    def check(report: build.BuildReport, expected: set[str]) -> None:
+        got = index_ids(ix)
+        assert sorted(got) == sorted(expected) and len(got) == len(set(got)), report
+
+    check(reindex([c, c], ix), {"a", "sub/b", "w1"})
+    write(c, "a.txt", "एक\nपहला लेख, बदला हुआ।\n")
+    check(reindex([c, c / "sub"], ix), {"a", "sub/b", "w1"})
+    write(c, "sub/b.txt", "दो\nदूसरा लेख, बदला हुआ।\n")
+    check(reindex([c / "sub", c], ix), {"a", "sub/b", "w1"})
+    # The record w1 moves into a new file, and its old file changes.
+    write(c, "w.jsonl", '{"id": "w2", "title": "चार", "body": "चौथा"}\n')
+    write(c, "v.jsonl", '{"id": "w1", "title": "तीन", "body": "तीसरा"}\n')
+    check(reindex([c], ix), {"a", "sub/b", "w1", "w2"})
+    (c / "a.txt").unlink()
+    check(reindex([c, c], ix), {"sub/b", "w1", "w2"})
+    check(reindex([c], ix, full=True), {"sub/b", "w1", "w2"})
+
+
+def test_a_file_name_that_is_not_utf8_survives_every_reindex(tmp_path: Path) -> None:
+    c, ix = tmp_path / "c", tmp_path / "ix"
+    bad = write(c, os.fsdecode(b"caf\xe9.txt"), "कैफ़े\nकॉफ़ी की दुकान।\n")
+    write(c, "b.txt", "दो\nदूसरा लेख।\n")
+    first = reindex([c], ix)
+    assert first.published and first.indexed == 2
+    assert reindex([c], ix).up_to_date  # the manifest read back its own name
+    bad.write_text("कैफ़े\nकॉफ़ी की नई दुकान।\n", encoding="utf-8")
+    again = reindex([c], ix)
+    assert again.incremental and again.indexed == 1
+    assert sorted(index_ids(ix)) == ["b", "caf%E9"]
+    hit = SearchService(ix).search(SearchRequest(q="दुकान")).hits[0]
+    assert hit.id == "caf%E9" and "नई" in hit.snippet
+
+
+def test_a_damaged_live_generation_is_rebuilt_not_trusted(tmp_path: Path) -> None:
+    """Search says "rebuild it with khabar reindex"; the reindex must not answer "up to date"."""
+    ix = tmp_path / "ix"
+    reindex([CORPUS], ix)
+    live = ix / store.current_generation(ix)
+    next(live.glob("*.seg")).unlink()
+    with pytest.raises(IndexUnavailable, match="khabar reindex"):
+        SearchService(ix).search(SearchRequest(q="रूस"))
+    report = reindex([CORPUS], ix)
+    assert report.published and not report.up_to_date and not report.incremental
+    assert report.damaged and "not whole" in report.damaged
+    assert SearchService(ix).search(SearchRequest(q="रूस")).total >= 1
+
+
+def test_a_generation_missing_articles_is_rebuilt(tmp_path: Path) -> None:
+    from indexer import manifest
+
+    ix = tmp_path / "ix"
+    reindex([CORPUS], ix)
+    live = ix / store.current_generation(ix)
+    m = manifest.load(live)
+    assert m is not None
+    key = next(k for k, e in m.files.items() if e.ids)
+    m.files[key] = m.files[key].with_ids([*m.files[key].ids, "ghost"])  # one more than the index holds
+    manifest.save(live, m)
+    report = reindex([CORPUS], ix)
+    assert report.published and report.damaged and "holds 9 articles where 10" in report.damaged
+
+
+@pytest.mark.parametrize("content", [b"\xff\xfe garbage", b"g00000x\n", b"../../etc\n", b"g000099\n", b""])
+def test_a_garbage_current_file_is_reported_and_rebuilt(tmp_path: Path, content: bytes) -> None:
+    ix = tmp_path / "ix"
+    reindex([CORPUS], ix)
+    (ix / "CURRENT").write_bytes(content)
+    with pytest.raises(IndexUnavailable, match="khabar reindex ARTICLES --index"):
+        SearchService(ix).search(SearchRequest(q="रूस"))
+    report = reindex([CORPUS], ix)
+    assert report.published and not report.incremental and report.damaged
+    assert SearchService(ix).search(SearchRequest(q="रूस")).total >= 1

@@ -335,3 +335,84 @@ def test_unreadable_files_and_folders_are_reported_and_skipped(tmp_path: Path) -
     assert "locked.jsonl: cannot read file: Permission denied" in out.stderr
     assert "vault: cannot read folder: Permission denied" in out.stderr
     assert f"Indexed {len(good)} article(s)" in out.stdout
+
+
+# -- input that used to stop a reindex (issue 10) ------------------------------------------------
+
+
+def test_a_file_name_that_is_not_utf8_is_indexed_with_a_readable_id(tmp_path: Path) -> None:
+    name = os.fsdecode(b"caf\xe9 \xe0\xa4\x95.txt")  # a Latin-1 byte, then a valid Devanagari क
+    write(tmp_path, name, "शीर्षक\nपाठ यहाँ है।\n")
+    articles, problems = read([tmp_path])
+    assert list(articles) == ["caf%E9 क"]
+    assert [(p.path, p.skipped) for p in problems] == [("caf%E9 क.txt", False)]
+    assert "not UTF-8" in problems[0].reason
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "where"),
+    [
+        ("deep.json", "[" * 1500 + "]" * 1500, "deep.json"),
+        ("deep.jsonl", "[" * 1500 + "]" * 1500 + '\n{"title": "ठीक", "body": "ठीक पाठ"}\n', "deep.jsonl:1"),
+        ("obj.jsonl", '{"title": "x", "body": ' + '{"a":' * 1500 + "1" + "}" * 1501 + "\n", "obj.jsonl:1"),
+    ],
+)
+def test_json_nested_too_deeply_is_a_broken_record(
+    tmp_path: Path, name: str, content: str, where: str
+) -> None:
+    write(tmp_path, name, content)
+    articles, problems = read([tmp_path])
+    assert [str(p) for p in problems] == [f"{where}: JSON nested too deeply (skipped)"]
+    assert list(articles) == (["deep/2"] if name == "deep.jsonl" else [])
+
+
+@pytest.mark.parametrize("encoding", ["utf-32", "utf-32-le", "utf-32-be"])
+def test_utf32_text_is_decoded(tmp_path: Path, encoding: str) -> None:
+    text = "शीर्षक तीन\nतीसरा लेख यहाँ।\n"
+    data = text.encode(encoding)
+    if encoding != "utf-32":  # the plain codec writes its own BOM
+        data = "\ufeff".encode(encoding) + data
+    write(tmp_path, "u.txt", data)
+    articles, problems = read([tmp_path])
+    assert problems == [] and articles["u"].title == "शीर्षक तीन" and "\x00" not in articles["u"].body
+
+
+def test_wide_json_lines_are_refused_by_name(tmp_path: Path) -> None:
+    write(tmp_path, "w.jsonl", '{"title": "a", "body": "b"}\n'.encode("utf-16"))
+    articles, problems = read([tmp_path])
+    assert not articles and [str(p) for p in problems] == [
+        "w.jsonl: JSON Lines must be UTF-8 (this file is UTF-16 or UTF-32) (skipped)"
+    ]
+
+
+def test_a_path_given_twice_or_inside_another_is_read_once(tmp_path: Path) -> None:
+    write(tmp_path, "d/a.txt", "एक\nपहला लेख।\n")
+    write(tmp_path, "d/sub/b.txt", "दो\nदूसरा लेख।\n")
+    for paths in (
+        [tmp_path / "d", tmp_path / "d"],
+        [tmp_path / "d", tmp_path / "d" / "sub"],
+        [tmp_path / "d" / "sub", tmp_path / "d"],  # the folder's ids win, whatever the order
+        [tmp_path / "d", tmp_path / "d" / "sub" / "b.txt"],
+        [tmp_path / "d", tmp_path / "d" / ".." / "d"],
+    ):
+        articles, problems = read(paths)
+        assert sorted(articles) == ["a", "sub/b"], paths
+        assert len(problems) == 1 and "read once" in problems[0].reason and not problems[0].skipped
+
+
+@pytest.mark.parametrize(
+    ("given", "indexed"),
+    [
+        ("/lead", "lead"),
+        ("a/../b", "a/__/b"),
+        ("./a", "_/a"),
+        ("a//b/", "a/b"),
+        ("a\x00b\tc", "abc"),
+        ("खेल/क्रिकेट", "खेल/क्रिकेट"),  # fine as it is
+    ],
+)
+def test_ids_that_would_make_broken_links_are_cleaned(tmp_path: Path, given: str, indexed: str) -> None:
+    write(tmp_path, "r.jsonl", json.dumps({"id": given, "title": "शीर्षक", "body": "पाठ"}) + "\n")
+    articles, problems = read([tmp_path])
+    assert list(articles) == [indexed]
+    assert [p.skipped for p in problems] == ([] if given == indexed else [False])

@@ -45,6 +45,16 @@ def split_tags(value: Any) -> list[str]:
     return list(seen)
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def clean_id(raw: str) -> str:
+    """An article id that makes a working link (``/article/<id>``): no empty segments (``/lead``,
+    ``a//b``), none that a browser would resolve away (``a/../b``, ``./a``), no control characters."""
+    parts = [p for p in _CONTROL.sub("", raw).split("/") if p]
+    return "/".join("_" * len(p) if p in (".", "..") else p for p in parts)
+
+
 def title_from_body(body: str) -> str:
     """A headline for records that have none: the first sentence, cut at a word boundary."""
     first = body.strip().split("\n", 1)[0]
@@ -84,8 +94,12 @@ def build_article(
             date = parse_date(meta["date"])
         except ValueError as e:
             problems.append(Problem(path, line, f"{e}; indexed without a date", skipped=False))
+    article_id = clean_id(meta["id"]) or default_id
+    if meta["id"] and article_id != meta["id"]:
+        why = f"id {meta['id']!r} would make a broken link; indexed as {article_id!r}"
+        problems.append(Problem(path, line, why, skipped=False))
     article = Article(
-        id=meta["id"] or default_id,
+        id=article_id,
         title=title or title_from_body(body),
         body=body,
         byline=byline,

@@ -50,30 +50,97 @@ class CorpusFile:
         return parts[0] if len(parts) > 1 else ""
 
 
+def readable_name(name: str) -> str:
+    """A file name as text. Linux names are bytes: those that are not UTF-8 reach Python with
+    their bad bytes as lone surrogates, which no JSON, URL or index can hold; each such byte
+    becomes %XX (``caf\\xe9.txt`` -> ``caf%E9.txt``)."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        raw = os.fsencode(name)
+        out, i = [], 0
+        while i < len(raw):  # keep every valid UTF-8 sequence, escape the rest byte by byte
+            for size in (4, 3, 2, 1):
+                try:
+                    out.append(raw[i : i + size].decode("utf-8"))
+                    i += size
+                    break
+                except UnicodeDecodeError:
+                    continue
+            else:
+                out.append(f"%{raw[i]:02X}")
+                i += 1
+        return "".join(out)
+    return name
+
+
+def _corpus_file(location: str, rel: str) -> Iterator[CorpusFile | Problem]:
+    readable = readable_name(rel)
+    if readable != rel:
+        yield Problem(
+            readable, None, "the file name is not UTF-8: each bad byte is %XX in its id", skipped=False
+        )
+    yield CorpusFile(location, unicodedata.normalize("NFC", readable))
+
+
 def _rel(path: Path, root: Path) -> str:
-    return unicodedata.normalize("NFC", path.relative_to(root).as_posix())
+    return path.relative_to(root).as_posix()
+
+
+def _roots(paths: list[Path]) -> Iterator[Path | Problem]:
+    """The given paths, each once: a path given twice, or inside a folder also given, is read
+    with that folder (its articles keep the ids the folder gives them). Missing paths and other
+    formats pass through, for ``discover`` to report."""
+    kept: list[tuple[Path, Path | None]] = []  # (given, resolved folder or file)
+    for given in paths:
+        if not given.exists() or (given.is_file() and given.suffix.lower() not in FORMATS):
+            kept.append((given, None))
+            continue
+        try:
+            real = given.resolve()
+        except (OSError, RuntimeError):  # a symlink loop: read it as given
+            real = given.absolute()
+        outer = next((g for g, r in kept if r is not None and (r == real or r in real.parents)), None)
+        if outer is not None:
+            why = "given twice" if outer.resolve() == real else f"inside {outer}, which is also given"
+            yield Problem(readable_name(str(given)), None, f"{why}: read once", skipped=False)
+            continue
+        inner = [g for g, r in kept if r is not None and real in r.parents]
+        for g in inner:  # a folder given after one of its sub-folders: the folder's ids win
+            yield Problem(readable_name(str(g)), None, f"inside {given}, which is also given: read once",
+                          skipped=False)  # fmt: skip
+        kept = [(g, r) for g, r in kept if g not in inner]
+        kept.append((given, real))
+    for g, _ in kept:
+        yield g
 
 
 def discover(paths: list[Path]) -> Iterator[CorpusFile | Problem]:
     """Yield every supported file under ``paths`` in a stable order, and problems for bad paths.
 
-    Hidden files and folders are skipped; symlinked folders are not followed (no loops).
+    Hidden files and folders are skipped; symlinked folders are not followed (no loops). A path
+    given twice, or inside another given folder, is read once.
     """
-    for given in paths:
-        if not given.exists():
-            yield Problem(str(given), None, "no such file or folder")
+    for given in _roots(paths):
+        if isinstance(given, Problem):
+            yield given
+        elif not given.exists():
+            yield Problem(readable_name(str(given)), None, "no such file or folder")
         elif given.is_file():
             if given.suffix.lower() in FORMATS:
-                yield CorpusFile(str(given), _rel(given, given.parent))
+                yield from _corpus_file(str(given), _rel(given, given.parent))
             else:
-                yield Problem(str(given), None, f"not a supported format (use {', '.join(FORMATS)})")
+                yield Problem(
+                    readable_name(str(given)), None, f"not a supported format (use {', '.join(FORMATS)})"
+                )
         else:
             yield from _walk(given)
 
 
 def _walk(root: Path) -> Iterator[CorpusFile | Problem]:
     def on_error(err: OSError) -> None:
-        problems.append(Problem(err.filename or str(root), None, f"cannot read folder: {err.strerror}"))
+        where = readable_name(str(err.filename or root))
+        problems.append(Problem(where, None, f"cannot read folder: {err.strerror}"))
 
     problems: list[Problem] = []
     top = str(root)
@@ -87,15 +154,21 @@ def _walk(root: Path) -> Iterator[CorpusFile | Problem]:
                 continue
             location = os.path.join(dirpath, name)
             if os.path.isfile(location):
-                rel = name if folder == "." else f"{folder}/{name}"
-                yield CorpusFile(location, unicodedata.normalize("NFC", rel))
+                yield from _corpus_file(location, name if folder == "." else f"{folder}/{name}")
     yield from problems
 
 
 def decode(data: bytes) -> str:
-    """Decode file content as UTF-8 (a BOM is allowed; UTF-16 with a BOM too), or raise UnreadableFile."""
+    """Decode file content as UTF-8 (a BOM is allowed; UTF-16 and UTF-32 with a BOM too), or raise
+    UnreadableFile."""
     if not data.strip():
         raise UnreadableFile("empty file")
+    # UTF-32 first: its little-endian BOM begins with UTF-16's.
+    if data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        try:
+            return normalize_newlines(data.decode("utf-32"))
+        except UnicodeDecodeError as e:
+            raise UnreadableFile(f"broken UTF-32 at byte {e.start}") from None
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
             return normalize_newlines(data.decode("utf-16"))

@@ -5,6 +5,7 @@ Each record is checked on its own, so one bad line costs that line only.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import json
@@ -33,6 +34,17 @@ def _record(rec: Any, cf: CorpusFile, n: int, line: int) -> Iterator[Item]:
         yield article
 
 
+_WIDE_BOMS = (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+
+
+def _loads(text: str) -> Any:
+    """json.loads, with nesting too deep for Python's parser as a ValueError like any other."""
+    try:
+        return json.loads(text)
+    except RecursionError:
+        raise ValueError("JSON nested too deeply") from None
+
+
 def read_jsonl(cf: CorpusFile) -> Iterator[Item]:
     """Stream the file line by line so a large file never sits in memory whole."""
     seen_content = False
@@ -44,6 +56,9 @@ def read_jsonl(cf: CorpusFile) -> Iterator[Item]:
     with fh:
         for lineno, raw in enumerate(fh, start=1):
             if lineno == 1:
+                if raw.startswith(_WIDE_BOMS):
+                    yield Problem(cf.rel, None, "JSON Lines must be UTF-8 (this file is UTF-16 or UTF-32)")
+                    return
                 raw = raw.removeprefix(b"\xef\xbb\xbf")
             if not raw.strip():
                 continue
@@ -54,9 +69,12 @@ def read_jsonl(cf: CorpusFile) -> Iterator[Item]:
                 yield Problem(cf.rel, lineno, f"not UTF-8 text (invalid byte at column {e.start + 1})")
                 continue
             try:
-                rec = json.loads(text)
+                rec = _loads(text)
             except json.JSONDecodeError as e:
                 yield Problem(cf.rel, lineno, f"invalid JSON: {e.msg} at column {e.colno}")
+                continue
+            except ValueError as e:
+                yield Problem(cf.rel, lineno, str(e))
                 continue
             # The line number names a record without an id: it stays put when other lines break.
             yield from _record(rec, cf, lineno, lineno)
@@ -71,9 +89,12 @@ def read_json(cf: CorpusFile) -> Iterator[Item]:
         yield Problem(cf.rel, None, str(e))
         return
     try:
-        data = json.loads(text)
+        data = _loads(text)
     except json.JSONDecodeError as e:
         yield Problem(cf.rel, e.lineno, f"invalid JSON: {e.msg} at column {e.colno}")
+        return
+    except ValueError as e:
+        yield Problem(cf.rel, None, str(e))
         return
     if isinstance(data, dict):
         data = [data]

@@ -55,7 +55,8 @@ class WhooshEngine:
         old = getattr(local, "snapshot", None)
         if old is not None:
             old.close()
-        local.snapshot = WhooshSnapshot(gen, ix.searcher(weighting=weighting(self.ranking)), self)
+        searcher = store.searcher(self.index_dir, gen, ix, weighting(self.ranking))
+        local.snapshot = WhooshSnapshot(gen, searcher, self)
         local.gen = gen
         return local.snapshot
 

@@ -21,6 +21,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from whoosh import index as whoosh_index
 from whoosh.index import Index
@@ -44,28 +45,75 @@ def crashpoint(name: str) -> None:
         time.sleep(60)
 
 
+def _advice(root: Path) -> str:
+    return f"`khabar reindex ARTICLES --index {root}` (ARTICLES: your article files or folders)"
+
+
 def current_generation(root: Path) -> str | None:
+    """The live generation's name, None when there is no index. Raises IndexUnavailable when the
+    CURRENT file is there but unreadable or names no generation."""
     try:
-        name = (root / CURRENT).read_text(encoding="ascii").strip()
+        raw = (root / CURRENT).read_bytes()
     except (FileNotFoundError, NotADirectoryError):
         return None
-    except (OSError, UnicodeDecodeError) as e:
-        raise IndexUnavailable(f"cannot read {root / CURRENT}: {e}") from None
-    return name if _GEN.match(name) else None
+    except OSError as e:
+        raise IndexUnavailable(
+            f"cannot read {root / CURRENT} ({e.strerror}); rebuild the index with {_advice(root)}"
+        ) from None
+    name = raw.decode("ascii", "replace").strip()
+    if not _GEN.match(name):
+        raise IndexUnavailable(
+            f"the index in {root} is damaged: {root / CURRENT} names no generation ({name[:40]!r}); "
+            f"rebuild it with {_advice(root)}"
+        )
+    return name
+
+
+def _damaged(root: Path, gen: str, e: Exception) -> IndexUnavailable:
+    why = f"{e.__class__.__name__}: {e}"
+    where = root / gen
+    return IndexUnavailable(f"the index in {where} cannot be read ({why}); rebuild it with {_advice(root)}")
 
 
 def open_current(root: Path) -> tuple[str, Index]:
     """Open the live generation, or raise IndexUnavailable with advice."""
     gen = current_generation(root)
     if gen is None:
-        raise IndexUnavailable(f"no index in {root}: build one with `khabar reindex --index {root}`")
+        raise IndexUnavailable(f"no index in {root}: build one with {_advice(root)}")
     try:
         return gen, whoosh_index.open_dir(str(root / gen))
     except Exception as e:  # Whoosh raises many kinds for a damaged or foreign index
-        raise IndexUnavailable(
-            f"the index in {root / gen} cannot be opened ({e.__class__.__name__}: {e}); "
-            f"rebuild it with `khabar reindex --index {root}`"
-        ) from None
+        raise _damaged(root, gen, e) from None
+
+
+def searcher(root: Path, gen: str, ix: Index, weighting: Any) -> Any:
+    """A searcher on an opened generation; a segment file gone missing is IndexUnavailable."""
+    try:
+        return ix.searcher(weighting=weighting)
+    except Exception as e:  # a missing or truncated segment file, as OSError or Whoosh's own
+        raise _damaged(root, gen, e) from None
+
+
+def check(gen_dir: Path, articles: int | None = None) -> str | None:
+    """Why the generation in ``gen_dir`` is not whole, or None when it is: it opens, every segment
+    reads (stored fields, terms, postings) and it holds ``articles`` live articles if given."""
+    try:
+        ix = whoosh_index.open_dir(str(gen_dir))
+        with ix.reader() as reader:
+            for leaf, _ in reader.leaf_readers():
+                if leaf.doc_count_all():
+                    leaf.stored_fields(0)
+                for fieldname in ("title", "body"):
+                    if fieldname in leaf.indexed_field_names():
+                        first = next(iter(leaf.lexicon(fieldname)), None)
+                        if first is not None:
+                            leaf.postings(fieldname, first).all_ids()
+            count = reader.doc_count()
+    except Exception as e:  # whatever a damaged generation raises, it is damaged
+        return f"{e.__class__.__name__}: {e}"
+    if articles is not None and count != articles:
+        return f"it holds {count} articles where {articles} were indexed"
+    return None
 
 
 def _generations(root: Path) -> list[str]:
@@ -145,7 +193,10 @@ def publish(root: Path, gen_path: Path) -> None:
 
 def prune(root: Path) -> None:
     """Remove generations older than the live one and its predecessor, and unfinished ones."""
-    live = current_generation(root)
+    try:
+        live = current_generation(root)
+    except IndexUnavailable:
+        return  # which generations are leftovers is unknown until a reindex publishes one
     gens = _generations(root)
     if live not in gens:
         return
