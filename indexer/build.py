@@ -32,6 +32,10 @@ class StrictFailure(Exception):
     """--strict was asked and the input had problems; the live index is left as it was."""
 
 
+class IncompleteIndex(Exception):
+    """The new generation does not hold the articles written to it; it is not published."""
+
+
 @dataclass
 class BuildReport:
     index_dir: Path
@@ -189,6 +193,11 @@ def _reindex(
         store.crashpoint("commit")
         writer.commit()
         store.crashpoint("committed")
+        # Never publish a generation that lacks articles (a writing process that failed leaves
+        # its segment out of Whoosh's commit without an error).
+        damage = store.check(gen_path, articles=sum(len(e.ids) for e in entries.values()))
+        if damage:
+            raise IncompleteIndex(f"the new index is not whole ({damage})")
         report.removed = len(plan.removed)
         manifest.save(gen_path, manifest.Manifest(manifest.describe(analysis), entries))
         store.publish(index_dir, gen_path)

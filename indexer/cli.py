@@ -18,7 +18,7 @@ from datetime import date
 from pathlib import Path
 from typing import TextIO
 
-from indexer.build import BuildReport, NothingToIndex, Progress, StrictFailure, reindex
+from indexer.build import BuildReport, IncompleteIndex, NothingToIndex, Progress, StrictFailure, reindex
 from indexer.engines.base import IndexUnavailable, ReindexRunning
 from indexer.evaluation import Run, load_qrels, load_queries, score, write_trec_run
 from indexer.facets import FACETS_BY_NAME
@@ -117,7 +117,7 @@ def cmd_reindex(args: argparse.Namespace) -> int:
         )
     except ReindexRunning as e:
         return _fail(str(e), EXIT_BUSY)
-    except (NothingToIndex, StrictFailure) as e:
+    except (NothingToIndex, StrictFailure, IncompleteIndex) as e:
         return _fail(f"{e}; the previous index in {args.index} is unchanged.", EXIT_FAILED)
     except OSError as e:
         return _fail(

@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 import time
 from dataclasses import asdict, dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -447,8 +447,9 @@ class SearchService:
         return self._suggester(snap).suggest(text, limit)
 
     def newest_date(self) -> date | None:
-        """The date of the newest dated article: quick date ranges count back from it."""
-        return self._snapshot().newest_date()
+        """The date of the newest article, not counting dates after tomorrow (a placeholder such as
+        9999-12-31 in one record): quick date ranges count back from it."""
+        return self._snapshot().newest_date(not_after=date.today() + timedelta(days=1))
 
     def highlighted_paragraphs(self, text: str, q: str) -> list[str]:
         """``text`` split into paragraphs of escaped HTML, the words of query ``q`` marked."""

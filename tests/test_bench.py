@@ -12,7 +12,10 @@ from indexer.benchmark.measure import percentile, query_mix
 from indexer.cli import main
 from tests.conftest import CORPUS, SEEDS
 
-KINDS = {"one word", "two words", "three words", "phrase", "romanised", "filtered", "broad"}
+KINDS = {
+    *("one word", "two words", "three words", "phrase", "romanised", "filtered", "broad"),
+    *("misspelt", "long word"),
+}
 
 
 def test_generator_is_deterministic_and_shaped() -> None:

@@ -38,7 +38,12 @@ def app_client(corpus_index: Path):  # type: ignore[no-untyped-def]
 )
 def test_the_service_always_answers(service: SearchService, q: str, page: int, sort: str) -> None:
     result = service.search(SearchRequest(q=q, page=page, sort=sort))
-    assert result.total >= 0 and len(result.hits) <= 10
+    # The page holds exactly what the total leaves for it, each article once.
+    assert len(result.hits) == max(0, min(10, result.total - (page - 1) * 10)), (q, page)
+    assert len({h.id for h in result.hits}) == len(result.hits)
+    assert result.total <= 9  # the fixture corpus holds 9 articles
+    if "nothing_searchable" in result.notes:
+        assert result.total == 0 and not result.hits
     for h in result.hits:  # snippets stay escaped whatever the query
         assert "<script>" not in h.snippet and "<script>" not in h.title_html
 
@@ -46,19 +51,33 @@ def test_the_service_always_answers(service: SearchService, q: str, page: int, s
 @RELAXED
 @given(q=queries)
 def test_the_web_app_never_fails(app_client, q: str) -> None:  # type: ignore[no-untyped-def]
+    """Any text of a valid length is a valid query: always 200, whatever it holds."""
     for url in (f"/?q={quote(q)}", f"/api/search?q={quote(q)}", f"/api/suggest?q={quote(q[:90])}"):
         r = app_client.get(url)
-        assert r.status_code in (200, 400), (url, r.status_code)
+        assert r.status_code == 200, (url, r.status_code, r.data[:300])
         assert b"Traceback" not in r.data
+    data = app_client.get(f"/api/search?q={quote(q)}&per_page=100").get_json()
+    assert data["total"] == len(data["hits"]) <= 9
 
 
 @pytest.mark.parametrize(
-    "raw",
-    ["%ED%A0%80", "%F0%9F", "%FF%FE", "%00", "a%0Ab", "%E0%A4", "q" * 600, "%22" * 300, "((((((((((" * 20],
+    ("raw", "status"),
+    [
+        # Bytes that are not UTF-8 are read as U+FFFD: a query like any other.
+        *[(raw, 200) for raw in ("%ED%A0%80", "%F0%9F", "%FF%FE", "%00", "a%0Ab", "%E0%A4")],
+        ("%22" * 300, 200),  # 300 quotes
+        ("((((((((((" * 20, 200),  # 200 brackets
+        ("q" * 500, 200),  # the longest query taken
+        ("q" * 501, 400),  # one character more
+    ],
 )
-def test_broken_encodings_and_long_input(app_client, raw: str) -> None:  # type: ignore[no-untyped-def]
+def test_broken_encodings_and_long_input(app_client, raw: str, status: int) -> None:  # type: ignore[no-untyped-def]
     for url in (f"/?q={raw}", f"/api/search?q={raw}"):
-        assert app_client.get(url).status_code in (200, 400)
+        r = app_client.get(url)
+        assert r.status_code == status, (url, r.status_code)
+    if status == 400:
+        message = app_client.get(f"/api/search?q={raw}").get_json()["error"]["message"]
+        assert "longer than 500 characters" in message
 
 
 def test_many_terms_and_very_long_words(service: SearchService) -> None:

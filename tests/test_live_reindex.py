@@ -5,23 +5,25 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
 import threading
 import time
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
 
-from indexer import build
 from indexer.benchmark.measure import serving
 from indexer.build import reindex
 from indexer.cli import main
 from indexer.engines.whoosh import store
-from tests.conftest import CORPUS, write
+from indexer.search import SearchRequest, SearchService
+from tests.conftest import CORPUS, REPO, write
 
 
 def test_requests_during_reindex_loops_all_succeed(tmp_path: Path) -> None:
@@ -58,21 +60,63 @@ def test_requests_during_reindex_loops_all_succeed(tmp_path: Path) -> None:
     assert {t for _, t in outcomes} == {0, 1}  # the server followed the generations both ways
 
 
-def test_disk_full_leaves_the_old_index(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                        capsys: pytest.CaptureFixture[str]) -> None:  # fmt: skip
-    ix = tmp_path / "ix"
-    assert main(["reindex", str(CORPUS), "--index", str(ix), "--full"]) == 0
-    live = store.current_generation(ix)
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    """A real 2 MB file system (tmpfs): writes past it fail with ENOSPC, as on a full disk."""
+    where = tmp_path / "disk"
+    where.mkdir()
+    if os.geteuid() != 0:
+        pytest.skip("a size-limited tmpfs needs root to mount (CI runs as root)")
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(where)], capture_output=True)
+    if done.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {done.stderr.decode(errors='replace').strip()}")
+    try:
+        yield where
+    finally:
+        subprocess.run(["umount", "-l", str(where)], check=False)
 
-    def full_disk(a):  # type: ignore[no-untyped-def]
-        raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(build, "to_document", full_disk)
-    assert main(["reindex", str(CORPUS), "--index", str(ix), "--full", "--wait"]) == 1
-    err = capsys.readouterr().err
-    assert "cannot write the index" in err and "No space left on device" in err and "unchanged" in err
-    assert store.current_generation(ix) == live
-    assert sorted(p.name for p in ix.iterdir() if p.is_dir()) == [live]
+def _fill(disk: Path, leave_kb: int) -> None:
+    (disk / "filler").unlink(missing_ok=True)
+    st = os.statvfs(disk)
+    free = st.f_bavail * st.f_frsize - leave_kb * 1024
+    if free > 0:
+        with (disk / "filler").open("wb") as fh:
+            fh.write(b"\0" * free)
+
+
+def test_a_full_disk_leaves_the_old_index(small_disk: Path) -> None:
+    """With a little less or more room each time, a reindex either publishes a whole index or
+    fails with a clear message (no traceback), the served index whole and nothing left behind."""
+    ix, changed = small_disk / "ix", small_disk.parent / "corpus"  # the corpus is not on the small disk
+    shutil.copytree(CORPUS, changed)
+    assert main(["reindex", str(CORPUS), "--index", str(ix)]) == 0
+    outcomes = []
+    for leave_kb in (0, 32, 64, 128, 160, 192, 256, 512):
+        for extra in (["--full"], []):
+            if not extra:  # an incremental reindex needs a changed file to write anything
+                write(changed, "नया/a.txt", f"नई ख़बर {leave_kb}\nपेंगुइन की गिनती {leave_kb}।\n")
+            _fill(small_disk, leave_kb)
+            source = str(changed if not extra else CORPUS)
+            live = store.current_generation(ix)
+            done = subprocess.run(
+                [sys.executable, "-m", "indexer.cli", "reindex", source, "--index", str(ix), *extra],
+                capture_output=True, text=True, timeout=120, cwd=REPO,
+            )  # fmt: skip
+            assert "Traceback" not in done.stderr, done.stderr
+            now = store.current_generation(ix)
+            assert now is not None and store.check(ix / now) is None  # the served index is whole
+            if done.returncode == 0:
+                assert now != live
+            else:
+                assert done.returncode == 1 and "No space left on device" in done.stderr, done.stderr
+                assert "previous index is unchanged" in done.stderr and now == live
+                gens = sorted(p.name for p in ix.iterdir() if p.is_dir())
+                assert gens[-1] == live  # the half-built generation is gone
+            outcomes.append(done.returncode)
+            (small_disk / "filler").unlink(missing_ok=True)
+    assert 0 in outcomes and 1 in outcomes, outcomes  # the sweep saw both sides of the edge
+    assert SearchService(ix).search(SearchRequest(q="रूस")).total >= 1
 
 
 def test_load_test_tool_runs(corpus_index: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -124,3 +168,34 @@ def test_memory_verdict_reads_the_second_half(
     assert f": {verdict} (" in capsys.readouterr().out
     assert report_memory(samples[:5])  # too short a run is not judged
     assert "too short to judge" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("point", "message"),
+    [
+        # One writing process fails: Whoosh commits without its segment, silently; the reindex
+        # counts the articles before it publishes.
+        ("subwriter", "the new index is not whole (it holds"),
+        # Every writing process fails: the reindex used to wait forever to hand them jobs.
+        ("subwriters", "every writing process has stopped"),
+    ],
+)
+def test_a_failed_writing_process_never_publishes_a_partial_index(
+    tmp_path: Path, point: str, message: str
+) -> None:
+    corpus = tmp_path / "many.jsonl"
+    with corpus.open("w", encoding="utf-8") as fh:  # enough jobs (200 articles each) to fill the queue
+        for i in range(3000):
+            fh.write(json.dumps({"id": f"m{i}", "title": f"ख़बर {i}", "body": "किसान आंदोलन जारी रहा।"}) + "\n")
+    ix = tmp_path / "ix"
+    reindex([corpus], ix)
+    live = store.current_generation(ix)
+    done = subprocess.run(
+        [sys.executable, "-m", "indexer.cli", "reindex", str(corpus), "--index", str(ix), "--full"],
+        env={**os.environ, "KHABAR_CRASHPOINT": point}, capture_output=True, text=True, timeout=120, cwd=REPO,
+    )  # fmt: skip
+    assert done.returncode == 1 and message in done.stderr and "Traceback" not in done.stderr, done.stderr
+    assert "a writing process failed: OSError" in done.stderr
+    assert store.current_generation(ix) == live
+    assert sorted(p.name for p in ix.iterdir() if p.is_dir()) == [live]
+    assert SearchService(ix).doc_count() == 3000

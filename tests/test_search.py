@@ -129,10 +129,28 @@ def test_title_ranks_above_body(tmp_path: Path) -> None:
     assert ids(SearchService(tmp_path / "ix"), q="महंगाई") == ["title", "body"]
 
 
-@pytest.mark.parametrize("q", ['"""((', "AND OR NOT", "title:", "[2019 TO", "*", "-", "((रूस", "रूस)))", ":::"])
-def test_malformed_queries_still_answer(service: SearchService, q: str) -> None:
-    res = service.search(SearchRequest(q=q))
-    assert res.total >= 0  # an answer, not an exception
+@pytest.mark.parametrize(
+    ("q", "found", "notes"),
+    [
+        ('"""((', set(), ["plain_words", "nothing_searchable"]),
+        ("AND OR NOT", set(), ["plain_words", "nothing_searchable"]),
+        ("-", set(), ["nothing_searchable"]),
+        (":::", set(), ["nothing_searchable"]),
+        ("[2019 TO", {"राजनीति/chunav-natije"}, ["any_word"]),  # the words 2019 (२०१९ in the text), to
+        ("*", "all", []),  # every article
+        ("((रूस", {"wire-1"}, ["plain_words"]),
+        ("रूस)))", {"wire-1"}, ["plain_words"]),
+        ('"रूस', {"wire-1"}, ["plain_words"]),
+        ("रूस OR", {"wire-1"}, ["plain_words"]),
+    ],
+)
+def test_malformed_queries_still_answer_usefully(
+    service: SearchService, q: str, found: set[str] | str, notes: list[str]
+) -> None:
+    res = service.search(SearchRequest(q=q, per_page=50))
+    assert res.notes == notes
+    assert {h.id for h in res.hits} == (set(ids(service, q="", per_page=50)) if found == "all" else found)
+    assert res.total == len(res.hits)
 
 
 def test_unbalanced_syntax_falls_back_to_words(service: SearchService) -> None:
@@ -295,3 +313,22 @@ def test_a_question_mark_is_not_a_wildcard(service: SearchService) -> None:
     assert ids(service, q="विराट कोहली?") == ["खेल/cricket-final"]
     assert ids(service, q="कोहली ?") == ["खेल/cricket-final"]
     assert ids(service, q="को*ली") == ["खेल/cricket-final"]  # the star still is one
+
+
+def test_a_date_in_the_far_future_does_not_move_the_quick_ranges(tmp_path: Path) -> None:
+    """One record dated 9999-12-31 (a placeholder) made every quick range count back from it."""
+    write(tmp_path / "c", "r.jsonl", '{"id": "a", "title": "रूस", "body": "रूस", "date": "2021-05-01"}\n'
+          '{"id": "b", "title": "भारत", "body": "भारत", "date": "9999-12-31"}\n')  # fmt: skip
+    report = reindex([tmp_path / "c"], tmp_path / "ix")
+    assert [str(p) for p in report.problems] == [
+        "r.jsonl:2: date '9999-12-31' is in the future; indexed as given "
+        "(quick date ranges do not count from it) (indexed anyway)"
+    ]
+    svc = SearchService(tmp_path / "ix")
+    assert svc.newest_date() == date(2021, 5, 1)
+    assert ids(svc, q="", date_from=date(9999, 1, 1)) == ["b"]  # still found by an explicit range
+
+
+def test_from_after_to_is_refused() -> None:
+    with pytest.raises(ValueError, match="must not be after"):
+        SearchRequest(date_from=date(2024, 1, 1), date_to=date(2023, 1, 1))

@@ -238,6 +238,21 @@ def test_khabar_serve_answers_over_http(corpus_index: Path) -> None:
             assert "<mark>कोहली</mark>" in r.read().decode()
 
 
+def test_the_longest_devanagari_query_reaches_the_app_under_gunicorn(corpus_index: Path) -> None:
+    """500 Devanagari letters are 4,500 bytes percent-encoded: past Gunicorn's default request
+    line, which answered 414 before the app could."""
+    with serving(corpus_index, "--workers", "2") as base:
+        q = urllib.parse.quote("कि" * 250)
+        sport = urllib.parse.quote("खेल")
+        with urllib.request.urlopen(f"{base}/api/search?q={q}&category={sport}", timeout=20) as r:
+            assert r.status == 200 and json.load(r)["total"] == 0
+        try:
+            urllib.request.urlopen(f"{base}/api/search?q={q}%E0%A4%95", timeout=20)
+            raise AssertionError("a 501-character query must be refused")
+        except urllib.error.HTTPError as e:
+            assert e.code == 400 and "longer than 500" in json.load(e)["error"]["message"]
+
+
 def test_romanised_query_shows_its_devanagari_spellings(client: FlaskClient) -> None:
     html = page(client, "/?q=kisan")
     assert '<span lang="en">kisan</span> →' in html and "किसान" in html

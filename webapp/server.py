@@ -59,6 +59,9 @@ def _gunicorn(app: Flask, host: str, port: int, workers: int, threads: int) -> N
                 "graceful_timeout": 10,
                 "accesslog": None,
                 "loglevel": "warning",
+                # A 500-character Devanagari query is 4,500 bytes once percent-encoded; Gunicorn's
+                # default request line (4,094 bytes) answered it 414 before the app saw it.
+                "limit_request_line": 8190,
             }
             for key, value in settings.items():
                 self.cfg.set(key, value)

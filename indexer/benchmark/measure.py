@@ -23,6 +23,7 @@ from pathlib import Path
 from indexer.analysis import terms
 from indexer.benchmark.corpus import Material
 
+_LETTERS = "कखगघचछजझटठडढणतथदधनपफबभमयरलवशसह"
 # Romanised words a reader types (their Devanagari forms are common in news).
 SERVE_ARGS: list[str] = []  # extra `khabar serve` arguments for the HTTP run
 ROMANISED = [
@@ -66,19 +67,34 @@ def query_mix(material: Material, n: int = 200, seed: int = 7) -> list[Query]:
         i = rnd.randrange(max(1, len(s) - 2))
         return '"' + " ".join(s[i : i + 2]) + '"'
 
+    def misspelt() -> str:
+        """A known word with one letter changed: the index does not know it, spelling help runs."""
+        w = rnd.choice([w for w in mid if len(w) >= 4] or mid)
+        i = rnd.randrange(1, len(w))
+        return w[:i] + rnd.choice(_LETTERS) + w[i + 1 :]
+
+    def long_word() -> str:
+        """Words no index holds, up to the longest spelling help considers and far beyond it."""
+        n = rnd.choice([15, 25, 39, 120, 500])
+        return "".join(rnd.choice(_LETTERS + "ािीुूेैोौं्") if k % 2 else rnd.choice(_LETTERS) for k in range(n))
+
     makers: list[tuple[str, float, Callable[[], Query]]] = [
-        ("one word", 0.20, lambda: Query("one word", rnd.choice(mid))),
-        ("two words", 0.20, lambda: Query("two words", " ".join(rnd.sample(mid, 2)))),
-        ("three words", 0.10, lambda: Query("three words", " ".join(rnd.sample(mid, 3)))),
-        ("phrase", 0.10, lambda: Query("phrase", phrase())),
-        ("romanised", 0.10, lambda: Query("romanised", rnd.choice(ROMANISED))),
-        ("filtered", 0.15, lambda: Query("filtered", rnd.choice(mid), {"category": [rnd.choice(cats)]})),
-        ("broad", 0.15, lambda: Query("broad", rnd.choice(broad))),
+        ("one word", 0.18, lambda: Query("one word", rnd.choice(mid))),
+        ("two words", 0.18, lambda: Query("two words", " ".join(rnd.sample(mid, 2)))),
+        ("three words", 0.09, lambda: Query("three words", " ".join(rnd.sample(mid, 3)))),
+        ("phrase", 0.09, lambda: Query("phrase", phrase())),
+        ("romanised", 0.09, lambda: Query("romanised", rnd.choice(ROMANISED))),
+        ("filtered", 0.13, lambda: Query("filtered", rnd.choice(mid), {"category": [rnd.choice(cats)]})),
+        ("broad", 0.13, lambda: Query("broad", rnd.choice(broad))),
+        ("misspelt", 0.05, lambda: Query("misspelt", misspelt())),
+        ("long word", 0.06, lambda: Query("long word", long_word())),
     ]
-    out: list[Query] = []
-    for _, share, make in makers:
-        out += [make() for _ in range(round(n * share))]
-    return out[:n]
+    # Largest remainders: the counts add up to n, and no kind is cut off a short mix.
+    counts = [int(n * share) for _, share, _ in makers]
+    by_remainder = sorted(range(len(makers)), key=lambda i: -(n * makers[i][1] - counts[i]))
+    for i in by_remainder[: n - sum(counts)]:
+        counts[i] += 1
+    return [make() for (_, _, make), k in zip(makers, counts, strict=True) for _ in range(k)]
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -239,6 +255,7 @@ def http_load(index_dir: Path, queries: list[Query], clients: int, seconds: floa
         ]
         done = [0] * clients
         errors = [0] * clients
+        reasons: Counter[str] = Counter()  # what the errors were, for the report
         latencies: list[list[float]] = [[] for _ in range(clients)]
         stop = time.monotonic() + seconds
 
@@ -250,8 +267,9 @@ def http_load(index_dir: Path, queries: list[Query], clients: int, seconds: floa
                     with urllib.request.urlopen(urls[i % len(urls)], timeout=30) as r:
                         json.load(r)
                     done[n] += 1
-                except (OSError, ValueError):
+                except (OSError, ValueError) as e:
                     errors[n] += 1
+                    reasons[f"{e.__class__.__name__}: {e}"[:120]] += 1
                 latencies[n].append((time.perf_counter() - t0) * 1000)
                 i += clients
 
@@ -267,5 +285,7 @@ def http_load(index_dir: Path, queries: list[Query], clients: int, seconds: floa
             "requests_per_s": sum(done) / elapsed,
             "requests": sum(done),
             "errors": sum(errors),
+            "error_reasons": dict(reasons.most_common(5)),
+            "max_ms": max(all_ms, default=0.0),
             **latency_summary(all_ms),
         }

@@ -81,7 +81,7 @@ def run(opts: BenchOptions, out: TextIO = sys.stdout) -> dict:
         f"p95 {s['p95_ms']:.1f} ms, p99 {s['p99_ms']:.1f} ms"
     )
     for kind, v in report["search_by_kind"].items():
-        say(f"  {kind:12s} p50 {v['p50_ms']:7.1f} ms  p95 {v['p95_ms']:7.1f} ms")
+        say(f"  {kind:12s} p50 {v['p50_ms']:7.1f} ms  p95 {v['p95_ms']:7.1f} ms  p99 {v['p99_ms']:7.1f} ms")
 
     if opts.http_seconds > 0:
         h = measure.http_load(ix, queries, opts.http_clients, opts.http_seconds)
@@ -89,8 +89,10 @@ def run(opts: BenchOptions, out: TextIO = sys.stdout) -> dict:
         say(
             f"http: {opts.http_clients} clients for {opts.http_seconds:.0f} s: "
             f"{h['requests_per_s']:.1f} requests/s, {h['errors']} errors, "
-            + f"p50 {h['p50_ms']:.0f} ms, p99 {h['p99_ms']:.0f} ms"
+            + f"p50 {h['p50_ms']:.0f} ms, p99 {h['p99_ms']:.0f} ms, slowest {h['max_ms']:.0f} ms"
         )
+        for reason, n in h["error_reasons"].items():
+            say(f"  {n} x {reason}")
 
     if opts.peers:
         w_s = peers.stock_whoosh_index(docs, opts.work / "stock-whoosh")

@@ -85,7 +85,9 @@ class Snapshot(Protocol):
         """Up to ``limit`` titles or bodies holding ``term``, to see how it is written."""
         ...
 
-    def newest_date(self) -> date | None: ...
+    def newest_date(self, not_after: date | None = None) -> date | None:
+        """The date of the newest dated article (not after ``not_after`` when given)."""
+        ...
 
 
 class Engine(Protocol):

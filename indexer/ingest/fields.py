@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from datetime import date as date_type
+from datetime import timedelta
 from typing import Any
 
 from indexer.ingest.dates import parse_date
@@ -43,6 +45,10 @@ def split_tags(value: Any) -> list[str]:
         if t:
             seen.setdefault(t)
     return list(seen)
+
+
+def _today() -> date_type:
+    return date_type.today()
 
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
@@ -94,6 +100,11 @@ def build_article(
             date = parse_date(meta["date"])
         except ValueError as e:
             problems.append(Problem(path, line, f"{e}; indexed without a date", skipped=False))
+        else:
+            if date.date() > _today() + timedelta(days=1):
+                why = f"date {meta['date']!r} is in the future; indexed as given"
+                why += " (quick date ranges do not count from it)"
+                problems.append(Problem(path, line, why, skipped=False))
     article_id = clean_id(meta["id"]) or default_id
     if meta["id"] and article_id != meta["id"]:
         why = f"id {meta['id']!r} would make a broken link; indexed as {article_id!r}"

@@ -152,9 +152,12 @@ class WhooshSnapshot:
             return ((ids[d], titles[d]) for d in range(reader.doc_count_all()) if not reader.is_deleted(d))
         return ((f.get("id", ""), f.get("title", "")) for f in reader.all_stored_fields())
 
-    def newest_date(self) -> date | None:
+    def newest_date(self, not_after: date | None = None) -> date | None:
         ds = self.docsets
-        dated = ds.ts[ds.all][ds.ts[ds.all] != UNDATED]
+        ts = ds.ts[ds.all]
+        dated = ts[ts != UNDATED]
+        if not_after is not None:
+            dated = dated[dated <= local_seconds(datetime.combine(not_after, dtime.max))]
         if not len(dated):
             return None
         return (datetime(1970, 1, 1) + timedelta(seconds=int(dated.max()))).date()

@@ -1,4 +1,5 @@
-"""Small corrections to Whoosh 2.7.5 internals, applied once on import (the version is pinned).
+"""Small corrections to Whoosh 2.7.5 internals, applied once on import; importing them on any
+other version of Whoosh stops with an error that says what to install.
 
 - W3 per-document readers cache a column reader per field, but not its absence: for every posting of
   a field without a lengths column (IDs, keywords, numbers) the writer asked the filesystem again
@@ -11,6 +12,10 @@
   articles, once per server thread). It is now read in place.
 - The writing processes a multi-process writer forks outlived a killed reindex, waiting forever
   on their job queue. On Linux they now ask the kernel to kill them when their parent dies.
+- A writing process that failed (a full disk) printed a traceback and its articles silently
+  went missing from the commit. It now prints one line and exits; the reindex counts the
+  articles of the new generation before publishing it (``build``). When every writing process
+  has failed, the parent no longer waits forever to hand them jobs.
 """
 
 from __future__ import annotations
@@ -18,31 +23,51 @@ from __future__ import annotations
 import ctypes
 import os
 import signal
+import sys
+from queue import Full
 
-from whoosh import multiproc
+import whoosh
+from whoosh import columns, multiproc
 from whoosh.codec import whoosh3
 from whoosh.filedb import structfile
+
+WRITTEN_FOR = "2.7.5"  # whoosh-reloaded, pinned in setup.cfg
+
+if whoosh.versionstring() != WRITTEN_FOR or not all(
+    hasattr(owner, name)
+    for owner, name in (
+        (whoosh3.W3PerDocReader, "_cached_reader"),
+        (structfile.BufferFile, "__init__"),
+        (multiproc.SubWriterTask, "run"),
+        (columns.NumericColumn, "Reader"),
+    )
+):
+    raise ImportError(
+        f"Khabar corrects internals of whoosh-reloaded {WRITTEN_FOR}, but Whoosh {whoosh.versionstring()} "
+        f"is installed; install the pinned version: pip install 'whoosh-reloaded=={WRITTEN_FOR}'"
+    )
 
 _MISSING = object()
 
 
-class _Lengths:
-    """A lengths column held in memory: docnum -> length byte."""
+class _Lengths(columns.NumericColumn.Reader):
+    """The lengths column's own reader with its bytes read once into memory: every public method
+    (len, iteration, load, sort_key, ...) is the original's; only the per-document read differs."""
 
-    def __init__(self, data: bytes) -> None:
-        self._data = data
+    def __init__(self, reader: columns.NumericColumn.Reader) -> None:
+        self.__dict__.update(reader.__dict__)
+        self._data = bytes(reader._dbfile.get(reader._basepos, reader._count * reader._fixedlen))
 
     def __getitem__(self, docnum: int) -> int:
-        return self._data[docnum] if docnum < len(self._data) else 0
+        return self._data[docnum] if docnum < self._count else self._default
 
 
 def _cached_reader(self, fieldname, column):  # type: ignore[no-untyped-def]
     reader = self._readers.get(fieldname, _MISSING)
     if reader is _MISSING:
         reader = self.column_reader(fieldname, column) if self.has_column(fieldname) else None
-        if reader is not None and column is whoosh3.LENGTHS_COLUMN:
-            colfile, offset, length = self._colfiles[fieldname]
-            reader = _Lengths(bytes(colfile.get(offset, length)))
+        if isinstance(reader, columns.NumericColumn.Reader) and reader._typecode == "B":
+            reader = _Lengths(reader)  # the lengths columns: one byte per document
         self._readers[fieldname] = reader
     return reader
 
@@ -117,9 +142,62 @@ def _die_with_parent() -> None:
         os._exit(1)
 
 
+_process_file = multiproc.SubWriterTask._process_file
+
+
+def _process_file_or_crash(self, filename, doc_count):  # type: ignore[no-untyped-def]
+    """Test hook (tests/test_live_reindex.py): KHABAR_CRASHPOINT=subwriter makes the first writing
+    process fail after its first job, =subwriters every one of them, as a full disk would."""
+    _process_file(self, filename, doc_count)
+    point = os.environ.get("KHABAR_CRASHPOINT")
+    if point == "subwriters" or (point == "subwriter" and self.name.endswith("-1")):
+        raise OSError(28, "No space left on device (crash point)")
+
+
+multiproc.SubWriterTask._process_file = _process_file_or_crash
+
+
+class _WatchedQueue:
+    """The job queue of a multi-process writer, whose ``put`` gives up when no writing process is
+    left to take the jobs: the queue is bounded, and the parent blocked on it forever."""
+
+    def __init__(self, queue: object, tasks: list) -> None:
+        self._queue = queue
+        self._tasks = tasks
+
+    def put(self, item: object) -> None:
+        while True:
+            try:
+                self._queue.put(item, timeout=1)  # type: ignore[attr-defined]
+                return
+            except Full:
+                if self._tasks and not any(t.is_alive() for t in self._tasks):
+                    raise OSError("every writing process has stopped (its error is printed above)") from None
+
+    def get(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        return self._queue.get(*args, **kwargs)  # type: ignore[attr-defined]
+
+
+_mpwriter_init = multiproc.MpWriter.__init__
+
+
+def _mpwriter_init_watched(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    _mpwriter_init(self, *args, **kwargs)
+    self.jobqueue = _WatchedQueue(self.jobqueue, self.tasks)
+
+
+multiproc.MpWriter.__init__ = _mpwriter_init_watched
+
+
 def _run_dying_with_parent(self):  # type: ignore[no-untyped-def]
     _die_with_parent()
-    return _subwriter_run(self)
+    try:
+        return _subwriter_run(self)
+    except BaseException as e:
+        # Whoosh's parent then commits without this process's segment; the reindex finds the
+        # articles missing before it publishes (build.py) and fails with this reason.
+        print(f"error: a writing process failed: {e.__class__.__name__}: {e}", file=sys.stderr, flush=True)
+        os._exit(1)
 
 
 multiproc.SubWriterTask.run = _run_dying_with_parent
