@@ -197,3 +197,22 @@ def test_search_shows_suggestions_and_transliterations(
     assert "did you mean: आंदोलन" in capsys.readouterr().out
     assert main(["search", "kisan", "--index", str(corpus_index)]) == 0
     assert "kisan also matched: किसान" in capsys.readouterr().out
+
+
+def test_search_from_after_to_is_a_usage_error(
+    corpus_index: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The web answered 400; the CLI used to return nothing, silently."""
+    code = main(["search", "रूस", "--index", str(corpus_index), "--from", "2024-01-01", "--to", "2023-01-01"])
+    assert code == 2 and "must not be after" in capsys.readouterr().err
+
+
+def test_search_takes_exclusions_as_query_words(
+    corpus_index: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`khabar search -रूस` was an argparse error: a "-word" is an exclusion, not an option."""
+    assert main(["search", "-रूस", "--index", str(corpus_index), "--json", "--limit", "50"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["query"] == "-रूस" and data["total"] == 8 == len(data["hits"])
+    assert main(["search", "किसान", "-आंदोलन", "--index", str(corpus_index), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["query"] == "किसान -आंदोलन"

@@ -48,3 +48,31 @@ def test_neighbours_prefer_fewer_edits_then_more_common() -> None:
     found = neighbours("किसन", candidates, vocab.__getitem__)
     assert [n.term for n in found] == ["किसान", "किशन"]  # किसानी and केसर are two letters away
     assert found[0].edits == 1 and found[0].doc_frequency == 50
+
+
+def test_spelling_work_is_done_once_per_word_and_never_for_huge_words(service) -> None:  # type: ignore[no-untyped-def]
+    """Whoosh's Levenshtein automaton is pure Python: a 500-letter word cost 2 to 4 s, looked up
+    twice (is it misspelt? is there a more common spelling?). Count the look-ups, not seconds."""
+    from indexer.search import SearchRequest
+
+    snap = service.engine.snapshot()
+    calls: list[str] = []
+    real = snap.terms_near
+
+    def counting(term: str, maxdist: int):  # type: ignore[no-untyped-def]
+        calls.append(term)
+        return real(term, maxdist)
+
+    snap.terms_near = counting
+    try:
+        service.search(SearchRequest(q="क" * 500))
+        service.search(SearchRequest(q="कि" * 100))
+        assert calls == []
+        # Unknown and without neighbours: asked once, though both questions are asked of it.
+        service.search(SearchRequest(q="झझझझझझ"))
+        assert calls == ["झझझझझझ"]
+        calls.clear()
+        service.search(SearchRequest(q="किसनों"))  # misspelt: one look-up gives its neighbours
+        assert calls == ["किसन"]
+    finally:
+        del snap.terms_near
