@@ -1,27 +1,29 @@
-"""Build a complete index from corpus paths and swap it in when, and only when, it is complete."""
+"""Bring an index in line with the article files, through any engine, and publish the result
+only when it is complete.
+
+The engine-blind part of a reindex: find the files, compare them with the live generation's
+manifest, read and check the articles, hand them to the engine's new generation, publish.
+"""
 
 from __future__ import annotations
 
 import gc
-import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from indexer import manifest
 from indexer.analysis.pipeline import DEFAULT, AnalysisOptions
-from indexer.engines.base import IndexUnavailable
-from indexer.engines.whoosh import store
-from indexer.engines.whoosh.schema import to_document
+from indexer.crashpoints import crashpoint
+from indexer.engines import open_engine
+from indexer.engines.base import Engine, IncompleteIndex
 from indexer.ingest import CorpusFile, discover, read_file
 from indexer.records import Article, Problem
 
-WRITER_LIMIT_MB = 256  # per writing process
-MAX_PROCS = 4
-BATCH = 200  # articles handed to a writing process at a time
 PARALLEL_INCREMENT_BYTES = 32 * 1024 * 1024  # smaller increments are written by one process
+
+__all__ = ["BuildReport", "IncompleteIndex", "NothingToIndex", "Progress", "StrictFailure", "reindex"]
 
 
 class NothingToIndex(Exception):
@@ -30,10 +32,6 @@ class NothingToIndex(Exception):
 
 class StrictFailure(Exception):
     """--strict was asked and the input had problems; the live index is left as it was."""
-
-
-class IncompleteIndex(Exception):
-    """The new generation does not hold the articles written to it; it is not published."""
 
 
 @dataclass
@@ -81,7 +79,7 @@ def _size(cf: CorpusFile) -> int:
 
 def reindex(
     paths: list[Path],
-    index_dir: Path,
+    index: Path | Engine,
     *,
     strict: bool = False,
     progress: Progress | None = None,
@@ -91,24 +89,29 @@ def reindex(
     wait: bool = False,
     clock: Callable[[], float] = time.perf_counter,
 ) -> BuildReport:
-    """Bring ``index_dir`` in line with the articles under ``paths`` and publish the result.
+    """Bring ``index`` (an index folder, or any engine) in line with the articles under ``paths``
+    and publish the result.
 
     Only files added, changed (by content hash) or deleted since the live generation are read
-    again; the new generation starts as a hard-linked copy of the live one. With ``full``, a
-    changed analysis, or no live index, everything is rebuilt. Nothing changed: nothing is
-    written. Raises store.ReindexRunning, NothingToIndex or StrictFailure; in every failure the
-    previously live index keeps serving and the half-built generation is removed.
+    again; the new generation starts as a copy of the live one. With ``full``, a changed
+    analysis, a live index that is not whole, or none, everything is rebuilt. Nothing changed:
+    nothing is written. Raises ReindexRunning, NothingToIndex, StrictFailure or IncompleteIndex;
+    in every failure the previously live index keeps serving and the half-built generation is
+    removed. ``procs``: writing processes of the Whoosh engine (default: one per core, up to 4).
     """
+    engine = open_engine(index) if isinstance(index, str | Path) else index
+    if procs is not None:
+        engine.procs = procs  # type: ignore[attr-defined]
     progress = progress or Progress()
-    report = BuildReport(index_dir=index_dir)
+    report = BuildReport(index_dir=Path(index) if isinstance(index, str | Path) else Path(engine.where))
     t0 = clock()
     # The writer makes millions of small objects that are never cyclic garbage; collecting
     # them costs a sixth of the time. The forked writing processes inherit the setting.
     collecting = gc.isenabled()
     gc.disable()
     try:
-        with store.reindex_lock(index_dir, wait=wait, on_wait=progress.waiting):
-            return _reindex(paths, index_dir, strict, progress, analysis, procs, full, clock, report, t0)
+        with engine.reindex_lock(wait, progress.waiting):
+            return _reindex(paths, engine, strict, progress, analysis, full, clock, report, t0)
     finally:
         if collecting:
             gc.enable()
@@ -116,11 +119,10 @@ def reindex(
 
 def _reindex(
     paths: list[Path],
-    index_dir: Path,
+    engine: Engine,
     strict: bool,
     progress: Progress,
     analysis: AnalysisOptions,
-    procs: int | None,
     full: bool,
     clock: Callable[[], float],
     report: BuildReport,
@@ -132,7 +134,7 @@ def _reindex(
         report.problems.append(p)
         progress.problem(p)
 
-    store.prune(index_dir)  # leftovers of a reindex that died
+    engine.prune()  # leftovers of a reindex that died
     files: list[CorpusFile] = []
     for found in discover(paths):
         if isinstance(found, Problem):
@@ -140,113 +142,60 @@ def _reindex(
         else:
             files.append(found)
     report.files = len(files)
-    store.crashpoint("read")
-    live, old = _live_manifest(index_dir, full, analysis, report)
+    crashpoint("read")
+    live = engine.live(analysis, full)
+    report.damaged = live.damaged
+    old = live.manifest
     plan = manifest.plan(files, old)
     report.unchanged = len(plan.unchanged)
     if old is not None and not plan.changed and not plan.removed:
         report.up_to_date = True
-        report.generation = live or ""
+        report.generation = live.generation or ""
         report.seconds = clock() - t0
         return report
     todo = plan.changed
     sizes = [_size(cf) for cf in todo]
     progress.start(sum(sizes), len(todo))
 
-    gen_path = store.new_generation(index_dir)
-    report.generation = gen_path.name
+    parallel = old is None or sum(sizes) > PARALLEL_INCREMENT_BYTES
+    gen = engine.new_generation(live if old is not None else None, analysis, parallel)
+    report.generation = gen.name
     try:
-        if old is None:
-            ix = store.create_index(gen_path, analysis)
-            writer = _writer(ix, procs)
-        else:
-            ix = store.copy_generation(index_dir / live, gen_path)
-            big = sum(sizes) > PARALLEL_INCREMENT_BYTES
-            writer = _writer(ix, procs if big else 1)
-        try:
-            seen = {i: key for key, entry in plan.unchanged.items() for i in entry.ids}
-            for key in plan.replaced:
-                for article_id in old.files[key].ids if old else ():
-                    writer.delete_by_term("id", article_id)
-            entries = dict(plan.unchanged)
-            for cf, nbytes in zip(todo, sizes, strict=True):
-                ids: list[str] = []
-                for item in read_file(cf):
-                    if isinstance(item, Problem):
-                        note(item)
-                    elif _first_time(item, seen, note):
-                        writer.add_document(**to_document(item))
-                        ids.append(item.id)
-                report.indexed += len(ids)
-                if report.indexed:
-                    store.crashpoint("write")
-                k = manifest.key(cf)
-                entries[k] = plan.fingerprints[k].with_ids(ids)
-                progress.file_done(nbytes, report.indexed)
-            if not any(e.ids for e in entries.values()):
-                raise NothingToIndex("no article could be read from " + ", ".join(map(str, paths)))
-            if strict and report.problems:
-                raise StrictFailure(f"{len(report.problems)} problem(s) in the input and --strict was given")
-        except BaseException:
-            writer.cancel()
-            raise
-        store.crashpoint("commit")
-        writer.commit()
-        store.crashpoint("committed")
-        # Never publish a generation that lacks articles (a writing process that failed leaves
-        # its segment out of Whoosh's commit without an error).
-        damage = store.check(gen_path, articles=sum(len(e.ids) for e in entries.values()))
-        if damage:
-            raise IncompleteIndex(f"the new index is not whole ({damage})")
+        seen = {i: key for key, entry in plan.unchanged.items() for i in entry.ids}
+        for key in plan.replaced:
+            for article_id in old.files[key].ids if old else ():
+                gen.delete(article_id)
+        entries = dict(plan.unchanged)
+        for cf, nbytes in zip(todo, sizes, strict=True):
+            ids: list[str] = []
+            for item in read_file(cf):
+                if isinstance(item, Problem):
+                    note(item)
+                elif _first_time(item, seen, note):
+                    gen.add(item)
+                    ids.append(item.id)
+            report.indexed += len(ids)
+            if report.indexed:
+                crashpoint("write")
+            k = manifest.key(cf)
+            entries[k] = plan.fingerprints[k].with_ids(ids)
+            progress.file_done(nbytes, report.indexed)
+        if not any(e.ids for e in entries.values()):
+            raise NothingToIndex("no article could be read from " + ", ".join(map(str, paths)))
+        if strict and report.problems:
+            raise StrictFailure(f"{len(report.problems)} problem(s) in the input and --strict was given")
+        crashpoint("commit")
+        gen.commit(manifest.Manifest(manifest.describe(analysis), entries))
         report.removed = len(plan.removed)
-        manifest.save(gen_path, manifest.Manifest(manifest.describe(analysis), entries))
-        store.publish(index_dir, gen_path)
+        gen.publish()
         report.published = True
         report.incremental = old is not None
     except BaseException:
-        store.discard(gen_path)
+        gen.discard()
         raise
     finally:
         report.seconds = clock() - t0
     return report
-
-
-def _live_manifest(
-    index_dir: Path, full: bool, analysis: AnalysisOptions, report: BuildReport
-) -> tuple[str | None, manifest.Manifest | None]:
-    """The live generation and the manifest to build on; no manifest (a full rebuild) when asked,
-    when the analysis changed, or when the live generation is not whole: a reindex never trusts
-    a manifest over a damaged index, so "rebuild it with khabar reindex" always works."""
-    try:
-        live = store.current_generation(index_dir)
-    except IndexUnavailable as e:
-        report.damaged = str(e).split("; rebuild")[0]  # the advice it gives is being followed
-        return None, None
-    if live is not None and not (index_dir / live).is_dir():
-        report.damaged = f"{index_dir / store.CURRENT} names {live}, which is not there"
-        return None, None
-    if live is None or full:
-        return live, None
-    old = manifest.load(index_dir / live)
-    if old is None or old.analysis != manifest.describe(analysis):
-        return live, None  # no manifest, or another analysis: every article is analysed again
-    damage = store.check(index_dir / live, articles=sum(len(e.ids) for e in old.files.values()))
-    if damage:
-        report.damaged = f"the live index {index_dir / live} is not whole ({damage})"
-        return None, None
-    return live, old
-
-
-def _writer(ix: Any, procs: int | None) -> Any:
-    """Whoosh's writer; with several processes each writes a segment of its own (no final merge)."""
-    procs = procs if procs is not None else default_procs()
-    if procs > 1:
-        return ix.writer(procs=procs, multisegment=True, limitmb=WRITER_LIMIT_MB, batchsize=BATCH)
-    return ix.writer(limitmb=WRITER_LIMIT_MB)
-
-
-def default_procs() -> int:
-    return max(1, min(os.cpu_count() or 1, MAX_PROCS))
 
 
 def _first_time(a: Article, seen: dict[str, str], note: Callable[[Problem], None]) -> bool:

@@ -59,7 +59,7 @@ def write(root: Path, rel: str, content: str | bytes) -> Path:
 
 @contextmanager
 def reindex_paused_at(point: str, corpus: Path, index_dir: Path, *extra: str) -> Iterator[subprocess.Popen]:
-    """A `khabar reindex` in a process of its own, stopped at a crash point (store.crashpoint)
+    """A `khabar reindex` in a process of its own, stopped at a crash point (indexer.crashpoints)
     and so holding the reindex lock; killed with SIGKILL, writing processes and all, at exit."""
     env = {**os.environ, "KHABAR_CRASHPOINT": point}
     cmd = [sys.executable, "-m", "indexer.cli", "reindex", str(corpus), "--index", str(index_dir), *extra]

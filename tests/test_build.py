@@ -110,7 +110,9 @@ def test_failure_mid_build_leaves_the_old_index(tmp_path: Path, monkeypatch: pyt
     ix = tmp_path / "ix"
     reindex([CORPUS], ix)
     calls = {"n": 0}
-    real = build.to_document
+    from indexer.engines.whoosh import writer
+
+    real = writer.to_document
 
     def boom(a):  # type: ignore[no-untyped-def]
         calls["n"] += 1
@@ -118,7 +120,7 @@ def test_failure_mid_build_leaves_the_old_index(tmp_path: Path, monkeypatch: pyt
             raise OSError(28, "No space left on device")
         return real(a)
 
-    monkeypatch.setattr(build, "to_document", boom)
+    monkeypatch.setattr(writer, "to_document", boom)
     with pytest.raises(OSError):
         reindex([CORPUS], ix, full=True)
     assert store.current_generation(ix) == "g000001"

@@ -1,7 +1,7 @@
 """A reindex killed (SIGKILL) at any moment leaves the served index whole, and the next one works.
 
 Each test runs `khabar reindex` in a process of its own with KHABAR_CRASHPOINT set, so that it
-stops at a named point of the build (see store.crashpoint), kills it there, and checks the index.
+stops at a named point of the build (see indexer.crashpoints), kills it there, and checks the index.
 """
 
 from __future__ import annotations

@@ -103,8 +103,8 @@ def test_a_full_disk_leaves_the_old_index(small_disk: Path) -> None:
                 [sys.executable, "-m", "indexer.cli", "reindex", source, "--index", str(ix), *extra],
                 capture_output=True, text=True, timeout=120, cwd=REPO,
             )  # fmt: skip
-            assert "Traceback" not in done.stderr, done.stderr
             now = store.current_generation(ix)
+            assert "Traceback" not in done.stderr, done.stderr
             assert now is not None and store.check(ix / now) is None  # the served index is whole
             if done.returncode == 0:
                 assert now != live

@@ -9,14 +9,17 @@ library; each engine lives in its own package next to this module.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Protocol
 
-from indexer.analysis.pipeline import Pipeline
+from indexer.analysis.pipeline import AnalysisOptions, Pipeline
 from indexer.facets import Facet
+from indexer.manifest import Manifest
 from indexer.query.tree import Node
+from indexer.records import Article
 
 SORTS = ("relevance", "newest", "oldest")
 
@@ -90,12 +93,66 @@ class Snapshot(Protocol):
         ...
 
 
+@dataclass
+class Live:
+    """What a reindex may build on: the live generation, and its manifest when it can be trusted."""
+
+    generation: str | None = None
+    manifest: Manifest | None = None  # None: rebuild everything
+    damaged: str | None = None  # why the live index could not be built on (it is rebuilt in full)
+
+
+class Generation(Protocol):
+    """A new generation being written beside the live one (which keeps serving)."""
+
+    name: str
+
+    def delete(self, article_id: str) -> None:
+        """Remove an article the generation was started with (an incremental reindex)."""
+        ...
+
+    def add(self, article: Article) -> None: ...
+
+    def commit(self, manifest: Manifest) -> None:
+        """Make everything added durable, with the manifest. Raises IncompleteIndex when the
+        generation does not hold the manifest's articles; it is then never published."""
+        ...
+
+    def publish(self) -> None:
+        """Make this generation the live one, atomically."""
+        ...
+
+    def discard(self) -> None:
+        """Remove what was written (after a failure); the live generation is untouched."""
+        ...
+
+
 class Engine(Protocol):
     name: str
+    where: str  # for messages: the index folder, or the cluster URL and index name
 
     def snapshot(self) -> Snapshot:
         """This thread's snapshot of the live generation, renewed when a reindex publishes one.
         Raises IndexUnavailable (with advice) when there is no usable index."""
+        ...
+
+    def reindex_lock(self, wait: bool, on_wait: Callable[[str], None]) -> AbstractContextManager[None]:
+        """Hold this index's reindex lock, or raise ReindexRunning naming its holder (with
+        ``wait``, wait for it). A lock whose holder died must not block the next reindex."""
+        ...
+
+    def prune(self) -> None:
+        """Remove what reindexes that died left behind (the live generation stays)."""
+        ...
+
+    def live(self, analysis: AnalysisOptions, full: bool) -> Live:
+        """The live generation and, unless ``full``, its manifest if the generation is whole and
+        was built with ``analysis``."""
+        ...
+
+    def new_generation(self, base: Live | None, analysis: AnalysisOptions, parallel: bool) -> Generation:
+        """Start a generation: a copy of ``base`` (incremental), or empty. ``parallel``: worth
+        writing with several processes."""
         ...
 
 
@@ -105,3 +162,7 @@ class IndexUnavailable(Exception):
 
 class ReindexRunning(Exception):
     """Another reindex holds the lock on this index; the message names it."""
+
+
+class IncompleteIndex(Exception):
+    """A new generation does not hold the articles written to it; it is not published."""

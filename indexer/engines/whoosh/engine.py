@@ -8,7 +8,8 @@ generation (facet arrays, cached postings) is built once, on first use.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager
 from datetime import date, datetime, timedelta
 from datetime import time as dtime
 from pathlib import Path
@@ -16,12 +17,14 @@ from typing import Any
 
 import numpy as np
 
-from indexer.analysis.pipeline import Pipeline
-from indexer.engines.base import Filters, Page
+from indexer import manifest as manifests
+from indexer.analysis.pipeline import AnalysisOptions, Pipeline
+from indexer.engines.base import Filters, IndexUnavailable, Live, Page
 from indexer.engines.whoosh import store
 from indexer.engines.whoosh.docsets import DocSets
 from indexer.engines.whoosh.evaluate import Evaluator
 from indexer.engines.whoosh.scoring import weighting
+from indexer.engines.whoosh.writer import WhooshGeneration, default_procs
 from indexer.facets import Facet
 from indexer.query.tree import TEXT_FIELDS, Node
 from indexer.ranking import DEFAULT_RANKING, RankingOptions
@@ -35,11 +38,52 @@ class WhooshEngine:
 
     def __init__(self, index_dir: Path, ranking: RankingOptions = DEFAULT_RANKING) -> None:
         self.index_dir = Path(index_dir)
+        self.where = str(self.index_dir)
         self.ranking = ranking
         self._local = threading.local()
         self._indexes: dict[str, Any] = {}
         self._docsets: dict[str, DocSets] = {}
         self._lock = threading.Lock()
+
+    # -- reindexing -----------------------------------------------------------------------------
+
+    def reindex_lock(self, wait: bool, on_wait: Callable[[str], None]) -> AbstractContextManager[None]:
+        return store.reindex_lock(self.index_dir, wait=wait, on_wait=on_wait)
+
+    def prune(self) -> None:
+        store.prune(self.index_dir)
+
+    def live(self, analysis: AnalysisOptions, full: bool) -> Live:
+        """A reindex never trusts a manifest over a damaged index, so that "rebuild it with
+        khabar reindex" always works."""
+        root = self.index_dir
+        try:
+            gen = store.current_generation(root)
+        except IndexUnavailable as e:
+            return Live(damaged=str(e).split("; rebuild")[0])  # the advice it gives is being followed
+        if gen is not None and not (root / gen).is_dir():
+            return Live(damaged=f"{root / store.CURRENT} names {gen}, which is not there")
+        if gen is None or full:
+            return Live(gen)
+        old = manifests.load(root / gen)
+        if old is None or old.analysis != manifests.describe(analysis):
+            return Live(gen)  # no manifest, or another analysis: every article is analysed again
+        damage = store.check(root / gen, articles=sum(len(e.ids) for e in old.files.values()))
+        if damage:
+            return Live(damaged=f"the live index {root / gen} is not whole ({damage})")
+        return Live(gen, old)
+
+    def new_generation(
+        self, base: Live | None, analysis: AnalysisOptions, parallel: bool
+    ) -> WhooshGeneration:
+        procs = self.procs if self.procs is not None else default_procs()
+        return WhooshGeneration(
+            self.index_dir, base.generation if base else None, analysis, procs if parallel else 1
+        )
+
+    procs: int | None = None  # writing processes (None: one per core, up to 4)
+
+    # -- searching ------------------------------------------------------------------------------
 
     def snapshot(self) -> WhooshSnapshot:
         gen = store.current_generation(self.index_dir)

@@ -16,8 +16,6 @@ import fcntl
 import os
 import re
 import shutil
-import sys
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -27,6 +25,7 @@ from whoosh import index as whoosh_index
 from whoosh.index import Index
 
 from indexer.analysis.pipeline import DEFAULT, AnalysisOptions
+from indexer.crashpoints import crashpoint
 from indexer.engines.base import IndexUnavailable, ReindexRunning
 from indexer.engines.whoosh import fixes  # noqa: F401 - applies its fixes on import
 from indexer.engines.whoosh.schema import build_schema
@@ -35,14 +34,6 @@ _GEN = re.compile(r"^g(\d{6,})$")
 CURRENT = "CURRENT"
 LOCK = "reindex.lock"
 KEEP_PREVIOUS = 1
-
-
-def crashpoint(name: str) -> None:
-    """Test hook for the crash tests: with KHABAR_CRASHPOINT=name, announce it and wait there to
-    be killed (tests/test_crash.py kills the reindex at each point with SIGKILL)."""
-    if os.environ.get("KHABAR_CRASHPOINT") == name:
-        print(f"crashpoint {name}", file=sys.stderr, flush=True)
-        time.sleep(60)
 
 
 def _advice(root: Path) -> str:
