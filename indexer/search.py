@@ -19,7 +19,7 @@ from indexer.engines import open_engine
 from indexer.engines.base import SORTS, Engine, Filters, IndexUnavailable, Page, Snapshot
 from indexer.facets import FACETS, FACETS_BY_NAME, Facet
 from indexer.query import Highlight, expand_terms, highlight_terms, parse, plain_terms, some_words
-from indexer.query.tree import All, Node, scores
+from indexer.query.tree import All, Node, Not, and_, scores
 from indexer.ranking import DEFAULT_RANKING, RankingOptions
 from indexer.romanize import has_devanagari, is_latin_word
 from indexer.snippets import highlight, make_snippet
@@ -246,7 +246,7 @@ class SearchService:
         """Build the per-generation arrays and tables now rather than on the first requests;
         the autocomplete tables, slower to build, in a thread of their own if ``background``."""
         snap = self._snapshot()
-        snap.search(All(), Filters(), "newest", 1, FACETS)
+        snap.search(All(), Filters(), "newest", 0, 1, FACETS)
         self._sounds(snap)
         if background:
             threading.Thread(target=self._warm_suggester, name="khabar-warm", daemon=True).start()
@@ -290,37 +290,38 @@ class SearchService:
         expanded = self._expand(q, vocab, found)
         filters = Filters(req.filters, req.date_from, req.date_to)
         offered = [f for f in FACETS if f.offered(req.filters)]
-        limit = req.page * req.per_page
+        start, count = (req.page - 1) * req.per_page, req.per_page
         # Every word first; when that finds little, articles with some of the words follow.
         mode = self.ranking.any_word
-        fill = mode == "fill"
-        page = snap.search(expanded, filters, sort, max(limit, FILL_BELOW) if fill else limit, offered)
+        page = snap.search(expanded, filters, sort, start, count, offered)
         all_words = None
-        few = page.total < FILL_BELOW if fill else page.total == 0
+        few = page.total < FILL_BELOW if mode == "fill" else page.total == 0
         q_any = some_words(q) if mode in ("fill", "fallback") and few and parsed.side_by_side else None
         if q_any is not None:
             expanded_any = self._expand(q_any, vocab, found)
-            page_any = snap.search(expanded_any, filters, sort, limit, offered)
-            if page_any.total > page.total:
-                if page.total:
-                    notes.append("some_words")
-                    all_words = page.total
-                    page = _after(page, page_any)
-                else:
-                    notes.append("any_word")
-                    page = page_any
+            # The articles with some but not all of the words, ranked as the relaxed query ranks
+            # them: disjoint from the first ones, so the two pages and totals simply add up, and
+            # any page of the whole list is two windows an engine can serve.
+            rest = snap.search(
+                and_([expanded_any, Not(expanded)]),
+                filters,
+                sort,
+                max(0, start - page.total),
+                count - len(page.hits),
+                offered,
+            )
+            if rest.total:
+                notes.append("some_words" if page.total else "any_word")
+                all_words = page.total or None
+                page = Page(page.total + rest.total, page.hits + rest.hits, _added(page.counts, rest.counts))
                 q, expanded = q_any, expanded_any
 
         total = page.total
         marks = highlight_terms(expanded)
-        first = (req.page - 1) * req.per_page
-        if total and first >= total:
+        if total and start >= total:
             notes.append("page_out_of_range")
         analyze = snap.pipeline.terms
-        hits = [
-            self._hit(snap.stored(ref), score, marks, req.snippets, analyze)
-            for ref, score in page.hits[first : first + req.per_page]
-        ]
+        hits = [self._hit(snap.stored(ref), score, marks, req.snippets, analyze) for ref, score in page.hits]
         facets = {f.name: _facet_values(f, page.counts[f.name], req.filters.get(f.name, [])) for f in offered}
         result = SearchResult(
             req, total, (time.perf_counter() - t0) * 1000, hits, facets, notes, marks, all_words=all_words
@@ -461,11 +462,14 @@ class SearchService:
         ]
 
 
-def _after(first: Page, then: Page) -> Page:
-    """``first``'s hits (all of them), then those of ``then`` not among them; ``then``'s total and
-    counts, since it matches a superset of ``first``."""
-    seen = {ref for ref, _ in first.hits}
-    return Page(then.total, first.hits + [h for h in then.hits if h[0] not in seen], then.counts)
+def _added(a: dict[str, dict[str, int]], b: dict[str, dict[str, int]]) -> dict[str, dict[str, int]]:
+    """Facet counts of two disjoint sets of articles, added."""
+    out = {name: dict(counts) for name, counts in a.items()}
+    for name, counts in b.items():
+        mine = out.setdefault(name, {})
+        for value, n in counts.items():
+            mine[value] = mine.get(value, 0) + n
+    return out
 
 
 def _facet_values(f: Facet, counts: dict[str, int], selected: list[str]) -> list[FacetValue]:

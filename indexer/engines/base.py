@@ -38,7 +38,7 @@ class Filters:
 
 @dataclass
 class Page:
-    """What a search found: the exact total, the best ``limit`` hits, facet counts.
+    """What a search found: the exact total, one window of the ranked hits, facet counts.
 
     A facet's counts ignore its own selection and respect every other one (multi-select).
     """
@@ -56,8 +56,12 @@ class Snapshot(Protocol):
 
     def doc_count(self) -> int: ...
 
-    def search(self, q: Node, filters: Filters, sort: str, limit: int, facets: Sequence[Facet]) -> Page:
-        """Evaluate ``q`` under ``filters``; ``sort`` is one of SORTS (undated articles last)."""
+    def search(
+        self, q: Node, filters: Filters, sort: str, start: int, count: int, facets: Sequence[Facet]
+    ) -> Page:
+        """Evaluate ``q`` under ``filters``: the exact total, the hits ``start`` to ``start + count``
+        in ``sort`` order (one of SORTS; undated articles last; ties in index order), and the
+        counts of ``facets``."""
         ...
 
     def stored(self, ref: Any) -> dict[str, Any]:

@@ -139,7 +139,9 @@ class WhooshSnapshot:
         """Matching document numbers (sorted) and their scores."""
         return Evaluator(self.searcher, self.docsets, self.engine.ranking.boosts).run(q)
 
-    def search(self, q: Node, filters: Filters, sort: str, limit: int, facets: Sequence[Facet]) -> Page:
+    def search(
+        self, q: Node, filters: Filters, sort: str, start: int, count: int, facets: Sequence[Facet]
+    ) -> Page:
         """Filters and facet counts are array operations on the evaluator's matches."""
         ds = self.docsets
         matched, scores = self.evaluate(q)
@@ -165,9 +167,9 @@ class WhooshSnapshot:
             raw = ds.ts[docs]
             key = raw.astype(np.float64) * (1.0 if sort == "newest" else -1.0)
             key[raw == UNDATED] = -np.inf
-        top = _top(key, limit)
-        top = top[np.lexsort((docs[top], -key[top]))]
-        hits = [(int(docs[i]), float(key[i]) if sort == "relevance" else None) for i in top[:limit]]
+        top = _top(key, start + count)
+        top = top[np.lexsort((docs[top], -key[top]))][start : start + count]
+        hits = [(int(docs[i]), float(key[i]) if sort == "relevance" else None) for i in top]
         return Page(len(docs), hits, counts)
 
     # -- stored articles ------------------------------------------------------------------------
