@@ -18,6 +18,7 @@ from indexer.analysis.pipeline import DEFAULT, AnalysisOptions
 from indexer.crashpoints import crashpoint
 from indexer.engines import open_engine
 from indexer.engines.base import Engine, IncompleteIndex
+from indexer.engines.config import EngineConfig
 from indexer.ingest import CorpusFile, discover, read_file
 from indexer.records import Article, Problem
 
@@ -36,7 +37,7 @@ class StrictFailure(Exception):
 
 @dataclass
 class BuildReport:
-    index_dir: Path
+    index_dir: Path | str  # the folder, or where in a cluster
     generation: str = ""
     files: int = 0
     indexed: int = 0
@@ -79,7 +80,7 @@ def _size(cf: CorpusFile) -> int:
 
 def reindex(
     paths: list[Path],
-    index: Path | Engine,
+    index: Path | EngineConfig | Engine,
     *,
     strict: bool = False,
     progress: Progress | None = None,
@@ -99,11 +100,11 @@ def reindex(
     in every failure the previously live index keeps serving and the half-built generation is
     removed. ``procs``: writing processes of the Whoosh engine (default: one per core, up to 4).
     """
-    engine = open_engine(index) if isinstance(index, str | Path) else index
+    engine = open_engine(index) if isinstance(index, str | Path | EngineConfig) else index
     if procs is not None:
         engine.procs = procs  # type: ignore[attr-defined]
     progress = progress or Progress()
-    report = BuildReport(index_dir=Path(index) if isinstance(index, str | Path) else Path(engine.where))
+    report = BuildReport(index_dir=Path(index) if isinstance(index, str | Path) else engine.where)
     t0 = clock()
     # The writer makes millions of small objects that are never cyclic garbage; collecting
     # them costs a sixth of the time. The forked writing processes inherit the setting.

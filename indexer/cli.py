@@ -14,19 +14,20 @@ import re
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import TextIO
 
 from indexer.build import BuildReport, IncompleteIndex, NothingToIndex, Progress, StrictFailure, reindex
 from indexer.engines.base import IndexUnavailable, ReindexRunning
+from indexer.engines.config import ENGINES, EngineConfig, from_options
 from indexer.evaluation import Run, load_qrels, load_queries, score, write_trec_run
 from indexer.facets import FACETS_BY_NAME
 from indexer.records import Problem
 from indexer.search import PER_PAGE, SORTS, SearchRequest, SearchResult, SearchService
 
 DEFAULT_CORPUS = Path("seeds")
-DEFAULT_INDEX = Path("index")
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_NO_INDEX, EXIT_BUSY = 0, 1, 2, 3, 4
 
@@ -108,21 +109,48 @@ def _summary(report: BuildReport, out: TextIO) -> None:
             print(f"  {n:>5}  {reason}", file=out)
 
 
+def engine_config(args: argparse.Namespace) -> EngineConfig:
+    """The engine the options name (else the environment's, else Whoosh in index/)."""
+    return from_options(
+        engine=args.engine,
+        index_dir=args.index,
+        opensearch_url=args.opensearch_url,
+        opensearch_index=args.opensearch_index,
+        user=args.opensearch_user,
+        password=args.opensearch_password,
+        api_key=args.opensearch_api_key,
+        ca_file=args.opensearch_ca,
+        shards=getattr(args, "shards", None),
+        replicas=getattr(args, "replicas", None),
+    )
+
+
 def cmd_reindex(args: argparse.Namespace) -> int:
     paths = args.paths or [DEFAULT_CORPUS]
+    try:
+        config = engine_config(args)
+    except ValueError as e:
+        return _fail(str(e), EXIT_USAGE)
     progress = TqdmProgress(sys.stderr)
+    where = config.where
     try:
         report = reindex(
-            paths, args.index, strict=args.strict, progress=progress, full=args.full, wait=args.wait
+            paths,
+            config,
+            strict=args.strict,
+            progress=progress,
+            full=args.full,
+            wait=args.wait,
+            procs=args.procs,
         )
     except ReindexRunning as e:
         return _fail(str(e), EXIT_BUSY)
     except (NothingToIndex, StrictFailure, IncompleteIndex) as e:
-        return _fail(f"{e}; the previous index in {args.index} is unchanged.", EXIT_FAILED)
+        return _fail(f"{e}; the previous index in {where} is unchanged.", EXIT_FAILED)
+    except IndexUnavailable as e:
+        return _fail(f"{e}; the previous index is unchanged.", EXIT_NO_INDEX)
     except OSError as e:
-        return _fail(
-            f"cannot write the index in {args.index}: {e}; the previous index is unchanged.", EXIT_FAILED
-        )
+        return _fail(f"cannot write the index in {where}: {e}; the previous index is unchanged.", EXIT_FAILED)
     finally:
         progress.close()
     _summary(report, sys.stdout)
@@ -205,7 +233,9 @@ def cmd_search(args: argparse.Namespace) -> int:
     except ValueError as e:
         return _fail(str(e), EXIT_USAGE)
     try:
-        result = SearchService(args.index).search(req)
+        result = SearchService(engine_config(args)).search(req)
+    except ValueError as e:
+        return _fail(str(e), EXIT_USAGE)
     except IndexUnavailable as e:
         return _fail(str(e), EXIT_NO_INDEX)
     if args.json:
@@ -220,7 +250,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from webapp.server import default_workers, run  # the one place the indexer reaches into the web app
 
     try:
-        run(args.index, args.host, args.port, args.workers or default_workers(), args.threads)
+        run(engine_config(args), args.host, args.port, args.workers or default_workers(), args.threads)
+    except ValueError as e:
+        return _fail(str(e), EXIT_USAGE)
     except IndexUnavailable as e:
         return _fail(str(e), EXIT_NO_INDEX)
     return EXIT_OK
@@ -241,19 +273,27 @@ def cmd_eval(args: argparse.Namespace) -> int:
         qrels = load_qrels(args.qrels)
     except (OSError, ValueError) as e:
         return _fail(str(e), EXIT_USAGE)
+    try:
+        config = engine_config(args)
+    except ValueError as e:
+        return _fail(str(e), EXIT_USAGE)
+    if config.engine == "opensearch" and not (
+        args.opensearch_index or os.environ.get("KHABAR_OPENSEARCH_INDEX")
+    ):
+        config = replace(config, opensearch_index="khabar-eval")  # never the reader's live index
     with tempfile.TemporaryDirectory(prefix="khabar-eval-") as tmp:
-        index_dir = args.index
-        if index_dir is None:
-            if args.docs is None:
-                return _fail("give --docs to index, or --index with an index built from them", EXIT_USAGE)
-            index_dir = Path(tmp)
+        if args.docs is None and (config.engine == "whoosh" and args.index is None):
+            return _fail("give --docs to index, or --index with an index built from them", EXIT_USAGE)
+        if args.docs is not None and not (config.engine == "whoosh" and args.index is not None):
+            if config.engine == "whoosh":
+                config = replace(config, index_dir=Path(tmp))
             try:
-                report = reindex([args.docs], index_dir)
-            except (NothingToIndex, OSError) as e:
+                report = reindex([args.docs], config, full=True)
+            except (NothingToIndex, OSError, IndexUnavailable) as e:
                 return _fail(str(e), EXIT_FAILED)
             print(f"Indexed {report.indexed} documents in {report.seconds:.1f} s", file=sys.stderr)
         try:
-            service = SearchService(index_dir)
+            service = SearchService(config)
             t0 = time.perf_counter()
             run = run_queries(service, queries)
             seconds = time.perf_counter() - t0
@@ -316,6 +356,43 @@ def _positive(text: str) -> int:
     return n
 
 
+def add_engine_options(
+    p: argparse.ArgumentParser, reindexing: bool = False, index_help: str | None = None
+) -> None:
+    """Which engine and index: the same options on every command that reads or writes an index."""
+    g = p.add_argument_group("engine (options win over KHABAR_* environment variables)")
+    g.add_argument("--engine", choices=ENGINES, default=None, help="whoosh (default) or opensearch")
+    g.add_argument(
+        "--index", type=Path, default=None, metavar="DIR",
+        help=index_help or "Whoosh index folder (default: index/, or KHABAR_INDEX)",
+    )  # fmt: skip
+    g.add_argument(
+        "--opensearch-url", default=None, metavar="URL",
+        help="cluster URL, several nodes separated by commas (default http://127.0.0.1:9200)",
+    )  # fmt: skip
+    g.add_argument(
+        "--opensearch-index", default=None, metavar="NAME", help="index name in the cluster (default khabar)"
+    )
+    g.add_argument("--opensearch-user", default=None, metavar="USER")
+    g.add_argument(
+        "--opensearch-password", default=None, metavar="PASSWORD",
+        help="visible to other users in the process list: prefer KHABAR_OPENSEARCH_PASSWORD",
+    )  # fmt: skip
+    g.add_argument(
+        "--opensearch-api-key", default=None, metavar="KEY", help="prefer KHABAR_OPENSEARCH_API_KEY"
+    )
+    g.add_argument(
+        "--opensearch-ca", type=Path, default=None, metavar="FILE", help="CA certificate file for https"
+    )
+    if reindexing:
+        g.add_argument(
+            "--shards", type=_positive, default=None, help="OpenSearch shards of a new index (default 3)"
+        )
+        g.add_argument(
+            "--replicas", type=int, default=None, help="OpenSearch replicas of each shard (default 1)"
+        )  # fmt: skip
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="khabar", description="Khabar: full-text search for Hindi news.")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -330,8 +407,9 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument(
         "paths", nargs="*", type=Path, metavar="PATH", help=f"files or folders (default: {DEFAULT_CORPUS}/)"
     )
+    add_engine_options(r, reindexing=True)
     r.add_argument(
-        "--index", type=Path, default=DEFAULT_INDEX, metavar="DIR", help="index folder (default: index/)"
+        "--procs", type=_positive, default=None, help="writing processes (default: one per core, up to 4)"
     )
     r.add_argument("--strict", action="store_true", help="fail (and keep the old index) on any input problem")
     r.add_argument("--full", action="store_true", help="rebuild everything, not only the files that changed")
@@ -343,7 +421,7 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("search", help="search the index from the terminal")
     QUERY_COMMANDS["search"] = s
     s.add_argument("query", nargs="+", metavar="QUERY", help='words, "a phrase", -excluded, field:value')
-    s.add_argument("--index", type=Path, default=DEFAULT_INDEX, metavar="DIR")
+    add_engine_options(s)
     s.add_argument(
         "--limit", type=_positive, default=PER_PAGE, metavar="N", help="results per page (default: 10)"
     )
@@ -377,7 +455,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--qrels", type=Path, required=True, metavar="QRELS.txt", help="TREC qrels: qid 0 docid rel"
     )
     e.add_argument("--run", type=Path, metavar="OUT.run", help="write the TREC run (top 100) here")
-    e.add_argument("--index", type=Path, default=None, metavar="DIR", help="an existing index of DOCS")
+    add_engine_options(
+        e, index_help="an existing Whoosh index of DOCS (else DOCS are indexed in a temporary one)"
+    )
     e.add_argument("--json", action="store_true", help="print the scores as one JSON object")
     e.set_defaults(func=cmd_eval)
 
@@ -400,7 +480,7 @@ def build_parser() -> argparse.ArgumentParser:
     b.set_defaults(func=cmd_bench)
 
     v = sub.add_parser("serve", help="serve the search page and JSON API")
-    v.add_argument("--index", type=Path, default=DEFAULT_INDEX, metavar="DIR")
+    add_engine_options(v)
     v.add_argument(
         "--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1, this machine only)"
     )
@@ -413,6 +493,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="server processes (default: one per core, up to 4; 1 runs Waitress in this process)",
     )
     v.set_defaults(func=cmd_serve)
+    from indexer.engines.opensearch import localcluster  # standard library only: no client needed
+
+    localcluster.register(sub)
     return p
 
 

@@ -17,6 +17,7 @@ from typing import Any
 from indexer.analysis.tokenize import words
 from indexer.engines import open_engine
 from indexer.engines.base import SORTS, Engine, Filters, IndexUnavailable, Page, Snapshot
+from indexer.engines.config import EngineConfig
 from indexer.facets import FACETS, FACETS_BY_NAME, Facet
 from indexer.query import Highlight, expand_terms, highlight_terms, parse, plain_terms, some_words
 from indexer.query.tree import All, Node, Not, and_, scores
@@ -204,8 +205,12 @@ class _Tables:
 class SearchService:
     """The search service, for any engine (``indexer.engines``); Whoosh in ``index_dir`` by default."""
 
-    def __init__(self, index: Path | str | Engine, ranking: RankingOptions = DEFAULT_RANKING) -> None:
-        self.engine: Engine = open_engine(index, ranking) if isinstance(index, str | Path) else index
+    def __init__(
+        self, index: Path | str | EngineConfig | Engine, ranking: RankingOptions = DEFAULT_RANKING
+    ) -> None:
+        self.engine: Engine = (
+            open_engine(index, ranking) if isinstance(index, str | Path | EngineConfig) else index
+        )
         self.ranking = ranking
         self._tables: dict[str, _Tables] = {}
         self._lock = threading.Lock()

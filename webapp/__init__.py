@@ -8,19 +8,24 @@ Both only call ``indexer.search.SearchService``; the web app never touches the i
 from __future__ import annotations
 
 import logging
-import os
 from pathlib import Path
 from typing import Any
 
 from flask import Flask
 
+from indexer.engines.config import EngineConfig, from_options
 from indexer.search import SearchService
 
 
-def create_app(index_dir: str | Path | None = None, config: dict[str, Any] | None = None) -> Flask:
+def create_app(index: str | Path | EngineConfig | None = None, config: dict[str, Any] | None = None) -> Flask:
+    """The app over ``index``: a Whoosh index folder, or any engine's configuration; by default
+    the one the environment names (KHABAR_ENGINE, KHABAR_INDEX, KHABAR_OPENSEARCH_*)."""
     app = Flask(__name__)
+    engine = (
+        index if isinstance(index, EngineConfig) else from_options(index_dir=Path(index) if index else None)
+    )
     app.config.update(
-        KHABAR_INDEX=Path(index_dir or os.environ.get("KHABAR_INDEX", "index")),
+        KHABAR_ENGINE=engine,
         JSON_AS_ASCII=False,
         MAX_QUERY_CHARS=500,
         SUGGEST_WAIT=True,  # `khabar serve` sets False: it builds the tables in the background
@@ -29,7 +34,7 @@ def create_app(index_dir: str | Path | None = None, config: dict[str, Any] | Non
         app.config.update(config)
     app.json.ensure_ascii = False
     app.json.sort_keys = False
-    app.extensions["khabar"] = SearchService(app.config["KHABAR_INDEX"])
+    app.extensions["khabar"] = SearchService(engine)
 
     from webapp import api, errors, i18n, pages, presentation
 

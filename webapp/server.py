@@ -21,14 +21,16 @@ def default_workers() -> int:
     return max(1, min(os.cpu_count() or 1, 4))
 
 
-def run(index_dir: Any, host: str, port: int, workers: int, threads: int) -> None:
-    app = create_app(index_dir=index_dir, config={"SUGGEST_WAIT": False})
+def run(index: Any, host: str, port: int, workers: int, threads: int) -> None:
+    """Serve ``index`` (a Whoosh folder or an engine configuration)."""
+    app = create_app(index, config={"SUGGEST_WAIT": False})
     t0 = time.perf_counter()
     # Raises IndexUnavailable when there is no index. Forked workers cannot inherit a thread, so
     # with several of them the autocomplete tables are built before forking.
     service(app).warm(background=workers <= 1)
     print(f"Index loaded in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
-    print(f"Khabar is serving {index_dir} on http://{host}:{port}/ (Ctrl-C stops it)", file=sys.stderr)
+    where = index.where if hasattr(index, "where") else index
+    print(f"Khabar is serving {where} on http://{host}:{port}/ (Ctrl-C stops it)", file=sys.stderr)
     if workers > 1 and _gunicorn_available():
         _gunicorn(app, host, port, workers, threads)
     else:

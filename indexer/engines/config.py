@@ -1,0 +1,104 @@
+"""Which engine serves an index, and how to reach it: from command-line options, else from the
+environment, else the defaults (Whoosh in ``index/``).
+
+    KHABAR_ENGINE               whoosh | opensearch
+    KHABAR_OPENSEARCH_URL       http(s)://host:port, several separated by commas (one per node)
+    KHABAR_OPENSEARCH_INDEX     the name of Khabar's index in the cluster (an alias), default khabar
+    KHABAR_OPENSEARCH_USER, KHABAR_OPENSEARCH_PASSWORD, KHABAR_OPENSEARCH_API_KEY
+    KHABAR_OPENSEARCH_CA        a CA file for TLS
+
+Credentials are never printed: ``EngineConfig`` leaves them out of its repr and of ``where``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ENGINES = ("whoosh", "opensearch")
+DEFAULT_INDEX_DIR = Path("index")
+DEFAULT_OPENSEARCH_URL = "http://127.0.0.1:9200"
+DEFAULT_OPENSEARCH_INDEX = "khabar"
+_INDEX_NAME = re.compile(r"^[a-z0-9][a-z0-9_.+-]{0,200}$")
+
+
+@dataclass(frozen=True)
+class EngineConfig:
+    engine: str = "whoosh"
+    index_dir: Path = DEFAULT_INDEX_DIR
+    opensearch_urls: tuple[str, ...] = (DEFAULT_OPENSEARCH_URL,)
+    opensearch_index: str = DEFAULT_OPENSEARCH_INDEX
+    user: str | None = field(default=None, repr=False)
+    password: str | None = field(default=None, repr=False)
+    api_key: str | None = field(default=None, repr=False)
+    ca_file: Path | None = None
+    shards: int = 3
+    replicas: int = 1
+
+    def __post_init__(self) -> None:
+        if self.engine not in ENGINES:
+            raise ValueError(f"unknown engine {self.engine!r}; use one of {', '.join(ENGINES)}")
+        if not _INDEX_NAME.match(self.opensearch_index):
+            raise ValueError(
+                f"{self.opensearch_index!r} is not a usable OpenSearch index name "
+                "(lower-case letters, digits and - _ . +, not starting with - _ +)"
+            )
+        for url in self.opensearch_urls:
+            parts = urlsplit(url)
+            if parts.scheme not in ("http", "https") or not parts.hostname:
+                raise ValueError(f"{redact(url)!r} is not an http(s) URL")
+        if self.shards < 1 or self.replicas < 0:
+            raise ValueError("shards must be 1 or more and replicas 0 or more")
+
+    @property
+    def where(self) -> str:
+        """Where the index is, for messages (no credentials)."""
+        if self.engine == "whoosh":
+            return str(self.index_dir)
+        return f"{redact(self.opensearch_urls[0])} (index {self.opensearch_index})"
+
+
+def redact(url: str) -> str:
+    """``url`` without a user name or password in it."""
+    parts = urlsplit(url)
+    if parts.username is None and parts.password is None:
+        return url
+    host = parts.hostname or ""
+    if parts.port:
+        host = f"{host}:{parts.port}"
+    return urlunsplit((parts.scheme, host, parts.path, parts.query, parts.fragment))
+
+
+def from_options(
+    engine: str | None = None,
+    index_dir: Path | None = None,
+    opensearch_url: str | None = None,
+    opensearch_index: str | None = None,
+    user: str | None = None,
+    password: str | None = None,
+    api_key: str | None = None,
+    ca_file: Path | None = None,
+    shards: int | None = None,
+    replicas: int | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> EngineConfig:
+    """Options given win over the environment, which wins over the defaults."""
+    env = os.environ if environ is None else environ
+    urls = opensearch_url or env.get("KHABAR_OPENSEARCH_URL") or DEFAULT_OPENSEARCH_URL
+    ca = ca_file or (Path(env["KHABAR_OPENSEARCH_CA"]) if env.get("KHABAR_OPENSEARCH_CA") else None)
+    return EngineConfig(
+        engine=(engine or env.get("KHABAR_ENGINE") or "whoosh").strip().lower(),
+        index_dir=index_dir or Path(env.get("KHABAR_INDEX") or DEFAULT_INDEX_DIR),
+        opensearch_urls=tuple(u.strip().rstrip("/") for u in urls.split(",") if u.strip()),
+        opensearch_index=(opensearch_index or env.get("KHABAR_OPENSEARCH_INDEX") or DEFAULT_OPENSEARCH_INDEX),
+        user=user or env.get("KHABAR_OPENSEARCH_USER") or None,
+        password=password or env.get("KHABAR_OPENSEARCH_PASSWORD") or None,
+        api_key=api_key or env.get("KHABAR_OPENSEARCH_API_KEY") or None,
+        ca_file=ca,
+        shards=shards if shards is not None else 3,
+        replicas=replicas if replicas is not None else 1,
+    )

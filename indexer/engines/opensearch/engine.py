@@ -1,0 +1,349 @@
+"""The OpenSearch engine: Khabar's index in a cluster, searched with the same analysis, query
+language, scoring, facets and pages as the Whoosh engine.
+
+A snapshot is one generation: the concrete index the alias named when the snapshot was taken,
+so every request of a search sees the same articles, and a reindex that switches the alias is
+followed within a second (each thread looks the alias up again at most once a second).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager
+from datetime import date, datetime, timedelta
+from datetime import time as dtime
+from typing import Any
+
+from opensearchpy import exceptions as osx
+from opensearchpy import helpers
+
+from indexer.analysis.pipeline import AnalysisOptions, Pipeline, pipeline
+from indexer.engines.base import Filters, IndexUnavailable, Live, Page
+from indexer.engines.config import EngineConfig
+from indexer.engines.opensearch import schema
+from indexer.engines.opensearch.connection import Connection, explained
+from indexer.engines.opensearch.translate import FIELD, Translator
+from indexer.facets import Facet
+from indexer.query.tree import TEXT_FIELDS, Node
+from indexer.ranking import DEFAULT_RANKING, RankingOptions
+from indexer.records import local_seconds
+
+ALIAS_RECHECK_S = 1.0
+FACET_SIZE = 10_000  # values counted per facet: all of them (counts are exact only then)
+DF_CACHE = 50_000
+
+
+class OpenSearchEngine:
+    name = "opensearch"
+
+    def __init__(self, config: EngineConfig, ranking: RankingOptions = DEFAULT_RANKING) -> None:
+        self.config = config
+        self.ranking = ranking
+        self.where = config.where
+        self.alias = config.opensearch_index
+        self.conn = Connection(config)
+        self.translator = Translator(ranking)
+        self._local = threading.local()
+        self._meta: dict[str, Pipeline] = {}
+        self._lock = threading.Lock()
+
+    # -- the live generation --------------------------------------------------------------------
+
+    def live_index(self) -> str | None:
+        """The concrete articles index the alias names, None when there is none."""
+        try:
+            found = self.conn.call(lambda c: c.indices.get_alias(name=self.alias))
+        except osx.NotFoundError:
+            return None
+        names = sorted(found)
+        return names[-1] if names else None
+
+    def _no_index(self) -> IndexUnavailable:
+        return IndexUnavailable(
+            f"no Khabar index {self.alias!r} in the OpenSearch cluster at {self.where}: build one with "
+            f"`khabar reindex ARTICLES --engine opensearch --opensearch-index {self.alias}`"
+        )
+
+    def snapshot(self) -> OpenSearchSnapshot:
+        local = self._local
+        now = time.monotonic()
+        snap: OpenSearchSnapshot | None = getattr(local, "snapshot", None)
+        if snap is not None and now - local.checked < ALIAS_RECHECK_S:
+            return snap
+        index = self.live_index()
+        if index is None:
+            raise self._no_index()
+        if snap is None or snap.generation != index:
+            snap = OpenSearchSnapshot(self, index, self._pipeline(index))
+        local.snapshot, local.checked = snap, now
+        return snap
+
+    def _pipeline(self, index: str) -> Pipeline:
+        found = self._meta.get(index)
+        if found is None:
+            meta = self.conn.call(lambda c: c.indices.get_mapping(index=index))
+            options = schema.analysis_of(next(iter(meta.values()))["mappings"].get("_meta", {}))
+            if options is None:
+                raise IndexUnavailable(
+                    f"the index {index} in the cluster at {self.where} was built by another version of "
+                    f"Khabar; rebuild it with `khabar reindex ARTICLES --engine opensearch --full`"
+                )
+            with self._lock:
+                found = self._meta[index] = pipeline(options)
+        return found
+
+    # -- reindexing (see writer.py) -------------------------------------------------------------
+
+    def reindex_lock(self, wait: bool, on_wait: Callable[[str], None]) -> AbstractContextManager[None]:
+        from indexer.engines.opensearch.writer import reindex_lock
+
+        return reindex_lock(self, wait, on_wait)
+
+    def prune(self) -> None:
+        from indexer.engines.opensearch.writer import prune
+
+        prune(self)
+
+    def live(self, analysis: AnalysisOptions, full: bool) -> Live:
+        from indexer.engines.opensearch.writer import live
+
+        return live(self, analysis, full)
+
+    def new_generation(self, base: Live | None, analysis: AnalysisOptions, parallel: bool) -> Any:
+        from indexer.engines.opensearch.writer import OpenSearchGeneration
+
+        return OpenSearchGeneration(self, base, analysis, parallel)
+
+    procs: int | None = None  # analysing and sending processes (None: one per core)
+
+
+def _date_range(filters: Filters) -> dict[str, Any] | None:
+    if not (filters.date_from or filters.date_to):
+        return None
+    bounds: dict[str, int] = {}
+    if filters.date_from:
+        bounds["gte"] = local_seconds(datetime.combine(filters.date_from, dtime.min))
+    if filters.date_to:
+        bounds["lte"] = local_seconds(datetime.combine(filters.date_to, dtime.max))
+    return {"range": {"ts": bounds}}
+
+
+def _selection(facet: str, values: Sequence[str]) -> dict[str, Any]:
+    return {"terms": {facet: list(values)}}
+
+
+SORTS: dict[str, list[Any]] = {
+    "relevance": [{"_score": "desc"}, {"seq": "asc"}],
+    "newest": [{"ts": {"order": "desc", "missing": "_last"}}, {"seq": "asc"}],
+    "oldest": [{"ts": {"order": "asc", "missing": "_last"}}, {"seq": "asc"}],
+}
+
+
+class OpenSearchSnapshot:
+    def __init__(self, engine: OpenSearchEngine, index: str, pipe: Pipeline) -> None:
+        self.engine = engine
+        self.generation = index
+        self.pipeline = pipe
+        self.vocab_index = index + "-vocab"
+        self._df: OrderedDict[str, int] = OrderedDict()
+        self._df_lock = threading.Lock()
+
+    def _call(self, what: Callable[[Any], Any]) -> Any:
+        try:
+            return self.engine.conn.call(what)
+        except osx.NotFoundError:
+            # The generation went away under this snapshot (two reindexes since): look again.
+            self.engine._local.snapshot = None
+            raise IndexUnavailable(f"the index {self.generation} was replaced; try again") from None
+
+    def doc_count(self) -> int:
+        return int(self._call(lambda c: c.count(index=self.generation))["count"])
+
+    # -- search ---------------------------------------------------------------------------------
+
+    def search(
+        self, q: Node, filters: Filters, sort: str, start: int, count: int, facets: Sequence[Facet]
+    ) -> Page:
+        """One request: the query, the selections as a post filter (so each facet's counts can
+        leave out its own selection, in its aggregation's filter), exact total, one window."""
+        selections = {name: _selection(name, values) for name, values in filters.values.items()}
+        dates = _date_range(filters)
+        if dates is not None:
+            selections["_dates"] = dates
+        body: dict[str, Any] = {
+            "query": self.engine.translator.query(q),
+            "track_total_hits": True,
+            "from": start,
+            "size": count,
+            "sort": SORTS[sort],
+            "_source": True,
+        }
+        if selections:
+            body["post_filter"] = {"bool": {"filter": list(selections.values())}}
+        aggs: dict[str, Any] = {}
+        for f in facets:
+            others = [v for name, v in selections.items() if name != f.name]
+            terms = {"terms": {"field": f.field, "size": FACET_SIZE}}
+            aggs[f.name] = {
+                "filter": {"bool": {"filter": others}} if others else {"match_all": {}},
+                "aggs": {"v": terms},
+            }
+        if aggs:
+            body["aggs"] = aggs
+        params = {"search_type": "dfs_query_then_fetch"} if sort == "relevance" else {}
+        found = self._call(lambda c: c.search(index=self.generation, body=body, params=params))
+        hits = [
+            (h["_source"], h.get("_score") if sort == "relevance" else None) for h in found["hits"]["hits"]
+        ]
+        counts = {
+            f.name: {b["key"]: int(b["doc_count"]) for b in found["aggregations"][f.name]["v"]["buckets"]}
+            for f in facets
+        }
+        return Page(int(found["hits"]["total"]["value"]), hits, counts)
+
+    # -- stored articles ------------------------------------------------------------------------
+
+    def stored(self, ref: Any) -> dict[str, Any]:
+        return ref  # a hit's _source, as the search returned it
+
+    def article(self, article_id: str) -> dict[str, Any] | None:
+        try:
+            found = self.engine.conn.call(
+                lambda c: c.get(index=self.generation, id=schema.doc_id(article_id))
+            )
+        except osx.NotFoundError:
+            return None
+        source = found.get("_source") or {}
+        return source if source.get("id") == article_id else None
+
+    def similar(self, article_id: str, count: int) -> list[tuple[dict[str, Any], float]]:
+        """The articles most like this one: its 25 most distinctive body words (tf · idf), any of
+        them, weighted, this article left out (what Whoosh's more_like does)."""
+        found = self.article(article_id)
+        if found is None:
+            return []
+        tf: dict[str, int] = {}
+        for t in self.pipeline.terms(found.get("body", "")):
+            if not t.stop:
+                tf[t.text] = tf.get(t.text, 0) + 1
+        if not tf:
+            return []
+        df = self.doc_frequencies(list(tf))
+        n = max(self.doc_count(), 1)
+        from math import log
+
+        weight = {t: c * log(n / (1 + df.get(t, 0))) for t, c in tf.items() if df.get(t, 0) > 0}
+        top = sorted(weight.items(), key=lambda kv: (-kv[1], kv[0]))[:25]
+        top = [(t, w) for t, w in top if w > 0]
+        if not top:
+            return []
+        body = {
+            "query": {
+                "bool": {
+                    "should": [{"term": {"b": {"value": t, "boost": w}}} for t, w in top],
+                    "minimum_should_match": 1,
+                    "must_not": [{"ids": {"values": [schema.doc_id(article_id)]}}],
+                }
+            },
+            "size": count,
+            "sort": SORTS["relevance"],
+        }
+        res = self._call(lambda c: c.search(index=self.generation, body=body))
+        return [(h["_source"], h["_score"]) for h in res["hits"]["hits"]]
+
+    def titles(self) -> Iterator[tuple[str, str]]:
+        with explained(self.engine.config):
+            for h in helpers.scan(
+                self.engine.conn.client,
+                index=self.generation,
+                query={"_source": ["id", "title"], "sort": ["seq"]},
+                preserve_order=True,
+                size=2000,
+            ):
+                src = h["_source"]
+                yield src.get("id", ""), src.get("title", "")
+
+    def newest_date(self, not_after: date | None = None) -> date | None:
+        query: dict[str, Any] = {"exists": {"field": "ts"}}
+        if not_after is not None:
+            query = {"range": {"ts": {"lte": local_seconds(datetime.combine(not_after, dtime.max))}}}
+        body = {"size": 0, "query": query, "aggs": {"newest": {"max": {"field": "ts"}}}}
+        found = self._call(lambda c: c.search(index=self.generation, body=body))
+        value = found["aggregations"]["newest"]["value"]
+        if value is None:
+            return None
+        return (datetime(1970, 1, 1) + timedelta(seconds=int(value))).date()
+
+    # -- vocabulary (in the cluster) ------------------------------------------------------------
+
+    def doc_frequencies(self, terms: list[str]) -> dict[str, int]:
+        """Title df + body df of each term (as the Whoosh engine counts it), in one request."""
+        with self._df_lock:
+            out = {t: self._df[t] for t in terms if t in self._df}
+        missing = [t for t in dict.fromkeys(terms) if t not in out]
+        for i in range(0, len(missing), 200):
+            chunk = missing[i : i + 200]
+            aggs = {
+                f"{f}{n}": {"filter": {"term": {FIELD[f]: t}}}
+                for n, t in enumerate(chunk)
+                for f in TEXT_FIELDS
+            }
+            found = self._call(
+                lambda c, aggs=aggs: c.search(index=self.generation, body={"size": 0, "aggs": aggs})
+            )
+            got = found["aggregations"]
+            for n, t in enumerate(chunk):
+                out[t] = sum(int(got[f"{f}{n}"]["doc_count"]) for f in TEXT_FIELDS)
+        with self._df_lock:
+            for t in missing:
+                self._df[t] = out[t]
+            while len(self._df) > DF_CACHE:
+                self._df.popitem(last=False)
+        return out
+
+    def doc_frequency(self, term: str) -> int:
+        return self.doc_frequencies([term])[term]
+
+    def terms_near(self, term: str, maxdist: int) -> Iterable[str]:
+        """Lucene's fuzzy query goes to two edits at most; the caller measures in graphemes."""
+        body = {
+            "size": 200,
+            "_source": ["term"],
+            "query": {
+                "fuzzy": {
+                    "term": {
+                        "value": term,
+                        "fuzziness": min(2, maxdist),
+                        "prefix_length": 1,
+                        "max_expansions": 200,
+                    }
+                }
+            },
+        }
+        found = self._call(lambda c: c.search(index=self.vocab_index, body=body))
+        return [h["_source"]["term"] for h in found["hits"]["hits"]]
+
+    def vocabulary(self) -> Iterator[str]:
+        with explained(self.engine.config):
+            for h in helpers.scan(
+                self.engine.conn.client, index=self.vocab_index, query={"_source": ["term"]}, size=5000
+            ):
+                yield h["_source"]["term"]
+
+    def texts_with(self, term: str, limit: int) -> list[str]:
+        texts: list[str] = []
+        for fieldname in ("body", "title"):
+            if len(texts) >= limit:
+                break
+            body = {
+                "size": limit - len(texts),
+                "_source": [fieldname],
+                "query": {"term": {FIELD[fieldname]: term}},
+                "sort": ["seq"],
+            }
+            found = self._call(lambda c, body=body: c.search(index=self.generation, body=body))
+            texts += [h["_source"].get(fieldname, "") for h in found["hits"]["hits"]]
+        return texts[:limit]

@@ -1,0 +1,176 @@
+"""Khabar's indexes in an OpenSearch cluster, and an Article as an OpenSearch document.
+
+For an index named ``khabar`` (``--opensearch-index``), every generation N is three indexes:
+
+    khabar-gNNNNNN          the articles (the alias ``khabar`` points at the live one)
+    khabar-gNNNNNN-vocab    one document per distinct title/body term (alias ``khabar-vocab``):
+                            spelling neighbours and sound-alikes are looked up in the cluster
+    khabar-gNNNNNN-files    the manifest, one document per corpus file (alias ``khabar-files``)
+
+and ``khabar-lock`` holds the reindex lock. Title and body are analysed by Khabar's own Python
+chain (the same as the Whoosh engine's) and indexed as their terms, whitespace-separated, in
+``t`` and ``b``; stopwords are left out, so positions count kept words only, as in Whoosh. The
+text as written is kept in ``_source`` for display, snippets and highlighting.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import asdict
+from typing import Any
+
+from indexer.analysis.pipeline import AnalysisOptions, Pipeline
+from indexer.engines.config import EngineConfig
+from indexer.ranking import RankingOptions
+from indexer.records import Article, iso_date, local_seconds
+
+FORMAT = 1  # bump when the mapping or the meaning of a document changes
+MAX_RESULT_WINDOW = 110_000  # the web's deepest page: 1,000 pages of 100
+MAX_TERM_CHARS = 2000  # Lucene refuses terms over 32,766 bytes; no word is this long anyway
+_GEN = re.compile(r"-g(\d{6,})$")
+
+
+def generation_index(alias: str, n: int) -> str:
+    return f"{alias}-g{n:06d}"
+
+
+def generation_number(alias: str, index: str) -> int | None:
+    """N of an articles index ``alias-gNNNNNN``; None for other names."""
+    if not index.startswith(alias + "-"):
+        return None
+    m = _GEN.search(index)
+    return int(m.group(1)) if m and index == generation_index(alias, int(m.group(1))) else None
+
+
+def doc_id(article_id: str) -> str:
+    """OpenSearch ids are at most 512 bytes; longer article ids are hashed."""
+    raw = article_id.encode("utf-8")
+    return article_id if len(raw) <= 500 else "sha1:" + hashlib.sha1(raw).hexdigest()
+
+
+def articles_index(
+    config: EngineConfig, ranking: RankingOptions, analysis: AnalysisOptions
+) -> dict[str, Any]:
+    """Settings and mappings of a new articles index (written with no replicas and no refresh;
+    both are set when the generation is committed)."""
+    text = {
+        "type": "text",
+        "analyzer": "khabar_terms",
+        "similarity": "khabar_bm25",
+        "index_options": "positions",
+    }
+    keyword = {"type": "keyword"}
+    stored = {"type": "keyword", "index": False, "doc_values": False}
+    return {
+        "settings": {
+            "index": {
+                "number_of_shards": config.shards,
+                "number_of_replicas": 0,
+                "refresh_interval": "-1",
+                "max_result_window": MAX_RESULT_WINDOW,
+                "similarity": {"khabar_bm25": {"type": "BM25", "k1": ranking.bm25_k1, "b": ranking.bm25_b}},
+                "analysis": {
+                    "tokenizer": {"khabar_space": {"type": "whitespace", "max_token_length": MAX_TERM_CHARS}},
+                    "analyzer": {"khabar_terms": {"type": "custom", "tokenizer": "khabar_space"}},
+                },
+            }
+        },
+        "mappings": {
+            "dynamic": "strict",
+            "_meta": {"khabar": {"format": FORMAT, "analysis": asdict(analysis)}},
+            "_source": {"excludes": ["t", "b"]},
+            "properties": {
+                "id": keyword,
+                "t": text,
+                "b": text,
+                "title": {"type": "text", "index": False},
+                "body": {"type": "text", "index": False},
+                "byline": {"type": "text", "index": False},
+                "date": stored,
+                "url": stored,
+                "category": keyword,
+                "source": keyword,
+                "author": keyword,
+                "year": keyword,
+                "month": keyword,
+                "tags": keyword,
+                "ts": {"type": "long"},
+                "seq": {"type": "long"},
+            },
+        },
+    }
+
+
+def vocab_index(config: EngineConfig) -> dict[str, Any]:
+    return {
+        "settings": {"index": {"number_of_shards": 1, "number_of_replicas": 0, "refresh_interval": "-1"}},
+        "mappings": {"dynamic": "strict", "properties": {"term": {"type": "keyword"}}},
+    }
+
+
+def files_index(config: EngineConfig) -> dict[str, Any]:
+    stored = {"type": "keyword", "index": False, "doc_values": False}
+    return {
+        "settings": {"index": {"number_of_shards": 1, "number_of_replicas": 0, "refresh_interval": "-1"}},
+        "mappings": {
+            "dynamic": "strict",
+            "properties": {
+                "key": {"type": "keyword"},
+                "size": {"type": "long", "index": False},
+                "mtime_ns": {"type": "long", "index": False},
+                "sha256": stored,
+                "ids": stored,
+            },
+        },
+    }
+
+
+def analysis_of(mapping_meta: dict[str, Any]) -> AnalysisOptions | None:
+    """The analysis an articles index was built with (from its mapping's _meta)."""
+    khabar = (mapping_meta or {}).get("khabar") or {}
+    if khabar.get("format") != FORMAT:
+        return None
+    try:
+        raw = khabar["analysis"]
+        return AnalysisOptions(rules=tuple(raw["rules"]), stopwords=raw["stopwords"], stemmer=raw["stemmer"])
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def terms(pipeline: Pipeline, text: str) -> list[str]:
+    """Index terms of ``text`` in order, stopwords left out (positions count kept words only)."""
+    return [t.text[:MAX_TERM_CHARS] for t in pipeline.terms(text) if not t.stop]
+
+
+def document(a: Article, seq: int, pipeline: Pipeline) -> tuple[dict[str, Any], set[str]]:
+    """The article as a document, and the distinct terms of its title and body."""
+    title, body = terms(pipeline, a.title), terms(pipeline, a.body)
+    doc: dict[str, Any] = {
+        "id": a.id,
+        "t": " ".join(title),
+        "b": " ".join(body),
+        "title": a.title,
+        "body": a.body,
+        "byline": a.byline,
+        "date": iso_date(a.date),
+        "url": a.url,
+        "tags": list(a.tags),
+        "seq": seq,
+    }
+    for name in ("category", "source", "author"):
+        value = getattr(a, name)
+        if value:
+            doc[name] = value
+    if a.date:
+        doc.update(
+            year=f"{a.date.year:04d}", month=f"{a.date.year:04d}-{a.date.month:02d}", ts=local_seconds(a.date)
+        )
+    return doc, set(title) | set(body)
+
+
+def file_key(key: str) -> str:
+    """A manifest key as JSON text: keys of files whose names are not UTF-8 hold lone surrogates,
+    which only \\u-escaped JSON can carry."""
+    return json.dumps(key)

@@ -1,0 +1,418 @@
+"""Reindexing on a cluster: a new generation beside the live one, the aliases switched at once.
+
+- The lock is a document created with ``op_type=create`` in ``<alias>-lock``: a second reindex is
+  refused (or waits). The holder writes a heartbeat into it; a lock whose heartbeat is older than
+  LOCK_STALE_S was left by a reindex that died, and is taken over.
+- A new generation is three new indexes (articles, vocabulary, files). An incremental one starts
+  as a clone of the live ones (published generations are read-only, so cloning links their
+  segments). Articles are analysed and sent by several processes at once (bulk requests).
+- Commit: refresh, count (never publish a generation that lacks articles), replicas as asked,
+  wait for the shards to be allocated, make the indexes read-only. Publish: one ``_aliases``
+  request moves all three aliases: atomic. A reindex killed at any moment leaves the aliases on
+  the previous complete generation; the next one removes what it left.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
+from typing import TYPE_CHECKING, Any
+
+from opensearchpy import exceptions as osx
+
+from indexer import manifest as manifests
+from indexer.analysis.pipeline import AnalysisOptions, pipeline
+from indexer.crashpoints import crashpoint
+from indexer.engines.base import IncompleteIndex, IndexUnavailable, Live, ReindexRunning
+from indexer.engines.opensearch import schema
+from indexer.engines.opensearch.connection import Connection, explained
+from indexer.records import Article
+
+if TYPE_CHECKING:
+    from indexer.engines.opensearch.engine import OpenSearchEngine
+
+LOCK_ID = "reindex"
+LOCK_HEARTBEAT_S = 5.0
+LOCK_STALE_S = 30.0
+BATCH = 250  # articles per bulk request
+IN_FLIGHT = 4  # batches queued per sending process
+HEALTH_TIMEOUT = "120s"
+
+
+# -- the lock ---------------------------------------------------------------------------------
+
+
+def _lock_index(engine: OpenSearchEngine) -> str:
+    return f"{engine.alias}-lock"
+
+
+@contextmanager
+def reindex_lock(engine: OpenSearchEngine, wait: bool, on_wait: Callable[[str], None]) -> Iterator[None]:
+    conn, index = engine.conn, _lock_index(engine)
+    me = {"holder": f"pid {os.getpid()} on {socket.gethostname()}"}
+    create = {"op_type": "create", "refresh": "true"}
+    waited = False
+    while True:
+        now = time.time()
+        body = {**me, "since": now, "heartbeat": now}
+        try:
+            conn.call(lambda c, body=body: c.index(index=index, id=LOCK_ID, body=body, params=create))
+            break
+        except osx.ConflictError:
+            held = _held(conn, index)
+            if held is None:
+                continue  # released meanwhile
+            holder, beat, seq = held
+            if now - beat > LOCK_STALE_S:  # its reindex died: take the lock over
+                params = {"if_seq_no": seq[0], "if_primary_term": seq[1], "refresh": "true"}
+                with suppress(osx.ConflictError, osx.NotFoundError):  # another took it first
+                    conn.call(lambda c, params=params: c.delete(index=index, id=LOCK_ID, params=params))
+                continue
+            if not wait:
+                raise ReindexRunning(
+                    f"another reindex ({holder}) is writing {engine.where}; try again when it ends, "
+                    "or use --wait"
+                ) from None
+            if not waited:
+                on_wait(holder)
+                waited = True
+            time.sleep(1.0)
+    stop = threading.Event()
+
+    def heartbeat() -> None:
+        while not stop.wait(LOCK_HEARTBEAT_S):
+            beat = {"doc": {"heartbeat": time.time()}}
+            with suppress(Exception):  # a missed beat only makes the lock look older
+                conn.call(lambda c, beat=beat: c.update(index=index, id=LOCK_ID, body=beat))
+
+    threading.Thread(target=heartbeat, name="khabar-lock-heartbeat", daemon=True).start()
+    try:
+        yield
+    finally:
+        stop.set()
+        with suppress(osx.NotFoundError, IndexUnavailable):
+            conn.call(lambda c: c.delete(index=index, id=LOCK_ID, params={"refresh": "true"}))
+
+
+def _held(conn: Connection, index: str) -> tuple[str, float, tuple[int, int]] | None:
+    try:
+        found = conn.call(lambda c: c.get(index=index, id=LOCK_ID))
+    except osx.NotFoundError:
+        return None
+    src = found["_source"]
+    return (
+        src.get("holder", "unknown"),
+        float(src.get("heartbeat", 0)),
+        (found["_seq_no"], found["_primary_term"]),
+    )
+
+
+# -- generations ------------------------------------------------------------------------------
+
+
+def _generations(engine: OpenSearchEngine) -> list[int]:
+    try:
+        found = engine.conn.call(
+            lambda c: c.indices.get(index=f"{engine.alias}-g*", params={"expand_wildcards": "all"})
+        )
+    except osx.NotFoundError:
+        return []
+    return sorted({n for name in found if (n := schema.generation_number(engine.alias, name)) is not None})
+
+
+def _companions(index: str) -> list[str]:
+    return [index, index + "-vocab", index + "-files"]
+
+
+def prune(engine: OpenSearchEngine) -> None:
+    """Delete generations that are neither live nor the one before it (kept for searches still
+    reading it), and the leftovers of reindexes that died."""
+    live = engine.live_index()
+    gens = _generations(engine)
+    live_n = schema.generation_number(engine.alias, live) if live else None
+    keep = {n for n in gens if live_n is not None and live_n - 1 <= n <= live_n}
+    doomed = [i for n in gens if n not in keep for i in _companions(schema.generation_index(engine.alias, n))]
+    if doomed:
+        engine.conn.call(
+            lambda c: c.indices.delete(index=",".join(doomed), params={"ignore_unavailable": "true"})
+        )
+
+
+def live(engine: OpenSearchEngine, analysis: AnalysisOptions, full: bool) -> Live:
+    index = engine.live_index()
+    if index is None or full:
+        return Live(index)
+    meta = engine.conn.call(lambda c: c.indices.get_mapping(index=index))
+    built_with = schema.analysis_of(next(iter(meta.values()))["mappings"].get("_meta", {}))
+    if built_with != analysis:
+        return Live(index)  # another analysis or another format: every article is analysed again
+    try:
+        old = _load_manifest(engine, index)
+    except osx.NotFoundError:
+        return Live(index)
+    if old is None:
+        return Live(index)
+    want = sum(len(e.ids) for e in old.files.values())
+    try:
+        have = int(engine.conn.call(lambda c: c.count(index=index))["count"])
+    except osx.TransportError as e:
+        return Live(damaged=f"the live index {index} cannot be counted ({e})")
+    if have != want:
+        return Live(damaged=f"the live index {index} holds {have} articles where {want} were indexed")
+    return Live(index, old)
+
+
+def _load_manifest(engine: OpenSearchEngine, index: str) -> manifests.Manifest | None:
+    from opensearchpy import helpers
+
+    analysis = manifests.describe(engine._pipeline(index).options)
+    files: dict[str, manifests.FileEntry] = {}
+    with explained(engine.config):
+        for h in helpers.scan(engine.conn.client, index=index + "-files", size=5000):
+            s = h["_source"]
+            files[json.loads(s["key"])] = manifests.FileEntry(
+                s["size"], s["mtime_ns"], s["sha256"], tuple(s["ids"])
+            )
+    return manifests.Manifest(analysis, files)
+
+
+# -- analysing and sending, in several processes ----------------------------------------------
+
+_worker: dict[str, Any] = {}
+
+
+def _init_worker(config: Any, analysis: AnalysisOptions) -> None:
+    _worker["conn"] = Connection(config)
+    _worker["pipeline"] = pipeline(analysis)
+
+
+def _send(job: tuple[str, list[tuple[Article, int]]]) -> tuple[int, set[str]]:
+    """Analyse a batch of articles and index it; (articles written, distinct terms)."""
+    index, batch = job
+    actions: list[dict[str, Any]] = []
+    vocab: set[str] = set()
+    for article, seq in batch:
+        doc, terms = schema.document(article, seq, _worker["pipeline"])
+        vocab |= terms
+        actions.append({"index": {"_index": index, "_id": schema.doc_id(article.id)}})
+        actions.append(doc)
+    _bulk(_worker["conn"], actions)
+    return len(batch), vocab
+
+
+def _bulk(conn: Connection, actions: list[dict[str, Any]]) -> None:
+    if not actions:
+        return
+    res = conn.call(lambda c: c.bulk(body=actions, params={"request_timeout": 120}))
+    if res.get("errors"):
+        failed = [i for i in res["items"] for v in i.values() if v.get("error")]
+        first = next(iter(failed[0].values()))
+        raise OSError(f"{len(failed)} article(s) were refused by the cluster: {first['error']}")
+
+
+class OpenSearchGeneration:
+    def __init__(
+        self, engine: OpenSearchEngine, base: Live | None, analysis: AnalysisOptions, parallel: bool
+    ) -> None:
+        self.engine = engine
+        self.conn = engine.conn
+        self.analysis = analysis
+        gens = _generations(engine)
+        n = (gens[-1] if gens else 0) + 1
+        self.name = schema.generation_index(engine.alias, n)
+        self.vocab: set[str] = set()
+        self._pending: list[tuple[Article, int]] = []
+        self._deletes: list[dict[str, Any]] = []
+        self._results: list[Any] = []
+        self._pool: Any = None
+        self._created: list[str] = []
+        try:
+            if base is not None and base.generation:
+                self._clone(base.generation)
+                self.seq = self._max_seq() + 1
+            else:
+                self._create()
+                self.seq = 0
+            procs = engine.procs if engine.procs is not None else max(1, os.cpu_count() or 1)
+            if parallel and procs > 1:
+                # Spawned, not forked: this process has threads (the lock's heartbeat) and a client.
+                ctx = multiprocessing.get_context("spawn")
+                self._pool = ctx.Pool(procs, initializer=_init_worker, initargs=(engine.config, analysis))
+            else:
+                _init_worker(engine.config, analysis)
+        except BaseException:
+            self.discard()
+            raise
+
+    # -- building ---------------------------------------------------------------------------
+
+    def _create(self) -> None:
+        cfg, ranking = self.engine.config, self.engine.ranking
+        for name, body in zip(
+            _companions(self.name),
+            (
+                schema.articles_index(cfg, ranking, self.analysis),
+                schema.vocab_index(cfg),
+                schema.files_index(cfg),
+            ),
+            strict=True,
+        ):
+            self.conn.call(lambda c, name=name, body=body: c.indices.create(index=name, body=body))
+            self._created.append(name)
+
+    def _clone(self, source: str) -> None:
+        """Published generations are read-only: a clone links their segments, instantly. The
+        manifest is written whole (files are few next to articles)."""
+        writable = {"settings": {"index.number_of_replicas": 0, "index.blocks.write": False}}
+        for src, dst in zip(_companions(source)[:2], _companions(self.name)[:2], strict=True):
+            self.conn.call(
+                lambda c, src=src, dst=dst: c.indices.clone(
+                    index=src, target=dst, body=writable, params={"wait_for_active_shards": "1"}
+                )
+            )
+            self._created.append(dst)
+        files = _companions(self.name)[2]
+        self.conn.call(lambda c: c.indices.create(index=files, body=schema.files_index(self.engine.config)))
+        self._created.append(files)
+        self._settings({"index": {"refresh_interval": "-1"}})
+
+    def _max_seq(self) -> int:
+        body = {"size": 0, "aggs": {"m": {"max": {"field": "seq"}}}}
+        self.conn.call(lambda c: c.indices.refresh(index=self.name))
+        value = self.conn.call(lambda c: c.search(index=self.name, body=body))["aggregations"]["m"]["value"]
+        return int(value) if value is not None else -1
+
+    def delete(self, article_id: str) -> None:
+        self._deletes.append({"delete": {"_index": self.name, "_id": schema.doc_id(article_id)}})
+        if len(self._deletes) >= 2 * BATCH:
+            self._flush_deletes()
+
+    def _flush_deletes(self) -> None:
+        actions, self._deletes = self._deletes, []
+        if not actions:
+            return
+        res = self.conn.call(lambda c: c.bulk(body=actions))
+        bad = [i for i in res.get("items", []) if i["delete"].get("error")]
+        if bad:
+            raise OSError(f"{len(bad)} article(s) could not be deleted: {bad[0]['delete']['error']}")
+
+    def add(self, article: Article) -> None:
+        self._pending.append((article, self.seq))
+        self.seq += 1
+        if len(self._pending) >= BATCH:
+            self._flush()
+
+    def _flush(self) -> None:
+        batch, self._pending = self._pending, []
+        if not batch:
+            return
+        job = (self.name, batch)
+        if self._pool is None:
+            self._collect(_send(job))
+            return
+        self._results.append(self._pool.apply_async(_send, (job,)))
+        while len(self._results) > IN_FLIGHT * self._pool._processes:
+            self._collect(self._results.pop(0).get())
+
+    def _collect(self, result: tuple[int, set[str]]) -> None:
+        self.vocab |= result[1]
+
+    def _drain(self) -> None:
+        self._flush_deletes()
+        self._flush()
+        while self._results:
+            self._collect(self._results.pop(0).get())
+        if self._pool is not None:
+            self._pool.close()
+            self._pool.join()
+            self._pool = None
+
+    def commit(self, manifest: manifests.Manifest) -> None:
+        self._drain()
+        self._write_vocab()
+        self._write_manifest(manifest)
+        crashpoint("committed")
+        for name in _companions(self.name):
+            self.conn.call(lambda c, name=name: c.indices.refresh(index=name))
+        want = sum(len(e.ids) for e in manifest.files.values())
+        have = int(self.conn.call(lambda c: c.count(index=self.name))["count"])
+        if have != want:
+            raise IncompleteIndex(
+                f"the new index is not whole (it holds {have} articles where {want} were indexed)"
+            )
+        serving = {"index": {"number_of_replicas": self.engine.config.replicas, "refresh_interval": "1s"}}
+        self._settings(serving)
+        names = ",".join(_companions(self.name))
+        # "timeout" is the cluster's wait; the client reads it as its own unless request_timeout is given.
+        wait = {"wait_for_status": "yellow", "timeout": HEALTH_TIMEOUT, "request_timeout": 150}
+        health = self.conn.call(lambda c: c.cluster.health(index=names, params=wait))
+        if health.get("timed_out") or health.get("status") == "red":
+            raise IncompleteIndex(
+                f"the new index's shards could not be allocated (health {health.get('status')})"
+            )
+        self._settings(
+            {"index": {"blocks.write": True}}
+        )  # published generations never change: clones rely on it
+
+    def _settings(self, body: dict[str, Any]) -> None:
+        for name in _companions(self.name):
+            self.conn.call(lambda c, name=name: c.indices.put_settings(index=name, body=body))
+
+    def _write_vocab(self) -> None:
+        index = self.name + "-vocab"
+        terms = sorted(self.vocab)
+        for i in range(0, len(terms), 5000):
+            actions: list[dict[str, Any]] = []
+            for t in terms[i : i + 5000]:
+                actions.append({"index": {"_index": index, "_id": schema.doc_id(t)}})
+                actions.append({"term": t})
+            _bulk(self.conn, actions)
+
+    def _write_manifest(self, manifest: manifests.Manifest) -> None:
+        index = self.name + "-files"
+        actions: list[dict[str, Any]] = []
+        for key, e in manifest.files.items():
+            stored = schema.file_key(key)
+            actions.append({"index": {"_index": index, "_id": schema.doc_id(stored)}})
+            actions.append(
+                {
+                    "key": stored,
+                    "size": e.size,
+                    "mtime_ns": e.mtime_ns,
+                    "sha256": e.sha256,
+                    "ids": list(e.ids),
+                }
+            )
+            if len(actions) >= 10_000:
+                _bulk(self.conn, actions)
+                actions = []
+        _bulk(self.conn, actions)
+
+    # -- publishing -------------------------------------------------------------------------
+
+    def publish(self) -> None:
+        alias = self.engine.alias
+        actions: list[dict[str, Any]] = []
+        for suffix, index in zip(("", "-vocab", "-files"), _companions(self.name), strict=True):
+            actions.append({"remove": {"index": f"{alias}-g*", "alias": alias + suffix, "must_exist": False}})
+            actions.append({"add": {"index": index, "alias": alias + suffix}})
+        crashpoint("swap")
+        self.conn.call(lambda c: c.indices.update_aliases(body={"actions": actions}))
+        self._created = []  # published: no longer ours to discard
+        prune(self.engine)
+
+    def discard(self) -> None:
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.terminate()
+        created, self._created = self._created, []
+        if created:
+            names = ",".join(created)
+            with suppress(IndexUnavailable, osx.TransportError):  # else the next reindex prunes it
+                self.conn.call(lambda c: c.indices.delete(index=names, params={"ignore_unavailable": "true"}))
