@@ -39,6 +39,7 @@ NOTES = {
     "without a word); it was read as far as it could be.",
     "nothing_searchable": "The query has no searchable words (only very common words or symbols).",
     "page_out_of_range": "This page is past the last page of results.",
+    "too_many_words": "Only the first 100 words of the query were searched.",
 }
 
 
@@ -47,6 +48,7 @@ FILL_BELOW = PER_PAGE
 ROMANIZED_BELOW_DF = 3  # a Latin word in fewer articles than this "matches little"
 ROMANIZED_RATIO = 5  # ... as does one whose Devanagari sound-alike is this many times more common
 SUGGEST_BELOW = 3  # with fewer results than this, rare words get spelling suggestions too
+MAX_HELPED_WORDS = 16  # words of one query that get spelling and sound-alike alternatives
 
 
 @dataclass
@@ -280,6 +282,8 @@ class SearchService:
         parsed = parse(req.q, snap.pipeline)
         if parsed.repaired:
             notes.append("plain_words")
+        if parsed.truncated:
+            notes.append("too_many_words")
         q = parsed.node
         if q is None:
             notes.append("nothing_searchable")
@@ -354,6 +358,8 @@ class SearchService:
             if term in found.cache:
                 return found.cache[term]
             alts: list[tuple[str, float]] = []
+            if len(found.cache) >= MAX_HELPED_WORDS:  # a long query's later words get no help
+                return alts
             if is_latin_word(term) and len(term) >= 3 and r.romanized_weight > 0:
                 df = vocab.doc_frequency(term)
                 alikes = vocab.sound_alikes(term, devanagari=True)[: r.romanized_max]

@@ -15,7 +15,9 @@ from pathlib import Path
 import pytest
 
 from indexer.build import reindex
+from indexer.engines.config import ENGINES, EngineConfig
 from indexer.search import SearchService
+from tests.opensearch_cluster import opensearch_cluster_fixture  # noqa: F401 - a pytest fixture
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CORPUS = FIXTURES / "corpus"
@@ -34,9 +36,62 @@ def corpus_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return index_dir
 
 
+class Indexes:
+    """Builds indexes of test corpora in one engine: folders for Whoosh, indexes (with their
+    own names) in the session's cluster for OpenSearch, deleted when the session ends."""
+
+    def __init__(self, engine: str, tmp: pytest.TempPathFactory, urls: tuple[str, ...] = ()) -> None:
+        self.engine = engine
+        self.tmp = tmp
+        self.urls = urls
+        self.names: list[str] = []
+
+    def config(self, name: str | None = None, **kw: object) -> EngineConfig:
+        if self.engine == "whoosh":
+            return EngineConfig(index_dir=self.tmp.mktemp(name or "ix"))
+        name = f"test-{len(self.names)}-{name or 'ix'}".lower()
+        self.names.append(name)
+        # Two shards: totals, facets and scores must hold across shards (scores: dfs_query_then_fetch);
+        # a replica each: a test that kills a node leaves every index whole.
+        return EngineConfig(
+            engine="opensearch", opensearch_urls=self.urls, opensearch_index=name, shards=2, replicas=1, **kw
+        )  # type: ignore[arg-type]
+
+    def build(self, paths: list[Path], name: str | None = None, **kw: object) -> EngineConfig:
+        config = self.config(name)
+        reindex(paths, config, **kw)  # type: ignore[arg-type]
+        return config
+
+    def cleanup(self) -> None:
+        if self.engine == "opensearch" and self.names:
+            from indexer.engines.opensearch.connection import make_client
+
+            client = make_client(EngineConfig(engine="opensearch", opensearch_urls=self.urls))
+            for name in self.names:
+                client.indices.delete(index=f"{name}-*", params={"ignore_unavailable": "true"})
+
+
+@pytest.fixture(scope="session", params=ENGINES)
+def engine(request: pytest.FixtureRequest) -> str:
+    """Each engine in turn: the service-level tests run against both."""
+    return request.param
+
+
 @pytest.fixture(scope="session")
-def service(corpus_index: Path) -> SearchService:
-    return SearchService(corpus_index)
+def indexes(engine: str, request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Indexes:
+    urls: tuple[str, ...] = ()
+    if engine == "opensearch":
+        cluster = request.getfixturevalue("opensearch_cluster")
+        urls = tuple(cluster.urls)
+    made = Indexes(engine, tmp_path_factory, urls)
+    request.addfinalizer(made.cleanup)
+    return made
+
+
+@pytest.fixture(scope="session")
+def service(indexes: Indexes) -> SearchService:
+    """The fixture corpus, indexed in each engine."""
+    return SearchService(indexes.build([CORPUS], "corpus"))
 
 
 @pytest.fixture

@@ -20,9 +20,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from indexer.analysis.pipeline import pipeline
-from indexer.build import reindex
 from indexer.ranking import DEFAULT_RANKING
 from indexer.search import FILL_BELOW, SearchRequest, SearchService
+from tests.conftest import Indexes
 
 # Content words of one index term each (checked below); some share beginnings, for patterns.
 VOCAB = [
@@ -78,14 +78,14 @@ def _corpus(rnd: random.Random) -> list[dict]:
 
 
 @pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory) -> tuple[SearchService, dict[str, Doc]]:
+def world(tmp_path_factory: pytest.TempPathFactory, indexes: Indexes) -> tuple[SearchService, dict[str, Doc]]:
     assert all(len(_terms(w)) == 1 for w in VOCAB)  # one index term each (किसान, किसानों: the same)
     records = _corpus(random.Random(10))
     root = tmp_path_factory.mktemp("oracle")
     with (root / "corpus.jsonl").open("w", encoding="utf-8") as fh:
         for rec in records:
             fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
-    reindex([root / "corpus.jsonl"], root / "ix")
+    config = indexes.build([root / "corpus.jsonl"], "oracle")
     docs = {
         r["id"]: Doc(
             r["id"],
@@ -100,7 +100,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> tuple[SearchService, dict
     # Spelling and sound-alike help would add articles the oracle does not know of: every word
     # here is in the index, and this corpus has no Latin words, but switch them off to be sure.
     ranking = replace(DEFAULT_RANKING, spelling_weight=0, romanized_weight=0, cross_script_weight=0)
-    return SearchService(root / "ix", ranking), docs
+    return SearchService(config, ranking), docs
 
 
 # -- the oracle: queries as data, evaluated on the documents --------------------------------------
@@ -222,9 +222,7 @@ def expected(items: list[Q], docs: dict[str, Doc], keep) -> tuple[set[str], set[
     return every, (some if len(some) > len(every) else every)
 
 
-@settings(
-    max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     items=queries,
     chosen=filters,
@@ -298,13 +296,12 @@ BOOLEAN_CORPUS = {
 
 
 @pytest.fixture(scope="module")
-def boolean_service(tmp_path_factory: pytest.TempPathFactory) -> SearchService:
+def boolean_service(tmp_path_factory: pytest.TempPathFactory, indexes: Indexes) -> SearchService:
     root = tmp_path_factory.mktemp("boolean")
     with (root / "b.jsonl").open("w", encoding="utf-8") as fh:
         for i, (title, body) in BOOLEAN_CORPUS.items():
             fh.write(json.dumps({"id": i, "title": title, "body": body, "category": "c" + i[0]}) + "\n")
-    reindex([root / "b.jsonl"], root / "ix")
-    return SearchService(root / "ix")
+    return SearchService(indexes.build([root / "b.jsonl"], "boolean"))
 
 
 @pytest.mark.parametrize(

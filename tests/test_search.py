@@ -9,7 +9,7 @@ import pytest
 
 from indexer.build import reindex
 from indexer.search import FILL_BELOW, SearchRequest, SearchService
-from tests.conftest import write
+from tests.conftest import Indexes, write
 
 
 def ids(svc: SearchService, **kw) -> list[str]:
@@ -51,12 +51,11 @@ def test_articles_with_every_word_come_first(service: SearchService) -> None:
     assert res.to_json()["all_words"] == 1
 
 
-def test_only_every_word_when_enough_articles_have_them(tmp_path: Path) -> None:
+def test_only_every_word_when_enough_articles_have_them(tmp_path: Path, indexes: Indexes) -> None:
     for n in range(FILL_BELOW):
         write(tmp_path / "corpus", f"both{n}.txt", f"बाढ़ राहत {n}\nअसम में बाढ़ के बाद राहत शिविर खुले।\n")
     write(tmp_path / "corpus", "one.txt", "बाढ़ की चेतावनी\nनदियों में बाढ़ का खतरा।\n")
-    reindex([tmp_path / "corpus"], tmp_path / "ix")
-    service = SearchService(tmp_path / "ix")
+    service = SearchService(indexes.build([tmp_path / "corpus"]))
     res = service.search(SearchRequest(q="बाढ़ राहत"))
     assert res.total == FILL_BELOW and res.notes == [] and res.all_words is None
     assert service.search(SearchRequest(q="बाढ़")).total == FILL_BELOW + 1
@@ -121,12 +120,11 @@ def test_prefix(service: SearchService) -> None:
     assert "राजनीति/kisan-andolan" in ids(service, q="आंदोलन*")
 
 
-def test_title_ranks_above_body(tmp_path: Path) -> None:
+def test_title_ranks_above_body(tmp_path: Path, indexes: Indexes) -> None:
     corpus = tmp_path / "c"
     write(corpus, "body.txt", "बजट पर बहस\nसंसद में आज बजट पर लंबी बहस हुई और विपक्ष ने महंगाई का मुद्दा उठाया।\n")
     write(corpus, "title.txt", "महंगाई पर चिंता\nसंसद में आज बजट पर लंबी बहस हुई और विपक्ष ने कई मुद्दे उठाए।\n")
-    reindex([corpus], tmp_path / "ix")
-    assert ids(SearchService(tmp_path / "ix"), q="महंगाई") == ["title", "body"]
+    assert ids(SearchService(indexes.build([corpus])), q="महंगाई") == ["title", "body"]
 
 
 @pytest.mark.parametrize(
@@ -315,16 +313,17 @@ def test_a_question_mark_is_not_a_wildcard(service: SearchService) -> None:
     assert ids(service, q="को*ली") == ["खेल/cricket-final"]  # the star still is one
 
 
-def test_a_date_in_the_far_future_does_not_move_the_quick_ranges(tmp_path: Path) -> None:
+def test_a_date_in_the_far_future_does_not_move_the_quick_ranges(tmp_path: Path, indexes: Indexes) -> None:
     """One record dated 9999-12-31 (a placeholder) made every quick range count back from it."""
     write(tmp_path / "c", "r.jsonl", '{"id": "a", "title": "रूस", "body": "रूस", "date": "2021-05-01"}\n'
           '{"id": "b", "title": "भारत", "body": "भारत", "date": "9999-12-31"}\n')  # fmt: skip
-    report = reindex([tmp_path / "c"], tmp_path / "ix")
+    config = indexes.config()
+    report = reindex([tmp_path / "c"], config)
     assert [str(p) for p in report.problems] == [
         "r.jsonl:2: date '9999-12-31' is in the future; indexed as given "
         "(quick date ranges do not count from it) (indexed anyway)"
     ]
-    svc = SearchService(tmp_path / "ix")
+    svc = SearchService(config)
     assert svc.newest_date() == date(2021, 5, 1)
     assert ids(svc, q="", date_from=date(9999, 1, 1)) == ["b"]  # still found by an explicit range
 

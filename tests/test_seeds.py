@@ -9,14 +9,14 @@ import pytest
 from indexer.analysis.pipeline import pipeline
 from indexer.build import reindex
 from indexer.search import SearchRequest, SearchService
-from tests.conftest import SEEDS
+from tests.conftest import SEEDS, Indexes
 
 SEED_ID = "000_07809debebbc832a"
 
 
 @pytest.fixture(scope="module")
-def seeds_service(tmp_path_factory: pytest.TempPathFactory) -> SearchService:
-    ix = tmp_path_factory.mktemp("seeds-index")
+def seeds_service(indexes: Indexes) -> SearchService:
+    ix = indexes.config("seeds")
     report = reindex([SEEDS], ix)
     # The one deliberate problem: an article dated "20 अप्रैल 2021", indexed without a date.
     assert [(p.path, p.skipped) for p in report.problems] == [

@@ -105,9 +105,10 @@ def _whoosh_query(text: str, relax: bool) -> tuple[object, object]:
     ["किसान दिल्ली", "किसान", "कोरोना वायरस टीका", "किसान दिल्ली -पंजाब", "sensex बाजार", "रूस OR मुंबई"],
 )
 @pytest.mark.parametrize("relax", [False, True])
-def test_array_scores_equal_whooshs(service: SearchService, text: str, relax: bool) -> None:
+def test_array_scores_equal_whooshs(corpus_index: Path, text: str, relax: bool) -> None:
     """The evaluator scores with numpy arrays; for words, the scores must be the ones Whoosh's own
     matchers give, document for document."""
+    service = SearchService(corpus_index)
     snap = service.engine.snapshot()
     node, whoosh_q = _whoosh_query(text, relax)
     docs, scores = Evaluator(snap.searcher, snap.docsets, service.ranking.boosts).run(node)

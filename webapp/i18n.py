@@ -72,8 +72,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "The articles below have only some of the words",
     },
     "note.plain_words": {
-        "hi": "खोज की वाक्य-रचना समझ नहीं आई, इसलिए केवल उसके शब्द खोजे गए।",
-        "en": "The query syntax could not be read, so only its words were searched.",
+        "hi": "खोज की वाक्य-रचना अधूरी थी (कोष्ठक या उद्धरण चिह्न बंद नहीं, या बिना शब्द का AND/OR); "
+        "जितनी समझ आई उतनी खोजी गई।",
+        "en": "The query syntax was incomplete (an unclosed bracket or quote, or an operator without "
+        "a word); it was read as far as it could be.",
+    },
+    "note.too_many_words": {
+        "hi": "खोज के केवल पहले 100 शब्द खोजे गए।",
+        "en": "Only the first 100 words of the query were searched.",
     },
     "note.nothing_searchable": {
         "hi": "इस खोज में खोजने लायक कोई शब्द नहीं है (केवल बहुत आम शब्द या चिह्न)।",

@@ -39,6 +39,9 @@ from indexer.query.tree import (
 )
 
 MAX_DEPTH = 32  # brackets nested deeper than this are read as plain text
+# Words and phrases searched; the rest of a longer query is left out (and the answer says so):
+# a cluster refuses queries of more than 1,024 clauses, and no reader's question is this long.
+MAX_WORDS = 100
 _OPERATORS = frozenset({"AND", "OR", "NOT"})
 _FIELD = re.compile(r"^(" + "|".join(QUERY_FIELDS) + r"):(.*)$", re.DOTALL)
 
@@ -55,6 +58,7 @@ class Analysis(Protocol):
 class Parsed:
     node: Node | None  # None: nothing searchable (only stopwords or symbols)
     repaired: bool  # the syntax was broken and has been read as well as it could
+    truncated: bool = False  # words past MAX_WORDS were left out
     # Several parts side by side at the top (``किसान दिल्ली``): "some of the words" may relax
     # them. A single bracketed group, an OR, or one word is taken as a whole.
     side_by_side: bool = False
@@ -287,11 +291,19 @@ class _Parser:
         return Term(terms[0], fields) if len(terms) == 1 else Phrase(tuple(terms), fields)
 
 
+def _has_letters(text: str) -> bool:
+    return any(unicodedata.category(c)[0] in "LN" for c in text)
+
+
 def parse(text: str, analysis: Analysis) -> Parsed:
     """The query tree of ``text``; an empty text is All (browse every article)."""
     if not text.strip():
         return Parsed(All(), False)
     toks, repaired = _lex(text)
+    words = [i for i, t in enumerate(toks) if t.kind in ("word", "phrase") and _has_letters(t.text)]
+    truncated = len(words) > MAX_WORDS
+    if truncated:
+        toks = toks[: words[MAX_WORDS]]
     p = _Parser(toks, analysis)
     node = p.sequence(None, 0)
-    return Parsed(node, repaired or p.repaired, p.side_by_side)
+    return Parsed(node, repaired or p.repaired, truncated=truncated, side_by_side=p.side_by_side)
