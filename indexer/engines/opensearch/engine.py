@@ -56,8 +56,13 @@ class OpenSearchEngine:
         """The concrete articles index the alias names, None when there is none."""
         try:
             found = self.conn.call(lambda c: c.indices.get_alias(name=self.alias))
-        except osx.NotFoundError:
-            return None
+        except osx.NotFoundError as e:
+            if isinstance(e.info, dict):  # OpenSearch's own answer: no such alias
+                return None
+            raise IndexUnavailable(
+                f"the server at {self.where} does not answer as an OpenSearch cluster (HTTP 404 where "
+                "OpenSearch answers JSON); check --opensearch-url / KHABAR_OPENSEARCH_URL"
+            ) from None
         names = sorted(found)
         return names[-1] if names else None
 

@@ -132,8 +132,10 @@ _PR_SET_PDEATHSIG = 1
 _subwriter_run = multiproc.SubWriterTask.run
 
 
-def _die_with_parent() -> None:
-    parent = os.getppid()
+def _die_with_parent(parent: int) -> None:
+    """``parent`` is the pid the process was forked from, as the parent recorded it: read here,
+    after the fork, it could already be init's if the parent was killed in between (a writing
+    process then outlived a killed reindex, seen under load)."""
     try:
         ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
     except (OSError, AttributeError):  # not Linux: nothing to ask for
@@ -190,7 +192,7 @@ multiproc.MpWriter.__init__ = _mpwriter_init_watched
 
 
 def _run_dying_with_parent(self):  # type: ignore[no-untyped-def]
-    _die_with_parent()
+    _die_with_parent(self._parent_pid)  # set by multiprocessing in the parent, before the fork
     try:
         return _subwriter_run(self)
     except BaseException as e:
