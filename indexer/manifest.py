@@ -18,7 +18,7 @@ from indexer.analysis.pipeline import AnalysisOptions
 from indexer.ingest import CorpusFile
 
 NAME = "khabar-files.json"
-FORMAT = 3  # bump when the schema or the meaning of an index changes: forces a full rebuild
+FORMAT = 4  # bump when the schema or the meaning of an index changes: forces a full rebuild
 
 
 @dataclass(frozen=True, slots=True)

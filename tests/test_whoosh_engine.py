@@ -44,8 +44,17 @@ print(json.dumps(out))
 """
 
 
+# Without the fixes, only the length encoding they choose (Lucene's, see norms.py): the index was
+# written with it, and the rest is what the fixes must answer exactly as Whoosh does.
+_ENCODING_ONLY = (
+    "from whoosh.codec import whoosh3\n"
+    "from indexer.engines.whoosh import norms\n"
+    "whoosh3.length_to_byte, whoosh3.byte_to_length = norms.length_to_byte, norms.byte_to_length\n"
+)
+
+
 def _probe(index_dir: Path, patched: bool) -> dict:
-    code = ("import indexer.engines.whoosh.fixes\n" if patched else "") + PROBE
+    code = ("import indexer.engines.whoosh.fixes\n" if patched else _ENCODING_ONLY) + PROBE
     done = subprocess.run(
         [sys.executable, "-c", code, str(index_dir)], cwd=REPO, capture_output=True, text=True, timeout=120
     )

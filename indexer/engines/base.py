@@ -60,7 +60,7 @@ class Snapshot(Protocol):
         self, q: Node, filters: Filters, sort: str, start: int, count: int, facets: Sequence[Facet]
     ) -> Page:
         """Evaluate ``q`` under ``filters``: the exact total, the hits ``start`` to ``start + count``
-        in ``sort`` order (one of SORTS; undated articles last; ties in index order), and the
+        in ``sort`` order (one of SORTS; undated articles last; ties in article-id order), and the
         counts of ``facets``."""
         ...
 

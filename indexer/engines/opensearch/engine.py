@@ -140,10 +140,12 @@ def _selection(facet: str, values: Sequence[str]) -> dict[str, Any]:
     return {"terms": {facet: list(values)}}
 
 
+# Ties in article id order, as the Whoosh engine breaks them: the same answer from both engines,
+# whatever order the articles were written in.
 SORTS: dict[str, list[Any]] = {
-    "relevance": [{"_score": "desc"}, {"seq": "asc"}],
-    "newest": [{"ts": {"order": "desc", "missing": "_last"}}, {"seq": "asc"}],
-    "oldest": [{"ts": {"order": "asc", "missing": "_last"}}, {"seq": "asc"}],
+    "relevance": [{"_score": "desc"}, {"id": "asc"}],
+    "newest": [{"ts": {"order": "desc", "missing": "_last"}}, {"id": "asc"}],
+    "oldest": [{"ts": {"order": "asc", "missing": "_last"}}, {"id": "asc"}],
 }
 
 

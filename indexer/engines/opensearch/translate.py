@@ -4,8 +4,8 @@ Title and body terms are indexed pre-analysed (``t`` and ``b``, whitespace-split
 terms are looked up as they are. Scores follow the Whoosh engine's: a word counts in each field
 it is in, weighted by the field's boost; facet values and exclusions filter without scoring
 (``constant_score`` with boost 0); a pattern scores its boost per field (constant, as OpenSearch
-scores prefixes anyway). Lucene's BM25 leaves out BM25's constant factor (k1 + 1); boosting
-every term query by it keeps term scores on the same scale as the patterns', as in Whoosh.
+scores prefixes anyway). OpenSearch's "BM25" similarity is Lucene's legacy BM25, which keeps
+BM25's (k1 + 1) factor as Whoosh does, so term and pattern scores are on the same scale in both.
 """
 
 from __future__ import annotations
@@ -37,7 +37,6 @@ def _wildcard(pattern: str) -> str:
 class Translator:
     def __init__(self, ranking: RankingOptions) -> None:
         self.boosts = ranking.boosts
-        self.term_scale = ranking.bm25_k1 + 1  # see the module's docstring
 
     def query(self, node: Node) -> dict[str, Any]:
         if isinstance(node, Term):
@@ -67,12 +66,12 @@ class Translator:
 
     def _term(self, fieldname: str, text: str, boost: float) -> dict[str, Any]:
         if fieldname in TEXT_FIELDS:
-            weight = boost * self.boosts.get(fieldname, 1.0) * self.term_scale
+            weight = boost * self.boosts.get(fieldname, 1.0)
             return {"term": {FIELD[fieldname]: {"value": text, "boost": weight}}}
         return _unscored({"term": {fieldname: text}})
 
     def _phrase(self, fieldname: str, node: Phrase) -> dict[str, Any]:
-        weight = node.boost * self.boosts.get(fieldname, 1.0) * self.term_scale
+        weight = node.boost * self.boosts.get(fieldname, 1.0)
         return {"match_phrase": {FIELD[fieldname]: {"query": " ".join(node.terms), "boost": weight}}}
 
     def _pattern(self, fieldname: str, node: Pattern) -> dict[str, Any]:

@@ -14,8 +14,8 @@ from typing import Any
 import numpy as np
 from whoosh.codec import whoosh3
 from whoosh.reading import IndexReader
-from whoosh.util.numeric import byte_to_length
 
+from indexer.engines.whoosh import norms
 from indexer.facets import FACETS, Facet
 
 EMPTY = np.zeros(0, dtype=np.int32)
@@ -42,7 +42,7 @@ class MultiFacet:
         self.index = {v: i for i, v in enumerate(values)}
 
 
-_LENGTHS = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
+_LENGTHS = np.array(norms.LENGTHS, dtype=np.float64)  # the byte the codec writes (see norms.py)
 _LENGTHS[0] = 1  # Whoosh scores a document without a recorded length as length 1
 
 
@@ -108,6 +108,7 @@ class DocSets:
             else:
                 self.columns[f.name] = self._column(reader, f)
         self.ts = self._timestamps(reader)
+        self.id_rank = self._id_ranks(reader)
         self._cache: OrderedDict[tuple[str, Any], tuple[np.ndarray, np.ndarray]] = OrderedDict()
         self._lengths: dict[str, np.ndarray] = {}
         self._cache_bytes = 0
@@ -144,6 +145,22 @@ class DocSets:
         if not docs:
             return MultiFacet([], EMPTY, EMPTY)
         return MultiFacet(values, np.concatenate(docs), np.concatenate(ords))
+
+    def _id_ranks(self, reader: IndexReader) -> np.ndarray:
+        """Each document's place in article-id order: ties are broken by id, as the OpenSearch
+        engine breaks them, whatever order the writing processes wrote the articles in."""
+        ids = [""] * self.doc_count
+        for leaf, offset in reader.leaf_readers():
+            if not leaf.has_column("id"):
+                for d in range(leaf.doc_count_all()):
+                    if not leaf.is_deleted(d):
+                        ids[offset + d] = leaf.stored_fields(d).get("id", "")
+                continue
+            for d, v in enumerate(leaf.column_reader("id")):
+                ids[offset + d] = v.decode("utf-8") if isinstance(v, bytes) else v
+        rank = np.empty(self.doc_count, dtype=np.int64)
+        rank[sorted(range(self.doc_count), key=ids.__getitem__)] = np.arange(self.doc_count)
+        return rank
 
     def _timestamps(self, reader: IndexReader) -> np.ndarray:
         """Seconds of each article's date (int64); the int64 minimum for undated ones."""

@@ -167,8 +167,9 @@ class WhooshSnapshot:
             raw = ds.ts[docs]
             key = raw.astype(np.float64) * (1.0 if sort == "newest" else -1.0)
             key[raw == UNDATED] = -np.inf
-        top = _top(key, start + count)
-        top = top[np.lexsort((docs[top], -key[top]))][start : start + count]
+        order = ds.id_rank[docs]
+        top = _top(key, start + count, order)
+        top = top[np.lexsort((order[top], -key[top]))][start : start + count]
         hits = [(int(docs[i]), float(key[i]) if sort == "relevance" else None) for i in top]
         return Page(len(docs), hits, counts)
 
@@ -233,14 +234,15 @@ class WhooshSnapshot:
         return texts
 
 
-def _top(key: np.ndarray, k: int) -> np.ndarray:
-    """Positions of the ``k`` largest keys, ties taken in document order (``docs`` is sorted), so
-    that a longer page holds a shorter one: argpartition alone picks among tied keys at random."""
+def _top(key: np.ndarray, k: int, order: np.ndarray) -> np.ndarray:
+    """Positions of the ``k`` largest keys, ties taken in ``order`` (article ids), so that a longer
+    page holds a shorter one: argpartition alone picks among tied keys at random."""
     if not 0 < k < len(key):
         return np.arange(len(key))
     kth = np.partition(-key, k - 1)[k - 1]
     above = np.flatnonzero(-key < kth)
-    ties = np.flatnonzero(-key == kth)[: k - len(above)]
+    ties = np.flatnonzero(-key == kth)
+    ties = ties[np.argsort(order[ties], kind="stable")][: k - len(above)]
     return np.concatenate([above, ties])
 
 

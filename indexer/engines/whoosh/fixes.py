@@ -1,6 +1,8 @@
 """Small corrections to Whoosh 2.7.5 internals, applied once on import; importing them on any
 other version of Whoosh stops with an error that says what to install.
 
+- Field lengths are kept in Lucene's one-byte encoding, not Whoosh's (``norms``): both engines
+  then weigh a field's length the same.
 - W3 per-document readers cache a column reader per field, but not its absence: for every posting of
   a field without a lengths column (IDs, keywords, numbers) the writer asked the filesystem again
   whether the column file exists. Caching the answer cut a 2,000-article reindex by a tenth.
@@ -31,6 +33,8 @@ from whoosh import columns, multiproc
 from whoosh.codec import whoosh3
 from whoosh.filedb import structfile
 
+from indexer.engines.whoosh import norms
+
 WRITTEN_FOR = "2.7.5"  # whoosh-reloaded, pinned in setup.cfg
 
 if whoosh.versionstring() != WRITTEN_FOR or not all(
@@ -48,6 +52,11 @@ if whoosh.versionstring() != WRITTEN_FOR or not all(
     )
 
 _MISSING = object()
+
+# Field lengths in Lucene's byte rather than Whoosh's (see norms.py): the W3 codec reads and
+# writes lengths through these two names only.
+whoosh3.length_to_byte = norms.length_to_byte
+whoosh3.byte_to_length = norms.byte_to_length
 
 
 class _Lengths(columns.NumericColumn.Reader):
