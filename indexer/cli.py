@@ -320,6 +320,15 @@ def cmd_bench(args: argparse.Namespace) -> int:
     if missing:
         print(f"skipped: source corpus not found: {', '.join(map(str, missing))}", file=sys.stderr)
         return EXIT_OK
+    try:
+        config = engine_config(args)
+    except ValueError as e:
+        return _fail(str(e), EXIT_USAGE)
+    opensearch = None
+    if config.engine == "opensearch":
+        # Its own index: never the reader's live one.
+        name = args.opensearch_index or os.environ.get("KHABAR_OPENSEARCH_INDEX") or "khabar-bench"
+        opensearch = replace(config, opensearch_index=name)
     with tempfile.TemporaryDirectory(prefix="khabar-bench-", dir=args.work) as tmp:
         opts = BenchOptions(
             sources=args.sources,
@@ -329,6 +338,9 @@ def cmd_bench(args: argparse.Namespace) -> int:
             http_clients=args.clients,
             http_seconds=args.http_seconds,
             peers=not args.no_peers,
+            opensearch=opensearch,
+            compare=not args.no_whoosh,
+            cluster_pids=_local_cluster_pids(config) if opensearch else [],
         )
         try:
             report = run(opts)
@@ -337,6 +349,18 @@ def cmd_bench(args: argparse.Namespace) -> int:
         if args.report:
             args.report.write_text(json.dumps(report, indent=2), encoding="utf-8")
     return EXIT_OK
+
+
+def _local_cluster_pids(config: EngineConfig) -> list[int]:
+    """The JVMs of `khabar cluster start`, when that is the cluster the bench uses (their memory
+    is measured); none for another cluster."""
+    from indexer.engines.opensearch import localcluster
+
+    info = localcluster.load()
+    if info is None:
+        return []
+    ours = {u.rstrip("/") for u in info.urls}
+    return [n.pid for n in info.nodes if n.alive()] if ours & set(config.opensearch_urls) else []
 
 
 def _iso_date(text: str) -> date:
@@ -475,6 +499,10 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--clients", type=_positive, default=8, help="concurrent HTTP clients (default 8)")
     b.add_argument("--http-seconds", type=float, default=20.0, help="length of the HTTP run; 0 skips it")
     b.add_argument("--no-peers", action="store_true", help="skip stock Whoosh and SQLite FTS5")
+    b.add_argument(
+        "--no-whoosh", action="store_true", help="with --engine opensearch: skip the Whoosh engine beside it"
+    )
+    add_engine_options(b, reindexing=True)
     b.add_argument("--work", type=Path, default=None, help="folder for the temporary corpus and indexes")
     b.add_argument("--report", type=Path, default=None, help="also write the figures here as JSON")
     b.set_defaults(func=cmd_bench)

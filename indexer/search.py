@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -20,6 +20,7 @@ from indexer.engines.base import SORTS, Engine, Filters, IndexUnavailable, Page,
 from indexer.engines.config import EngineConfig
 from indexer.facets import FACETS, FACETS_BY_NAME, Facet
 from indexer.query import Highlight, expand_terms, highlight_terms, parse, plain_terms, some_words
+from indexer.query.rewrite import word_groups
 from indexer.query.tree import All, Node, Not, and_, scores
 from indexer.ranking import DEFAULT_RANKING, RankingOptions
 from indexer.romanize import has_devanagari, is_latin_word
@@ -326,7 +327,7 @@ class SearchService:
                 q, expanded = q_any, expanded_any
 
         total = page.total
-        marks = highlight_terms(expanded)
+        marks = replace(highlight_terms(expanded), groups=word_groups(q, found.cache))
         if total and start >= total:
             notes.append("page_out_of_range")
         analyze = snap.pipeline.terms

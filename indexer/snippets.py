@@ -18,6 +18,7 @@ SNIPPET_CHARS = 200
 LEAD_CHARS = 40  # context shown before the first match
 # Only the start of a very long body is searched for a window; the rest is never shown anyway.
 SCAN_LIMIT = 100_000
+CHUNK_CHARS = 1_500  # text analysed at a time while looking for the window
 ELLIPSIS = "…"
 
 Matcher = Callable[[str], bool]
@@ -78,11 +79,37 @@ def _best_start(matches: list[Term], size: int) -> int:
     return best
 
 
+def _scan(text: str, matcher: Matcher, size: int, analyze: Analyze) -> tuple[list[Term], list[Term]]:
+    """(tokens, matches) of ``text``, analysed a chunk at a time. Once every word of the query has
+    been seen (``matcher.groups``), the text is read only ``size`` characters further (the end of
+    a window there), not to its end. Bodies run to thousands of words
+    and every result needs a snippet: this is most of a search's own work."""
+    groups = getattr(matcher, "groups", ())  # each word of the query, with its alternatives
+    tokens: list[Term] = []
+    matches: list[Term] = []
+    found: set[str] = set()
+    pos, stop = 0, len(text)
+    while pos < min(len(text), stop):
+        end = min(len(text), pos + CHUNK_CHARS)
+        if end < len(text):  # chunks end at a space: words never cross one
+            cut = text.rfind(" ", pos, end)
+            end = cut if cut > pos else end
+        for t in analyze(text[pos:end]):
+            t = Term(t.text, t.start + pos, t.end + pos, t.stop)
+            tokens.append(t)
+            if not t.stop and matcher(t.text):
+                matches.append(t)
+                found.add(t.text)
+        pos = end
+        if groups and stop == len(text) and all(g & found for g in groups):
+            stop = matches[-1].end + size
+    return tokens, matches
+
+
 def make_snippet(text: str, matcher: Matcher, size: int = SNIPPET_CHARS, analyze: Analyze = terms) -> Snippet:
     """About ``size`` characters of ``text`` around its best cluster of matches."""
     scan = text[:SCAN_LIMIT]
-    tokens = list(analyze(scan))
-    matches = [t for t in tokens if not t.stop and matcher(t.text)]
+    tokens, matches = _scan(scan, matcher, size, analyze)
 
     start = 0
     if matches:

@@ -6,15 +6,16 @@ import unicodedata
 
 import pytest
 
-from indexer.analysis import analyze_word
+from indexer.analysis import analyze_word, terms
 from indexer.analysis.graphemes import boundaries
 from indexer.query import Highlight
 from indexer.snippets import ELLIPSIS, SNIPPET_CHARS, highlight, make_snippet
 
 
 def marks(*words: str) -> Highlight:
-    """What a query of these words highlights: their index terms."""
-    return Highlight(frozenset(analyze_word(w)[0] for w in words))
+    """What a query of these words highlights: their index terms (each word a group)."""
+    found = [analyze_word(w)[0] for w in words]
+    return Highlight(frozenset(found), groups=tuple(frozenset({t}) for t in found))
 
 
 FILLER = "सरकार ने आज एक नई योजना की घोषणा की जिसमें कई राज्यों को शामिल किया गया है। "
@@ -96,3 +97,23 @@ def test_highlight_whole_text() -> None:
 def test_prefix_highlight() -> None:
     h = Highlight(frozenset(), prefixes=("किसा",))
     assert highlight("किसानों और किसान", h).html() == "<mark>किसानों</mark> और <mark>किसान</mark>"
+
+
+def test_the_body_is_read_only_until_a_window_with_every_word() -> None:
+    """Bodies run to thousands of words: once a window holds every query term, the rest is not
+    analysed (it cannot hold a better window)."""
+    read: list[int] = []
+
+    def counting(text: str):  # type: ignore[no-untyped-def]
+        read.append(len(text))
+        return terms(text)
+
+    body = "किसान दिल्ली पहुंचे। " + FILLER * 400  # ~30,000 characters
+    s = make_snippet(body, marks("किसान", "दिल्ली"), analyze=counting)
+    assert "<mark>किसान</mark>" in s.html() and "<mark>दिल्ली</mark>" in s.html()
+    assert sum(read) < 4000 < len(body)
+    # One of the two words only at the end: everything is read, and the window has both.
+    read.clear()
+    late = "किसान " + FILLER * 200 + "किसान और दिल्ली साथ।"
+    s = make_snippet(late, marks("किसान", "दिल्ली"), analyze=counting)
+    assert sum(read) >= len(late) - 10 and "<mark>दिल्ली</mark>" in s.html()

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from indexer.analysis import terms
 from indexer.benchmark.corpus import Material
+from indexer.engines.config import EngineConfig
 
 _LETTERS = "कखगघचछजझटठडढणतथदधनपफबभमयरलवशसह"
 # Romanised words a reader types (their Devanagari forms are common in news).
@@ -199,6 +200,45 @@ def folder_size(path: Path) -> int:
     return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
 
 
+def index_size(config: EngineConfig) -> int:
+    """Bytes on disk: the Whoosh folder, or the cluster's store of the live generation (replicas
+    included)."""
+    if config.engine == "whoosh":
+        return folder_size(config.index_dir)
+    from indexer.engines.opensearch.connection import make_client
+
+    stats = make_client(config).indices.stats(index=config.opensearch_index, metric="store")
+    return int(stats["_all"]["total"]["store"]["size_in_bytes"])
+
+
+class PeakSampler:
+    """The peak resident memory of some processes (the cluster's JVMs) while a block runs."""
+
+    def __init__(self, pids: list[int]) -> None:
+        self.pids = pids
+        self.peak = 0
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def __enter__(self) -> PeakSampler:
+        self.peak = 0
+        if self.pids:
+            self._stop.clear()
+            self._thread = threading.Thread(target=self._sample, daemon=True)
+            self._thread.start()
+        return self
+
+    def _sample(self) -> None:
+        while not self._stop.is_set():
+            self.peak = max(self.peak, sum(tree_rss(p) for p in self.pids))
+            self._stop.wait(0.2)
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join()
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -212,12 +252,16 @@ class ServerURL(str):
 
 
 @contextmanager
-def serving(index_dir: Path, *args: str, ready: bool = True, timeout: float = 60) -> Iterator[ServerURL]:
-    """Run `khabar serve` on a free loopback port; yield its base URL once it answers (and, with
-    ``ready``, once its autocomplete tables are built); stop it afterwards."""
+def serving(
+    index: Path | list[str], *args: str, ready: bool = True, timeout: float = 120
+) -> Iterator[ServerURL]:
+    """Run `khabar serve` on a free loopback port over ``index`` (a Whoosh folder, or engine
+    options); yield its base URL once it answers (and, with ``ready``, once its autocomplete
+    tables are built); stop it afterwards."""
     port = free_port()
+    where = index if isinstance(index, list) else ["--index", str(index)]
     proc = subprocess.Popen(
-        [sys.executable, "-m", "indexer.cli", "serve", "--index", str(index_dir), "--port", str(port), *args],
+        [sys.executable, "-m", "indexer.cli", "serve", *where, "--port", str(port), *args],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -244,9 +288,11 @@ def serving(index_dir: Path, *args: str, ready: bool = True, timeout: float = 60
             proc.kill()
 
 
-def http_load(index_dir: Path, queries: list[Query], clients: int, seconds: float) -> dict[str, float]:
+def http_load(
+    index: Path | list[str], queries: list[Query], clients: int, seconds: float
+) -> dict[str, float]:
     """Requests/s of `khabar serve` on loopback under ``clients`` concurrent clients."""
-    with serving(index_dir, *SERVE_ARGS) as base:
+    with serving(index, *SERVE_ARGS) as base:
         urls = [
             base
             + "/api/search?"

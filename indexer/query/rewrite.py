@@ -30,6 +30,9 @@ class Highlight:
     terms: frozenset[str]
     prefixes: tuple[str, ...] = ()
     patterns: tuple[Pattern, ...] = field(default=())
+    # One set per word of the query: the word's term and its alternatives. A text where every
+    # group has a match holds all the query's words (snippets stop looking there). Empty: unknown.
+    groups: tuple[frozenset[str], ...] = ()
 
     def __call__(self, term: str) -> bool:
         return (
@@ -58,6 +61,20 @@ def highlight_terms(q: Node) -> Highlight:
         else:
             patterns.append(leaf)
     return Highlight(frozenset(terms), tuple(dict.fromkeys(prefixes)), tuple(dict.fromkeys(patterns)))
+
+
+def word_groups(q: Node, alternatives: dict[str, list[tuple[str, float]]]) -> tuple[frozenset[str], ...]:
+    """Each title/body word of ``q`` (phrase words one by one) with its alternatives; none when
+    ``q`` has a pattern (any number of words may match it)."""
+    groups: list[frozenset[str]] = []
+    for leaf in wanted_leaves(q):
+        if not in_text(leaf):
+            continue
+        if isinstance(leaf, Pattern):
+            return ()
+        for t in (leaf.text,) if isinstance(leaf, Term) else leaf.terms:
+            groups.append(frozenset({t, *(a for a, _ in alternatives.get(t, ()))}))
+    return tuple(dict.fromkeys(groups))
 
 
 def plain_terms(q: Node) -> list[str]:

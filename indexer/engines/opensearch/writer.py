@@ -356,9 +356,13 @@ class OpenSearchGeneration:
             raise IncompleteIndex(
                 f"the new index's shards could not be allocated (health {health.get('status')})"
             )
-        self._settings(
-            {"index": {"blocks.write": True}}
-        )  # published generations never change: clones rely on it
+        if health.get("number_of_data_nodes", 1) > self.engine.config.replicas:
+            # Every replica can be placed: publish once they are copied, so that the new
+            # generation survives a node at once and searches do not meet the copying.
+            green = {"wait_for_status": "green", "timeout": "600s", "request_timeout": 630}
+            self.conn.call(lambda c: c.cluster.health(index=names, params=green))
+        # Published generations never change: clones of them rely on it.
+        self._settings({"index": {"blocks.write": True}})
 
     def _settings(self, body: dict[str, Any]) -> None:
         for name in _companions(self.name):
