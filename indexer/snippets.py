@@ -95,7 +95,8 @@ def _scan(text: str, matcher: Matcher, size: int, analyze: Analyze) -> tuple[lis
             cut = text.rfind(" ", pos, end)
             end = cut if cut > pos else end
         for t in analyze(text[pos:end]):
-            t = Term(t.text, t.start + pos, t.end + pos, t.stop)
+            if pos:
+                t = Term(t.text, t.start + pos, t.end + pos, t.stop)
             tokens.append(t)
             if not t.stop and matcher(t.text):
                 matches.append(t)

@@ -131,3 +131,20 @@ def test_analyzer_is_safe_across_threads() -> None:
     for t in threads:
         t.join()
     assert not errors
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "किसानों ने दिल्ली कूच किया, सरकार से बातचीत।",
+        "😀मीटिंग #किसान_आंदोलन COVID-19 5.3 फ़ीसदी २०२१ don't U.S. क्षत्रिय",
+        "",
+        "   ।॥ ",
+    ],
+)
+def test_index_terms_are_the_terms_without_stopwords(text: str) -> None:
+    """The lean path used for indexing gives the same terms as the one with offsets."""
+    from indexer.analysis.pipeline import pipeline
+
+    p = pipeline()
+    assert p.index_terms(text) == [t.text for t in p.terms(text) if not t.stop]

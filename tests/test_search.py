@@ -331,3 +331,19 @@ def test_a_date_in_the_far_future_does_not_move_the_quick_ranges(tmp_path: Path,
 def test_from_after_to_is_refused() -> None:
     with pytest.raises(ValueError, match="must not be after"):
         SearchRequest(date_from=date(2024, 1, 1), date_to=date(2023, 1, 1))
+
+
+def test_similar_articles_and_article_lookup(service: SearchService) -> None:
+    similar = service.similar("राजनीति/kisan-andolan")
+    assert similar and all(h.id and h.title for h in similar)
+    assert "राजनीति/kisan-andolan" not in {h.id for h in similar}
+    a = service.article("खेल/cricket-final")
+    assert a is not None and a.tags == ["क्रिकेट", "मुंबई"] and a.date == "2021-04-20"
+    assert a.body.startswith("मुंबई") and a.url == "https://example.com/khel/cricket-final"
+    assert service.article("खेल/no-such") is None
+
+
+def test_autocomplete_from_the_headlines(service: SearchService) -> None:
+    found = service.suggest("क्रिके")
+    assert any(s.kind == "query" and "क्रिकेट" in s.text for s in found)
+    assert any(s.kind == "title" and s.id == "खेल/cricket-final" for s in found)

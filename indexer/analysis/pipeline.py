@@ -15,7 +15,7 @@ from typing import NamedTuple
 from indexer.analysis import normalize as norm
 from indexer.analysis import stem as stemmers
 from indexer.analysis.stopwords import FUNCTION_WORDS, STOPWORDS
-from indexer.analysis.tokenize import words
+from indexer.analysis.tokenize import word_texts, words
 
 RULES: dict[str, norm.Rule] = {rule.__name__: rule for rule in norm.ALL_RULES}
 STEMMERS: dict[str, Callable[[str], str]] = {
@@ -69,6 +69,16 @@ class Pipeline:
 
         self.analyze_word: Callable[[str], tuple[str, bool]] = lru_cache(maxsize=262_144)(analyze)
         self.normalize: Callable[[str], str] = lru_cache(maxsize=262_144)(lambda w: norm.normalize(w, rules))
+
+    def index_terms(self, text: str) -> list[str]:
+        """The index terms of ``text`` in order, stopwords left out (what an engine indexes)."""
+        analyze = self.analyze_word
+        out = []
+        for w in word_texts(text):
+            term, stop = analyze(w)
+            if term and not stop:
+                out.append(term)
+        return out
 
     def terms(self, text: str) -> Iterator[Term]:
         """Every word of ``text`` with its term; stopwords are included and flagged."""

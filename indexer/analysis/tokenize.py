@@ -69,3 +69,25 @@ def _split_underscores(text: str, s: int, e: int) -> Iterator[Word]:
         if part:
             yield Word(part, pos, pos + len(part))
         pos += len(part) + 1
+
+
+def word_texts(text: str) -> list[str]:
+    """The words of ``text`` without their offsets: ``words`` for indexing, where no offset is
+    needed, without a tuple per word (a third of the cost of analysing a body)."""
+    out: list[str] = []
+    if not text:
+        return out
+    bi = word_breaker()
+    bi.setText(text)
+    mapping = utf16_to_index_map(text)
+    start = bi.first()
+    for end in bi:
+        if _WORD_STATUS_MIN <= bi.getRuleStatus() < _WORD_STATUS_MAX:
+            w = text[start:end] if mapping is None else text[mapping[start] : mapping[end]]
+            if "_" in w:
+                out.extend(part for part in w.split("_") if part)
+            else:
+                out.append(w)
+        start = end
+    return out
+

@@ -35,11 +35,11 @@ class Highlight:
     groups: tuple[frozenset[str], ...] = ()
 
     def __call__(self, term: str) -> bool:
-        return (
-            term in self.terms
-            or any(term.startswith(p) for p in self.prefixes)
-            or any(p.matches(term) for p in self.patterns)
-        )
+        if term in self.terms:
+            return True
+        if not (self.prefixes or self.patterns):  # the usual case, asked for every word of a body
+            return False
+        return any(term.startswith(p) for p in self.prefixes) or any(p.matches(term) for p in self.patterns)
 
     def __bool__(self) -> bool:
         return bool(self.terms or self.prefixes or self.patterns)

@@ -186,7 +186,8 @@ class OpenSearchSnapshot:
             "from": start,
             "size": count,
             "sort": SORTS[sort],
-            "_source": True,
+            "_source": False,
+            "stored_fields": schema.STORED,
         }
         if selections:
             body["post_filter"] = {"bool": {"filter": list(selections.values())}}
@@ -203,7 +204,8 @@ class OpenSearchSnapshot:
         params = {"search_type": "dfs_query_then_fetch"} if sort == "relevance" else {}
         found = self._call(lambda c: c.search(index=self.generation, body=body, params=params))
         hits = [
-            (h["_source"], h.get("_score") if sort == "relevance" else None) for h in found["hits"]["hits"]
+            (schema.stored_fields(h), h.get("_score") if sort == "relevance" else None)
+            for h in found["hits"]["hits"]
         ]
         counts = {
             f.name: {b["key"]: int(b["doc_count"]) for b in found["aggregations"][f.name]["v"]["buckets"]}
@@ -214,17 +216,21 @@ class OpenSearchSnapshot:
     # -- stored articles ------------------------------------------------------------------------
 
     def stored(self, ref: Any) -> dict[str, Any]:
-        return ref  # a hit's _source, as the search returned it
+        return ref  # a hit's stored fields, as the search returned them
 
     def article(self, article_id: str) -> dict[str, Any] | None:
         try:
             found = self.engine.conn.call(
-                lambda c: c.get(index=self.generation, id=schema.doc_id(article_id))
+                lambda c: c.get(
+                    index=self.generation,
+                    id=schema.doc_id(article_id),
+                    params={"stored_fields": ",".join(schema.STORED)},
+                )
             )
         except osx.NotFoundError:
             return None
-        source = found.get("_source") or {}
-        return source if source.get("id") == article_id else None
+        fields = schema.stored_fields(found) if found.get("found") else {}
+        return fields if fields.get("id") == article_id else None
 
     def similar(self, article_id: str, count: int) -> list[tuple[dict[str, Any], float]]:
         """The articles most like this one: its 25 most distinctive body words (tf · idf), any of
@@ -257,21 +263,23 @@ class OpenSearchSnapshot:
             },
             "size": count,
             "sort": SORTS["relevance"],
+            "_source": False,
+            "stored_fields": schema.STORED,
         }
         res = self._call(lambda c: c.search(index=self.generation, body=body))
-        return [(h["_source"], h["_score"]) for h in res["hits"]["hits"]]
+        return [(schema.stored_fields(h), h["_score"]) for h in res["hits"]["hits"]]
 
     def titles(self) -> Iterator[tuple[str, str]]:
         with explained(self.engine.config):
             for h in helpers.scan(
                 self.engine.conn.client,
                 index=self.generation,
-                query={"_source": ["id", "title"], "sort": ["seq"]},
+                query={"_source": False, "stored_fields": ["id", "title"], "sort": ["seq"]},
                 preserve_order=True,
                 size=2000,
             ):
-                src = h["_source"]
-                yield src.get("id", ""), src.get("title", "")
+                fields = schema.stored_fields(h)
+                yield fields.get("id", ""), fields.get("title", "")
 
     def newest_date(self, not_after: date | None = None) -> date | None:
         query: dict[str, Any] = {"exists": {"field": "ts"}}
@@ -347,10 +355,11 @@ class OpenSearchSnapshot:
                 break
             body = {
                 "size": limit - len(texts),
-                "_source": [fieldname],
+                "_source": False,
+                "stored_fields": [fieldname],
                 "query": {"term": {FIELD[fieldname]: term}},
                 "sort": ["seq"],
             }
             found = self._call(lambda c, body=body: c.search(index=self.generation, body=body))
-            texts += [h["_source"].get(fieldname, "") for h in found["hits"]["hits"]]
+            texts += [schema.stored_fields(h).get(fieldname, "") for h in found["hits"]["hits"]]
         return texts[:limit]

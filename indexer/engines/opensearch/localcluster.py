@@ -824,7 +824,7 @@ def register(subparsers: Any) -> None:
 def run_command(args: argparse.Namespace) -> int:
     try:
         if args.cluster_action == "start":
-            start(
+            info = start(
                 nodes=args.nodes,
                 heap=args.heap,
                 state_dir=args.state,
@@ -832,6 +832,8 @@ def run_command(args: argparse.Namespace) -> int:
                 timeout=args.timeout,
                 fresh=args.fresh,
             )
+            # Every node's URL: the client goes on through the others when one is lost.
+            _err(f"use it: export KHABAR_ENGINE=opensearch KHABAR_OPENSEARCH_URL={','.join(info.urls)}")
         elif args.cluster_action == "stop":
             if stop(args.state):
                 _err("stopped")

@@ -340,13 +340,20 @@ class OpenSearchGeneration:
         crashpoint("committed")
         for name in _companions(self.name):
             self.conn.call(lambda c, name=name: c.indices.refresh(index=name))
+        self.conn.call(lambda c: c.indices.flush(index=",".join(_companions(self.name))))  # durable now
         want = sum(len(e.ids) for e in manifest.files.values())
         have = int(self.conn.call(lambda c: c.count(index=self.name))["count"])
         if have != want:
             raise IncompleteIndex(
                 f"the new index is not whole (it holds {have} articles where {want} were indexed)"
             )
-        serving = {"index": {"number_of_replicas": self.engine.config.replicas, "refresh_interval": "1s"}}
+        serving = {
+            "index": {
+                "number_of_replicas": self.engine.config.replicas,
+                "refresh_interval": "1s",
+                "translog.durability": "request",
+            }
+        }
         self._settings(serving)
         names = ",".join(_companions(self.name))
         # "timeout" is the cluster's wait; the client reads it as its own unless request_timeout is given.
