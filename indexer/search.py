@@ -355,6 +355,8 @@ class SearchService:
         unknown words their nearest spellings; ``found`` records what was added."""
         r = self.ranking
 
+        vocab.prefetch(plain_terms(q))  # every word's frequency in one look-up
+
         def alternatives(term: str) -> list[tuple[str, float]]:
             if term in found.cache:
                 return found.cache[term]

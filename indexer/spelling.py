@@ -75,7 +75,7 @@ def neighbours(
         if term == word:
             continue
         d = grapheme_distance(word, term)
-        if 0 < d <= most:
-            found.append(Neighbour(term, d, doc_frequency(term)))
+        if 0 < d <= most and (df := doc_frequency(term)) > 0:  # a term of deleted articles only: none
+            found.append(Neighbour(term, d, df))
     found.sort(key=lambda n: (n.edits, -n.doc_frequency, n.term))
     return found[:limit]

@@ -99,6 +99,13 @@ class Vocabulary:
             found = self._df[term] = self.snapshot.doc_frequency(term)
         return found
 
+    def prefetch(self, terms: Iterable[str]) -> None:
+        """Look the document frequencies of ``terms`` up at once: on a cluster each look-up is a
+        round trip, and a query asks for several."""
+        missing = [t for t in dict.fromkeys(terms) if t not in self._df]
+        if missing:
+            self._df.update(self.snapshot.doc_frequencies(missing))
+
     def _neighbours(self, term: str) -> list[Neighbour]:
         """The three nearest spellings of ``term`` in the index (cached for this search)."""
         found = self._near.get(term)
@@ -106,7 +113,14 @@ class Vocabulary:
             if len(term) > MAX_WORD_CHARS:
                 found = []  # no word is this long; the automaton would take seconds to say so
             else:
-                found = neighbours(term, self.snapshot.terms_near, self.doc_frequency)
+
+
+                def candidates(word: str, maxdist: int) -> list[str]:
+                    near = list(self.snapshot.terms_near(word, maxdist))
+                    self.prefetch(near)
+                    return near
+
+                found = neighbours(term, candidates, self.doc_frequency)
             self._near[term] = found
         return found
 
@@ -118,6 +132,7 @@ class Vocabulary:
         """
         script = has_devanagari if devanagari else is_latin_word
         found = self._sounds().terms_like(word, lambda t: t != word and script(t))
+        self.prefetch(found)
         ranked = sorted(((t, self.doc_frequency(t)) for t in found), key=lambda x: (-x[1], x[0]))
         top = ranked[0][1] if ranked else 0
         return [(t, df) for t, df in ranked if df > 0 and df >= top * RARE_ALIKE]

@@ -89,9 +89,14 @@ def indexes(engine: str, request: pytest.FixtureRequest, tmp_path_factory: pytes
 
 
 @pytest.fixture(scope="session")
-def service(indexes: Indexes) -> SearchService:
+def corpus_config(indexes: Indexes) -> EngineConfig:
     """The fixture corpus, indexed in each engine."""
-    return SearchService(indexes.build([CORPUS], "corpus"))
+    return indexes.build([CORPUS], "corpus")
+
+
+@pytest.fixture(scope="session")
+def service(corpus_config: EngineConfig) -> SearchService:
+    return SearchService(corpus_config)
 
 
 @pytest.fixture

@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 from flask.testing import FlaskClient
 from jsonschema import Draft202012Validator
 
+from indexer.engines.config import EngineConfig
 from webapp import create_app
 
 
 @pytest.fixture(scope="module")
-def client(corpus_index: Path) -> FlaskClient:
-    return create_app(corpus_index).test_client()
+def client(corpus_config: EngineConfig) -> FlaskClient:
+    """The app over each engine: the API answers alike over both."""
+    return create_app(corpus_config).test_client()
 
 
 @pytest.fixture(scope="module")

@@ -292,7 +292,9 @@ def http_load(
     index: Path | list[str], queries: list[Query], clients: int, seconds: float
 ) -> dict[str, float]:
     """Requests/s of `khabar serve` on loopback under ``clients`` concurrent clients."""
-    with serving(index, *SERVE_ARGS) as base:
+    # A server takes load once warm; at a million articles building its autocomplete tables
+    # takes minutes.
+    with serving(index, *SERVE_ARGS, timeout=1800) as base:
         urls = [
             base
             + "/api/search?"

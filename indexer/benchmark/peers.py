@@ -14,49 +14,22 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from whoosh import index as whoosh_index
-from whoosh import qparser
-from whoosh.fields import ID, TEXT, Schema
-
 from indexer.benchmark.measure import Query, latency_summary
+from indexer.engines.whoosh import stock
 
-WRITER_LIMIT_MB = 256
+__all__ = ["fts5_index", "fts5_search", "stock_whoosh_index", "stock_whoosh_search"]
 
-
-def _records(corpus: Path) -> Iterator[dict]:
-    with corpus.open(encoding="utf-8") as fh:
-        for line in fh:
-            yield json.loads(line)
-
-
-def stock_whoosh_index(corpus: Path, index_dir: Path) -> float:
-    """Index with Whoosh's defaults; returns seconds."""
-    t0 = time.perf_counter()
-    index_dir.mkdir(parents=True, exist_ok=True)
-    schema = Schema(
-        id=ID(stored=True, unique=True),
-        title=TEXT(stored=True),
-        body=TEXT(stored=True),
-        category=ID(stored=True),
-    )
-    ix = whoosh_index.create_in(str(index_dir), schema)
-    w = ix.writer(limitmb=WRITER_LIMIT_MB)
-    for r in _records(corpus):
-        w.add_document(id=r["id"], title=r["title"], body=r["body"], category=r["category"])
-    w.commit()
-    return time.perf_counter() - t0
+stock_whoosh_index = stock.stock_whoosh_index
 
 
 def stock_whoosh_search(index_dir: Path, queries: list[Query]) -> dict[str, float]:
-    ix = whoosh_index.open_dir(str(index_dir))
-    parser = qparser.MultifieldParser(["title", "body"], ix.schema)
-    ms: list[float] = []
-    with ix.searcher() as s:
-        for q in queries:
-            t0 = time.perf_counter()
-            s.search(parser.parse(q.q), limit=10)
-            ms.append((time.perf_counter() - t0) * 1000)
-    return latency_summary(ms)
+    return latency_summary(stock.stock_whoosh_search(index_dir, [q.q for q in queries]))
+
+
+def records(corpus: Path) -> Iterator[dict]:
+    with corpus.open(encoding="utf-8") as fh:
+        for line in fh:
+            yield json.loads(line)
 
 
 def fts5_index(corpus: Path, db: Path) -> float:
@@ -71,7 +44,7 @@ def fts5_index(corpus: Path, db: Path) -> float:
         "INSERT INTO a VALUES (?, ?, ?, ?, ?, ?, ?)",
         (
             (r["title"], r["body"], r["id"], r["category"], r["source"], r["author"], r["date"][:4])
-            for r in _records(corpus)
+            for r in records(corpus)
         ),
     )
     con.commit()

@@ -76,6 +76,10 @@ class Snapshot(Protocol):
         """Articles holding ``term`` (an index term) in the title, plus those holding it in the body."""
         ...
 
+    def doc_frequencies(self, terms: list[str]) -> dict[str, int]:
+        """``doc_frequency`` of several terms at once."""
+        ...
+
     def terms_near(self, term: str, maxdist: int) -> Iterable[str]:
         """Body terms within ``maxdist`` code-point edits of ``term`` (sharing its first letter)."""
         ...

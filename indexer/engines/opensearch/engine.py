@@ -48,6 +48,7 @@ class OpenSearchEngine:
         self.translator = Translator(ranking)
         self._local = threading.local()
         self._meta: dict[str, Pipeline] = {}
+        self._df_caches: dict[str, tuple[OrderedDict[str, int], threading.Lock]] = {}
         self._lock = threading.Lock()
 
     # -- the live generation --------------------------------------------------------------------
@@ -85,6 +86,15 @@ class OpenSearchEngine:
             snap = OpenSearchSnapshot(self, index, self._pipeline(index))
         local.snapshot, local.checked = snap, now
         return snap
+
+    def df_cache(self, index: str) -> tuple[OrderedDict[str, int], threading.Lock]:
+        """The document-frequency cache of one generation (older generations' are dropped)."""
+        with self._lock:
+            found = self._df_caches.get(index)
+            if found is None:
+                self._df_caches = {index: (OrderedDict(), threading.Lock())}
+                found = self._df_caches[index]
+        return found
 
     def _pipeline(self, index: str) -> Pipeline:
         found = self._meta.get(index)
@@ -155,8 +165,8 @@ class OpenSearchSnapshot:
         self.generation = index
         self.pipeline = pipe
         self.vocab_index = index + "-vocab"
-        self._df: OrderedDict[str, int] = OrderedDict()
-        self._df_lock = threading.Lock()
+        # Document frequencies are the generation's, whichever thread asked first: shared.
+        self._df, self._df_lock = engine.df_cache(index)
 
     def _call(self, what: Callable[[Any], Any]) -> Any:
         try:
@@ -191,14 +201,26 @@ class OpenSearchSnapshot:
         }
         if selections:
             body["post_filter"] = {"bool": {"filter": list(selections.values())}}
+        # Facets without a selection of their own all count under every selection: one filter
+        # for all of them (none at all without selections), and one for each selected facet,
+        # which leaves its own selection out. Each filter is a pass over the matches.
         aggs: dict[str, Any] = {}
+        shared = {
+            f.name: {"terms": {"field": f.field, "size": FACET_SIZE}}
+            for f in facets
+            if f.name not in selections
+        }
+        if shared and selections:
+            aggs["_all"] = {"filter": {"bool": {"filter": list(selections.values())}}, "aggs": shared}
+        else:
+            aggs.update(shared)
         for f in facets:
-            others = [v for name, v in selections.items() if name != f.name]
-            terms = {"terms": {"field": f.field, "size": FACET_SIZE}}
-            aggs[f.name] = {
-                "filter": {"bool": {"filter": others}} if others else {"match_all": {}},
-                "aggs": {"v": terms},
-            }
+            if f.name in selections:
+                others = [v for name, v in selections.items() if name != f.name]
+                aggs[f.name] = {
+                    "filter": {"bool": {"filter": others}} if others else {"match_all": {}},
+                    "aggs": {f.name: {"terms": {"field": f.field, "size": FACET_SIZE}}},
+                }
         if aggs:
             body["aggs"] = aggs
         params = {"search_type": "dfs_query_then_fetch"} if sort == "relevance" else {}
@@ -207,10 +229,13 @@ class OpenSearchSnapshot:
             (schema.stored_fields(h), h.get("_score") if sort == "relevance" else None)
             for h in found["hits"]["hits"]
         ]
-        counts = {
-            f.name: {b["key"]: int(b["doc_count"]) for b in found["aggregations"][f.name]["v"]["buckets"]}
-            for f in facets
-        }
+        got = found.get("aggregations", {})
+        counts = {}
+        for f in facets:
+            where = got.get("_all", {}) if f.name not in selections and selections else got
+            if f.name in selections:
+                where = got[f.name]
+            counts[f.name] = {b["key"]: int(b["doc_count"]) for b in where[f.name]["buckets"]}
         return Page(int(found["hits"]["total"]["value"]), hits, counts)
 
     # -- stored articles ------------------------------------------------------------------------
@@ -274,9 +299,8 @@ class OpenSearchSnapshot:
             for h in helpers.scan(
                 self.engine.conn.client,
                 index=self.generation,
-                query={"_source": False, "stored_fields": ["id", "title"], "sort": ["seq"]},
-                preserve_order=True,
-                size=2000,
+                query={"_source": False, "stored_fields": ["id", "title"]},
+                size=5000,
             ):
                 fields = schema.stored_fields(h)
                 yield fields.get("id", ""), fields.get("title", "")

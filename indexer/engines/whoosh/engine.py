@@ -214,6 +214,9 @@ class WhooshSnapshot:
     def doc_frequency(self, term: str) -> int:
         return sum(self.reader.doc_frequency(f, term) for f in TEXT_FIELDS)
 
+    def doc_frequencies(self, terms: list[str]) -> dict[str, int]:
+        return {t: self.doc_frequency(t) for t in terms}
+
     def terms_near(self, term: str, maxdist: int) -> Iterable[str]:
         return self.reader.terms_within("body", term, maxdist, prefix=1)
 
