@@ -155,7 +155,7 @@ def test_strict_refuses_to_publish_with_problems(corpus_copy: Path, tmp_path: Pa
 
 def test_bad_date_is_indexed_without_a_date(tmp_path: Path) -> None:
     corpus = tmp_path / "c"
-    write(corpus, "a.txt", "---\ndate: 20 अप्रैल 2021\n---\nशीर्षक\nपाठ।\n")
+    write(corpus, "a.txt", "---\ndate: 31/02/2021\n---\nशीर्षक\nपाठ।\n")  # no 31 February
     report = reindex([corpus], tmp_path / "ix")
     assert report.indexed == 1 and report.warnings == 1 and report.skipped == 0
     hit = SearchService(tmp_path / "ix").search(SearchRequest(q="पाठ")).hits[0]
