@@ -14,11 +14,13 @@ import re
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
+from indexer import export as export_formats
 from indexer.build import BuildReport, IncompleteIndex, NothingToIndex, Progress, StrictFailure, reindex
 from indexer.engines.base import IndexUnavailable, ReindexRunning
 from indexer.engines.config import ENGINES, EngineConfig, from_options
@@ -246,6 +248,64 @@ def cmd_search(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    """Every matching article to a file (or stdout), streamed; a progress bar on a terminal."""
+    try:
+        req = SearchRequest(
+            q=" ".join(args.query),
+            filters=_parse_filters(args.filter),
+            date_from=args.date_from,
+            date_to=args.date_to,
+            sort=args.sort,
+        )
+    except ValueError as e:
+        return _fail(str(e), EXIT_USAGE)
+    limit = sys.maxsize if args.all else args.limit
+    out_path: Path | None = args.output
+    if out_path is not None and out_path.is_dir():
+        return _fail(f"{out_path} is a folder; give a file name with -o", EXIT_USAGE)
+    t0 = time.perf_counter()
+    try:
+        total, articles = SearchService(engine_config(args)).export(req, limit)
+        wanted = min(total, limit)
+        counted = _counting(articles, wanted, sys.stderr)
+        if out_path is None:
+            for chunk in export_formats.chunks(args.format, counted):
+                sys.stdout.write(chunk)
+            sys.stdout.flush()
+        else:
+            # Written beside the target and renamed: an interrupted export leaves no half file.
+            tmp = out_path.with_name(f".{out_path.name}.part")
+            with open(tmp, "w", encoding="utf-8", newline="") as f:
+                for chunk in export_formats.chunks(args.format, counted):
+                    f.write(chunk)
+            os.replace(tmp, out_path)
+    except ValueError as e:
+        return _fail(str(e), EXIT_USAGE)
+    except IndexUnavailable as e:
+        return _fail(str(e), EXIT_NO_INDEX)
+    except OSError as e:
+        return _fail(f"cannot write {out_path}: {e.strerror or e}", EXIT_FAILED)
+    seconds = time.perf_counter() - t0
+    note = f" (the first {wanted} of {total}; --all exports every one)" if total > wanted else ""
+    where = f" to {out_path}" if out_path else ""
+    print(f"exported {wanted} article(s){where} in {seconds:.1f} s{note}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _counting(articles: Iterator[Any], total: int, stream: TextIO) -> Iterator[Any]:
+    """The articles, moving a progress bar (articles/s) on a terminal."""
+    if not stream.isatty():
+        yield from articles
+        return
+    from tqdm import tqdm
+
+    with tqdm(total=total, unit=" articles", desc="exporting", file=stream, dynamic_ncols=True) as bar:
+        for a in articles:
+            yield a
+            bar.update(1)
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from webapp.server import default_workers, run  # the one place the indexer reaches into the web app
 
@@ -341,6 +401,8 @@ def cmd_bench(args: argparse.Namespace) -> int:
             opensearch=opensearch,
             compare=not args.no_whoosh,
             cluster_pids=_local_cluster_pids(config) if opensearch else [],
+            whoosh_index=args.index,
+            reuse=args.reuse,
         )
         try:
             report = run(opts)
@@ -467,6 +529,34 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--json", action="store_true", help="print one JSON object")
     s.set_defaults(func=cmd_search)
 
+    x = sub.add_parser(
+        "export",
+        help="write every matching article as CSV or JSON Lines",
+        description="Write every article the search finds, in its order, as CSV (UTF-8 with a BOM, "
+        "for spreadsheets; one row per article with the first 300 characters) or JSON Lines (whole "
+        "records). Streamed: memory stays flat at any size.",
+    )
+    QUERY_COMMANDS["export"] = x
+    x.add_argument("query", nargs="*", metavar="QUERY", help="as for search; none: every article")
+    add_engine_options(x)
+    x.add_argument(
+        "--filter", action="append", default=[], metavar="FIELD=VALUE", help="as for search; repeat"
+    )
+    x.add_argument("--from", dest="date_from", type=_iso_date, metavar="YYYY-MM-DD")
+    x.add_argument("--to", dest="date_to", type=_iso_date, metavar="YYYY-MM-DD")
+    x.add_argument("--sort", choices=SORTS, default="relevance")
+    x.add_argument("--format", choices=export_formats.FORMATS, default="csv")
+    x.add_argument("-o", "--output", type=Path, metavar="FILE", help="write here (default: stdout)")
+    x.add_argument(
+        "--limit",
+        type=_positive,
+        default=export_formats.LIMIT,
+        metavar="N",
+        help=f"at most N articles (default {export_formats.LIMIT})",
+    )
+    x.add_argument("--all", action="store_true", help="every matching article, without a limit")
+    x.set_defaults(func=cmd_export)
+
     e = sub.add_parser(
         "eval",
         help="measure ranking quality on judged queries",
@@ -505,6 +595,12 @@ def build_parser() -> argparse.ArgumentParser:
     add_engine_options(b, reindexing=True)
     b.add_argument("--work", type=Path, default=None, help="folder for the temporary corpus and indexes")
     b.add_argument("--report", type=Path, default=None, help="also write the figures here as JSON")
+    b.add_argument(
+        "--reuse",
+        action="store_true",
+        help="measure search on the index an earlier run built (same SOURCES and SIZE; for Whoosh, "
+        "give its --index) instead of reindexing, when it holds SIZE articles",
+    )
     b.set_defaults(func=cmd_bench)
 
     v = sub.add_parser("serve", help="serve the search page and JSON API")

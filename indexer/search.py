@@ -9,17 +9,22 @@ from __future__ import annotations
 
 import threading
 import time
+from collections import OrderedDict
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from indexer import timeline as timelines
 from indexer.analysis.tokenize import words
+from indexer.characteristic import SAMPLE, Word, characteristic_words
 from indexer.engines import open_engine
 from indexer.engines.base import SORTS, Engine, Filters, IndexUnavailable, Page, Snapshot
 from indexer.engines.config import EngineConfig
 from indexer.facets import FACETS, FACETS_BY_NAME, Facet
 from indexer.query import Highlight, expand_terms, highlight_terms, parse, plain_terms, some_words
+from indexer.query.parser import Parsed
 from indexer.query.rewrite import word_groups
 from indexer.query.tree import All, Node, Not, and_, scores
 from indexer.ranking import DEFAULT_RANKING, RankingOptions
@@ -27,11 +32,15 @@ from indexer.romanize import has_devanagari, is_latin_word
 from indexer.snippets import highlight, make_snippet
 from indexer.spelling import Neighbour
 from indexer.suggest import Suggester, Suggestion
+from indexer.timeline import Timeline
 from indexer.vocabulary import SoundIndex, Vocabulary
 
 FACET_VALUES = 30  # values listed per facet; selected ones are always listed
 PER_PAGE = 10
 MAX_PER_PAGE = 100
+MAX_COMPARE = 4
+BACKGROUNDS = 64  # sets of filters whose per-day article counts are kept
+DF_CACHE = 200_000  # document frequencies kept for the characteristic words
 
 NOTES = {
     "any_word": "No article has all the words; showing articles with any of them.",
@@ -71,6 +80,9 @@ class SearchRequest:
     page: int = 1
     per_page: int = PER_PAGE
     snippets: bool = True  # evaluation runs skip them: they cost time and change no ranking
+    timeline: bool = False  # matches per period (and each compared query's)
+    compare: list[str] = field(default_factory=list)  # more queries drawn beside this one
+    words: bool = False  # the words that characterise the results
 
     def __post_init__(self) -> None:
         unknown = set(self.filters) - set(FACETS_BY_NAME)
@@ -84,6 +96,9 @@ class SearchRequest:
             raise ValueError(f"per_page must be between 1 and {MAX_PER_PAGE}")
         if self.date_from and self.date_to and self.date_from > self.date_to:
             raise ValueError(f"the start date {self.date_from} must not be after the end date {self.date_to}")
+        self.compare = list(dict.fromkeys(c.strip() for c in self.compare if c.strip()))
+        if len(self.compare) > MAX_COMPARE:
+            raise ValueError(f"at most {MAX_COMPARE} queries can be compared with the search")
         self.filters = {k: list(dict.fromkeys(v for v in vs if v)) for k, vs in self.filters.items()}
         self.filters = {k: v for k, v in self.filters.items() if v}
 
@@ -122,6 +137,9 @@ class SearchResult:
     transliterations: dict[str, list[str]] = field(default_factory=dict)  # Latin word -> Devanagari
     # When articles with only some of the words follow: how many have all of them (they come first).
     all_words: int | None = None
+    timeline: Timeline | None = None
+    characteristic: list[Word] = field(default_factory=list)
+    characteristic_sample: int = 0  # best-ranked results the characteristic words were read from
 
     @property
     def pages(self) -> int:
@@ -151,7 +169,36 @@ class SearchResult:
             "suggestion": self.suggestion,
             "transliterations": self.transliterations,
             "all_words": self.all_words,
+            "timeline": _timeline_json(self.timeline),
+            "characteristic_words": [
+                {"word": w.word, "count": w.count, "score": w.score} for w in self.characteristic
+            ],
+            "characteristic_sample": self.characteristic_sample,
         }
+
+
+def _timeline_json(t: Timeline | None) -> dict[str, Any] | None:
+    if t is None:
+        return None
+    return {
+        "interval": t.interval,
+        "series": [
+            {
+                "query": s.query,
+                "total": s.total,
+                "buckets": [
+                    {
+                        "start": b.start.isoformat(),
+                        "end": b.end.isoformat(),
+                        "count": b.count,
+                        "share": b.share,
+                    }
+                    for b in s.buckets
+                ],
+            }
+            for s in t.series
+        ],
+    }
 
 
 @dataclass
@@ -203,6 +250,12 @@ class _Tables:
     lock: threading.Lock = field(default_factory=threading.Lock)
     suggest_lock: threading.Lock = field(default_factory=threading.Lock)
     builder: threading.Thread | None = None
+    # All articles per day under a set of filters (the share of attention divides by them).
+    backgrounds: OrderedDict[tuple[Any, ...], dict[int, int]] = field(default_factory=OrderedDict)
+    doc_frequencies: dict[str, int] = field(default_factory=dict)  # for characteristic words
+    doc_count: int | None = None  # a generation's articles never change
+    # Not ``lock``: that one is held while the sound-alike tables are built (seconds).
+    research_lock: threading.Lock = field(default_factory=threading.Lock)
 
 
 class SearchService:
@@ -285,65 +338,199 @@ class SearchService:
             notes.append("plain_words")
         if parsed.truncated:
             notes.append("too_many_words")
-        q = parsed.node
-        if q is None:
+        if parsed.node is None:
             notes.append("nothing_searchable")
             facets = {f.name: [] for f in FACETS if f.offered(req.filters)}
             return SearchResult(req, 0, (time.perf_counter() - t0) * 1000, [], facets, notes)
 
-        sort = req.sort
-        if sort == "relevance" and not scores(q):
-            sort = "newest"  # browsing, or only filters and exclusions: the latest news first
-
         vocab = self._vocabulary(snap)
-        found = Alternatives()
-        expanded = self._expand(q, vocab, found)
         filters = Filters(req.filters, req.date_from, req.date_to)
         offered = [f for f in FACETS if f.offered(req.filters)]
         start, count = (req.page - 1) * req.per_page, req.per_page
-        # Every word first; when that finds little, articles with some of the words follow.
-        mode = self.ranking.any_word
-        page = snap.search(expanded, filters, sort, start, count, offered)
-        all_words = None
-        few = page.total < FILL_BELOW if mode == "fill" else page.total == 0
-        q_any = some_words(q) if mode in ("fill", "fallback") and few and parsed.side_by_side else None
-        if q_any is not None:
-            expanded_any = self._expand(q_any, vocab, found)
-            # The articles with some but not all of the words, ranked as the relaxed query ranks
-            # them: disjoint from the first ones, so the two pages and totals simply add up, and
-            # any page of the whole list is two windows an engine can serve.
-            rest = snap.search(
-                and_([expanded_any, Not(expanded)]),
-                filters,
-                sort,
-                max(0, start - page.total),
-                count - len(page.hits),
-                offered,
-            )
-            if rest.total:
-                notes.append("some_words" if page.total else "any_word")
-                all_words = page.total or None
-                page = Page(page.total + rest.total, page.hits + rest.hits, _added(page.counts, rest.counts))
-                q, expanded = q_any, expanded_any
-
+        sample = req.words and req.sort == "relevance" and start == 0 and scores(parsed.node)
+        # The characteristic words read the best-ranked results: fetched with the first page.
+        run = self._run(
+            snap, vocab, parsed, filters, req.sort, start, max(count, SAMPLE) if sample else count,
+            offered, req.timeline,
+        )  # fmt: skip
+        page, q, expanded, found = run.page, run.q, run.expanded, run.found
+        notes += run.notes
         total = page.total
         marks = replace(highlight_terms(expanded), groups=word_groups(q, found.cache))
         if total and start >= total:
             notes.append("page_out_of_range")
         analyze = snap.pipeline.terms
-        hits = [self._hit(snap.stored(ref), score, marks, req.snippets, analyze) for ref, score in page.hits]
+        stored = [(snap.stored(ref), score) for ref, score in page.hits]
+        hits = [self._hit(f, score, marks, req.snippets, analyze) for f, score in stored[:count]]
         facets = {f.name: _facet_values(f, page.counts[f.name], req.filters.get(f.name, [])) for f in offered}
-        result = SearchResult(
-            req, total, (time.perf_counter() - t0) * 1000, hits, facets, notes, marks, all_words=all_words
-        )
+        result = SearchResult(req, total, 0.0, hits, facets, notes, marks, all_words=run.all_words)
+        if req.timeline:
+            result.timeline = self._timeline(snap, vocab, req, filters, page.days or {})
+        if req.words and 0 < total < self._doc_count(snap):  # the whole archive has nothing to stand out from
+            texts = [f for f, _ in stored] if sample else None
+            result.characteristic, result.characteristic_sample = self._characteristic(
+                snap, expanded, filters, marks, texts
+            )
         if scores(q):
             result.transliterations = {
                 word: [self._surface(snap, vocab, t) for t in terms]
                 for word, terms in found.romanized.items()
             }
             result.suggestion = self._suggestion(snap, vocab, req.q, q, found, total)
-            result.took_ms = (time.perf_counter() - t0) * 1000
+        result.took_ms = (time.perf_counter() - t0) * 1000
         return result
+
+    def _run(
+        self,
+        snap: Snapshot,
+        vocab: Vocabulary,
+        parsed: Parsed,
+        filters: Filters,
+        sort: str,
+        start: int,
+        count: int,
+        facets: list[Facet],
+        days: bool,
+    ) -> _Run:
+        """One query's page: every word first; when that finds little, the articles with some of
+        the words follow."""
+        q = parsed.node
+        assert q is not None
+        if sort == "relevance" and not scores(q):
+            sort = "newest"  # browsing, or only filters and exclusions: the latest news first
+        found = Alternatives()
+        expanded = self._expand(q, vocab, found)
+        mode = self.ranking.any_word
+        page = snap.search(expanded, filters, sort, start, count, facets, days)
+        run = _Run(page, q, expanded, found)
+        few = page.total < FILL_BELOW if mode == "fill" else page.total == 0
+        q_any = some_words(q) if mode in ("fill", "fallback") and few and parsed.side_by_side else None
+        if q_any is None:
+            return run
+        expanded_any = self._expand(q_any, vocab, found)
+        # The articles with some but not all of the words, ranked as the relaxed query ranks
+        # them: disjoint from the first ones, so the two pages and totals simply add up, and
+        # any page of the whole list is two windows an engine can serve.
+        rest = snap.search(
+            and_([expanded_any, Not(expanded)]),
+            filters,
+            sort,
+            max(0, start - page.total),
+            count - len(page.hits),
+            facets,
+            days,
+        )
+        if rest.total:
+            run.notes.append("some_words" if page.total else "any_word")
+            run.all_words = page.total or None
+            days_both = _added({"d": page.days or {}}, {"d": rest.days or {}})["d"] if days else None
+            run.page = Page(
+                page.total + rest.total, page.hits + rest.hits, _added(page.counts, rest.counts), days_both
+            )
+            run.q, run.expanded, run.every_word = q_any, expanded_any, expanded
+        return run
+
+    # -- the research desk: attention over time, characteristic words -------------------------
+
+    def _timeline(
+        self, snap: Snapshot, vocab: Vocabulary, req: SearchRequest, filters: Filters, days: dict[int, int]
+    ) -> Timeline | None:
+        series = [(req.q.strip(), days)]
+        for text in req.compare:
+            parsed = parse(text, snap.pipeline)
+            other: dict[int, int] = {}
+            if parsed.node is not None:
+                other = self._run(snap, vocab, parsed, filters, "newest", 0, 0, [], True).page.days or {}
+            series.append((text, other))
+        return timelines.build(series, self._background(snap, filters))
+
+    def _background(self, snap: Snapshot, filters: Filters) -> dict[int, int]:
+        """All articles per day under ``filters`` but no query (cached per generation)."""
+        tables = self._shared(snap)
+        key = _filters_key(filters)
+        with tables.research_lock:
+            found = tables.backgrounds.get(key)
+        if found is None:
+            found = snap.search(All(), filters, "newest", 0, 0, [], True).days or {}
+            with tables.research_lock:
+                tables.backgrounds[key] = found
+                while len(tables.backgrounds) > BACKGROUNDS:
+                    tables.backgrounds.popitem(last=False)
+        return found
+
+    def _doc_count(self, snap: Snapshot) -> int:
+        tables = self._shared(snap)
+        if tables.doc_count is None:
+            tables.doc_count = snap.doc_count()
+        return tables.doc_count
+
+    def _characteristic(
+        self,
+        snap: Snapshot,
+        expanded: Node,
+        filters: Filters,
+        marks: Highlight,
+        texts: list[dict[str, Any]] | None,
+    ) -> tuple[list[Word], int]:
+        """The words over-represented in the best-ranked results (or, when browsing, the newest)
+        against the whole archive; the query's own words and their alternatives left out."""
+        if texts is None:
+            sort = "relevance" if scores(expanded) else "newest"
+            page = snap.search(expanded, filters, sort, 0, SAMPLE, [])
+            texts = [snap.stored(ref) for ref, _ in page.hits]
+        tables = self._shared(snap)
+        known = tables.doc_frequencies
+
+        def frequencies(terms: list[str]) -> dict[str, int]:
+            with tables.research_lock:
+                out = {t: known[t] for t in terms if t in known}
+            missing = [t for t in terms if t not in out]
+            if missing:
+                got = snap.doc_frequencies(missing)
+                out.update(got)
+                with tables.research_lock:
+                    if len(known) > DF_CACHE:
+                        known.clear()
+                    known.update(got)
+            return out
+
+        return characteristic_words(
+            (f"{f.get('title', '')}\n{f.get('body', '')}" for f in texts[:SAMPLE]),
+            snap.pipeline,
+            frequencies,
+            self._doc_count(snap),
+            exclude=marks.terms,
+        )
+
+    # -- export -------------------------------------------------------------------------------
+
+    def export(self, req: SearchRequest, limit: int) -> tuple[int, Iterator[StoredArticle]]:
+        """Every article the search lists, in its order, up to ``limit``: the total, and the
+        articles read as they are consumed (flat memory at any size)."""
+        snap = self._snapshot()
+        parsed = parse(req.q, snap.pipeline)
+        if parsed.node is None:
+            return 0, iter(())
+        vocab = self._vocabulary(snap)
+        filters = Filters(req.filters, req.date_from, req.date_to)
+        run = self._run(snap, vocab, parsed, filters, req.sort, 0, 0, [], False)
+        sort = req.sort if req.sort != "relevance" or scores(parsed.node) else "newest"
+        total = run.page.total
+        # As the search lists them: the articles with every word, then those with some.
+        parts = [run.expanded]
+        if run.every_word is not None:
+            parts = [run.every_word, and_([run.expanded, Not(run.every_word)])]
+
+        def articles() -> Iterator[StoredArticle]:
+            left = limit
+            for part in parts:
+                for fields in snap.ordered(part, filters, sort, left):
+                    yield _stored(fields)
+                    left -= 1
+                if left <= 0:
+                    return
+
+        return total, articles()
 
     # -- query words that match little ----------------------------------------------------
 
@@ -474,6 +661,21 @@ class SearchService:
         return [
             highlight(p.strip(), marks, snap.pipeline.terms).html() for p in text.split("\n") if p.strip()
         ]
+
+
+@dataclass
+class _Run:
+    page: Page
+    q: Node  # the query searched last (the relaxed one when some words were enough)
+    expanded: Node
+    found: Alternatives
+    notes: list[str] = field(default_factory=list)
+    all_words: int | None = None
+    every_word: Node | None = None  # when some words were enough: the query with every word
+
+
+def _filters_key(f: Filters) -> tuple[Any, ...]:
+    return (tuple(sorted((k, tuple(v)) for k, v in f.values.items())), f.date_from, f.date_to)
 
 
 def _added(a: dict[str, dict[str, int]], b: dict[str, dict[str, int]]) -> dict[str, dict[str, int]]:

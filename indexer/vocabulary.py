@@ -114,7 +114,6 @@ class Vocabulary:
                 found = []  # no word is this long; the automaton would take seconds to say so
             else:
 
-
                 def candidates(word: str, maxdist: int) -> list[str]:
                     near = list(self.snapshot.terms_near(word, maxdist))
                     self.prefetch(near)

@@ -90,4 +90,3 @@ def word_texts(text: str) -> list[str]:
                 out.append(w)
         start = end
     return out
-

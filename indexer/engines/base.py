@@ -9,7 +9,7 @@ library; each engine lives in its own package next to this module.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import date
@@ -46,6 +46,8 @@ class Page:
     total: int
     hits: list[tuple[Any, float | None]]  # (the engine's reference to a document, score), best first
     counts: dict[str, dict[str, int]]
+    # Matching articles per local day (days since 1970-01-01) under every selection, when asked.
+    days: dict[int, int] | None = None
 
 
 class Snapshot(Protocol):
@@ -57,11 +59,23 @@ class Snapshot(Protocol):
     def doc_count(self) -> int: ...
 
     def search(
-        self, q: Node, filters: Filters, sort: str, start: int, count: int, facets: Sequence[Facet]
+        self,
+        q: Node,
+        filters: Filters,
+        sort: str,
+        start: int,
+        count: int,
+        facets: Sequence[Facet],
+        days: bool = False,
     ) -> Page:
         """Evaluate ``q`` under ``filters``: the exact total, the hits ``start`` to ``start + count``
-        in ``sort`` order (one of SORTS; undated articles last; ties in article-id order), and the
-        counts of ``facets``."""
+        in ``sort`` order (one of SORTS; undated articles last; ties in article-id order), the
+        counts of ``facets`` and, with ``days``, the matches per day (for a timeline)."""
+        ...
+
+    def ordered(self, q: Node, filters: Filters, sort: str, limit: int) -> Iterator[dict[str, Any]]:
+        """The stored fields of every match, up to ``limit``, in ``search``'s order, read as they
+        are consumed (an export of any size in flat memory)."""
         ...
 
     def stored(self, ref: Any) -> dict[str, Any]:

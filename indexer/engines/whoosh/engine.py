@@ -139,15 +139,37 @@ class WhooshSnapshot:
         """Matching document numbers (sorted) and their scores."""
         return Evaluator(self.searcher, self.docsets, self.engine.ranking.boosts).run(q)
 
-    def search(
-        self, q: Node, filters: Filters, sort: str, start: int, count: int, facets: Sequence[Facet]
-    ) -> Page:
-        """Filters and facet counts are array operations on the evaluator's matches."""
+    def _matches(self, q: Node, filters: Filters) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
+        """The evaluator's matches, their scores, and one mask over them per selection."""
         ds = self.docsets
         matched, scores = self.evaluate(q)
         masks = {name: _mask(ds, name, values, matched) for name, values in filters.values.items()}
         if filters.date_from or filters.date_to:
             masks["_dates"] = _date_mask(ds, filters, matched)
+        return matched, scores, masks
+
+    def _keys(self, docs: np.ndarray, scores: np.ndarray, sort: str) -> np.ndarray:
+        """Sort keys, descending; undated articles (-inf) last both ways for the date sorts."""
+        if sort == "relevance":
+            return scores
+        raw = self.docsets.ts[docs]
+        key = raw.astype(np.float64) * (1.0 if sort == "newest" else -1.0)
+        key[raw == UNDATED] = -np.inf
+        return key
+
+    def search(
+        self,
+        q: Node,
+        filters: Filters,
+        sort: str,
+        start: int,
+        count: int,
+        facets: Sequence[Facet],
+        days: bool = False,
+    ) -> Page:
+        """Filters and facet counts are array operations on the evaluator's matches."""
+        ds = self.docsets
+        matched, scores, masks = self._matches(q, filters)
         keep = np.ones(len(matched), dtype=bool)
         for m in masks.values():
             keep &= m
@@ -161,17 +183,27 @@ class WhooshSnapshot:
                     sel &= m
             counts[f.name] = _count(ds, f.name, matched[sel] if f.name in masks else docs)
 
-        if sort == "relevance":
-            key = scores[keep]
-        else:  # descending by key; undated articles (-inf) last both ways
-            raw = ds.ts[docs]
-            key = raw.astype(np.float64) * (1.0 if sort == "newest" else -1.0)
-            key[raw == UNDATED] = -np.inf
-        order = ds.id_rank[docs]
-        top = _top(key, start + count, order)
-        top = top[np.lexsort((order[top], -key[top]))][start : start + count]
-        hits = [(int(docs[i]), float(key[i]) if sort == "relevance" else None) for i in top]
-        return Page(len(docs), hits, counts)
+        hits: list[tuple[Any, float | None]] = []
+        if count > 0:
+            key = self._keys(docs, scores[keep], sort)
+            order = ds.id_rank[docs]
+            top = _top(key, start + count, order)
+            top = top[np.lexsort((order[top], -key[top]))][start : start + count]
+            hits = [(int(docs[i]), float(key[i]) if sort == "relevance" else None) for i in top]
+        return Page(len(docs), hits, counts, _days(ds, docs) if days else None)
+
+    def ordered(self, q: Node, filters: Filters, sort: str, limit: int) -> Iterator[dict[str, Any]]:
+        """Every match (up to ``limit``) in ``sort`` order, as stored: the query is evaluated once,
+        then articles are read one at a time (memory holds only the document numbers)."""
+        matched, scores, masks = self._matches(q, filters)
+        keep = np.ones(len(matched), dtype=bool)
+        for m in masks.values():
+            keep &= m
+        docs = matched[keep]
+        key = self._keys(docs, scores[keep], sort)
+        order = np.lexsort((self.docsets.id_rank[docs], -key))[:limit]
+        for i in order:
+            yield dict(self.searcher.stored_fields(int(docs[i])))
 
     # -- stored articles ------------------------------------------------------------------------
 
@@ -268,6 +300,13 @@ def _date_mask(ds: DocSets, filters: Filters, docs: np.ndarray) -> np.ndarray:
     if filters.date_to:
         keep &= ts <= local_seconds(datetime.combine(filters.date_to, dtime.max))
     return keep
+
+
+def _days(ds: DocSets, docs: np.ndarray) -> dict[int, int]:
+    """Matching articles per local day (days since 1970-01-01); undated ones are not counted."""
+    ts = ds.ts[docs]
+    day, n = np.unique(ts[ts != UNDATED] // 86_400, return_counts=True)
+    return dict(zip(day.tolist(), n.tolist(), strict=True))
 
 
 def _count(ds: DocSets, name: str, docs: np.ndarray) -> dict[str, int]:

@@ -1,0 +1,82 @@
+"""Export formats: the matching articles as CSV (for spreadsheets) or JSON Lines (whole records).
+
+Both are generators of text chunks, so the web app can stream them and the CLI can write them
+to a file, an article at a time: memory stays flat whatever the number of articles.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable, Iterator
+from typing import Any, Protocol
+
+from indexer.analysis.graphemes import floor_boundary
+
+FORMATS = ("csv", "jsonl")
+MEDIA_TYPES = {"csv": "text/csv; charset=utf-8", "jsonl": "application/x-ndjson; charset=utf-8"}
+LIMIT = 100_000  # articles per export unless lifted (the CLI's --all)
+EXCERPT = 300  # characters of the body in a CSV row
+CSV_COLUMNS = ("id", "date", "title", "source", "category", "author", "tags", "url", "excerpt")
+BOM = "\ufeff"  # without it, Excel reads UTF-8 as the local code page and shows mojibake for Devanagari
+
+
+class Exportable(Protocol):
+    id: str
+    title: str
+    body: str
+    date: str
+    category: str
+    source: str
+    author: str
+    url: str
+    tags: list[str]
+
+    def to_json(self) -> dict[str, Any]: ...
+
+
+def excerpt(body: str, limit: int = EXCERPT) -> str:
+    """The first ``limit`` characters, never cutting a grapheme cluster (a matra or a virama
+    left without its consonant) and with line breaks as spaces (one row per article)."""
+    flat = " ".join(body.split())
+    if len(flat) <= limit:
+        return flat
+    return flat[: floor_boundary(flat, limit)]
+
+
+def csv_chunks(articles: Iterable[Exportable], batch: int = 200) -> Iterator[str]:
+    """A BOM and the header, then rows, ``batch`` articles per chunk."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")  # RFC 4180
+    buf.write(BOM)
+    writer.writerow(CSV_COLUMNS)
+    for n, a in enumerate(articles, 1):
+        writer.writerow(
+            (a.id, a.date, a.title, a.source, a.category, a.author, ", ".join(a.tags), a.url, excerpt(a.body))
+        )
+        if n % batch == 0:
+            yield buf.getvalue()
+            buf.seek(0)
+            buf.truncate()
+    yield buf.getvalue()
+
+
+def jsonl_chunks(articles: Iterable[Exportable], batch: int = 200) -> Iterator[str]:
+    """One JSON object per line: the article as stored (every field, the body whole)."""
+    lines: list[str] = []
+    for a in articles:
+        lines.append(json.dumps(a.to_json(), ensure_ascii=False) + "\n")
+        if len(lines) == batch:
+            yield "".join(lines)
+            lines = []
+    if lines:
+        yield "".join(lines)
+
+
+def chunks(fmt: str, articles: Iterable[Exportable]) -> Iterator[str]:
+    if fmt == "csv":
+        return csv_chunks(articles)
+    if fmt == "jsonl":
+        return jsonl_chunks(articles)
+    raise ValueError(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")

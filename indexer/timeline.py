@@ -1,0 +1,145 @@
+"""Attention over time: matching articles per period, the period chosen from the span.
+
+Engines count matches per local day (``Page.days``: days since 1970-01-01). This module folds
+those day counts into days, ISO weeks (Monday first), months or years, with the empty periods
+between the first and the last kept (a gap in coverage is information), and, for the share of
+attention, divides each count by the count of all articles of that period.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+EPOCH = date(1970, 1, 1)
+MAX_BARS = 60  # the finest interval that keeps the chart under this many bars is chosen
+INTERVALS = ("day", "week", "month", "year")
+
+
+@dataclass(frozen=True)
+class Bucket:
+    start: date
+    end: date  # the last day of the period (inclusive, like the date filter's `to`)
+    count: int
+    share: float | None  # count / all articles of the period; None when the period has none
+
+
+@dataclass(frozen=True)
+class Series:
+    query: str
+    buckets: list[Bucket]
+
+    @property
+    def total(self) -> int:
+        return sum(b.count for b in self.buckets)
+
+
+@dataclass(frozen=True)
+class Timeline:
+    interval: str
+    series: list[Series]
+
+    @property
+    def max_count(self) -> int:
+        return max((b.count for s in self.series for b in s.buckets), default=0)
+
+    @property
+    def max_share(self) -> float:
+        return max((b.share or 0.0 for s in self.series for b in s.buckets), default=0.0)
+
+
+def day_date(day: int) -> date:
+    return EPOCH + timedelta(days=day)
+
+
+def period_start(d: date, interval: str) -> date:
+    if interval == "day":
+        return d
+    if interval == "week":
+        return d - timedelta(days=d.weekday())
+    if interval == "month":
+        return d.replace(day=1)
+    return d.replace(month=1, day=1)
+
+
+def next_start(d: date, interval: str) -> date:
+    """The start of the period after the one starting at ``d``."""
+    if interval == "day":
+        return d + timedelta(days=1)
+    if interval == "week":
+        return d + timedelta(days=7)
+    if interval == "month":
+        return date(d.year + (d.month == 12), d.month % 12 + 1, 1)
+    return date(d.year + 1, 1, 1)
+
+
+def periods(first: date, last: date, interval: str) -> list[tuple[date, date]]:
+    """(start, last day) of every period from the one holding ``first`` to the one holding ``last``."""
+    out = []
+    start = period_start(first, interval)
+    while start <= last:
+        following = next_start(start, interval)
+        out.append((start, following - timedelta(days=1)))
+        start = following
+    return out
+
+
+def count_periods(first: date, last: date, interval: str) -> int:
+    """``len(periods(first, last, interval))``, without making them (a decade is 3,653 days)."""
+    if interval == "day":
+        return (last - first).days + 1
+    if interval == "week":
+        return (period_start(last, "week") - period_start(first, "week")).days // 7 + 1
+    if interval == "month":
+        return (last.year - first.year) * 12 + last.month - first.month + 1
+    return last.year - first.year + 1
+
+
+def choose_interval(first: date, last: date) -> str:
+    """The finest of day, week, month, year that draws the span in at most MAX_BARS bars."""
+    for interval in INTERVALS[:-1]:
+        if count_periods(first, last, interval) <= MAX_BARS:
+            return interval
+    return "year"
+
+
+def _fold(days: dict[int, int], spans: list[tuple[date, date]]) -> list[int]:
+    """Day counts summed into the periods ``spans`` (sorted, contiguous)."""
+    counts = [0] * len(spans)
+    if not spans:
+        return counts
+    bounds = [(s - EPOCH).days for s, _ in spans] + [(spans[-1][1] - EPOCH).days + 1]
+    for day, n in days.items():
+        i = bisect_right(bounds, day) - 1
+        if 0 <= i < len(spans):
+            counts[i] += n
+    return counts
+
+
+def build(
+    series: list[tuple[str, dict[int, int]]],
+    background: dict[int, int] | None = None,
+    interval: str | None = None,
+) -> Timeline | None:
+    """The timeline of one or more queries' day counts; None when no article is dated.
+
+    ``background``: all articles per day (under the same filters), for each period's share.
+    ``interval``: forced; otherwise chosen from the span of every series together.
+    """
+    dated = [d for _, days in series for d, n in days.items() if n]
+    if not dated:
+        return None
+    first, last = day_date(min(dated)), day_date(max(dated))
+    interval = interval or choose_interval(first, last)
+    spans = periods(first, last, interval)
+    totals = _fold(background, spans) if background is not None else None
+    out = []
+    for query, days in series:
+        counts = _fold(days, spans)
+        buckets = [
+            Bucket(s, e, c, round(c / totals[i], 6) if totals and totals[i] else None)
+            for i, ((s, e), c) in enumerate(zip(spans, counts, strict=True))
+        ]
+        out.append(Series(query, buckets))
+    return Timeline(interval, out)
