@@ -215,3 +215,111 @@ def test_keyboard_reaches_the_facets(page) -> None:  # type: ignore[no-untyped-d
     assert page.evaluate("document.activeElement.closest('.facets') !== null")
     outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
     assert outline != "none"  # the focused link is visibly marked
+
+
+def bars(pg):  # type: ignore[no-untyped-def]
+    return pg.locator("svg.chart a")
+
+
+def test_click_a_bar_of_the_timeline(page) -> None:  # type: ignore[no-untyped-def]
+    page.fill("#q", "कोरोना")
+    page.press("#q", "Enter")
+    page.wait_for_url(re.compile(r"q="))
+    assert bars(page).count() >= 2
+    # The numbers are also a table, for screen readers (and readers without styles).
+    assert page.locator(".timeline table tbody tr").count() >= 2
+    bar = bars(page).first
+    wanted = int(re.search(r": (\d+)", bar.get_attribute("aria-label")).group(1))
+    shot(page, "timeline")
+    bar.click()
+    page.wait_for_url(re.compile("from=.*to="))
+    params = dict(query_params(page.url))
+    assert params["q"] == "कोरोना" and params["from"] <= params["to"]
+    assert count(page) == wanted  # the bar's count is what the narrowed search finds
+    assert page.locator(".chips li").count() == 3  # from, to, clear all
+
+
+def test_compare_two_searches_and_show_shares(page) -> None:  # type: ignore[no-untyped-def]
+    page.goto(page.url + "?q=कोरोना")
+    page.fill("#compare-q", "किसान")
+    page.press("#compare-q", "Enter")
+    page.wait_for_url(re.compile("compare="))
+    assert dict(query_params(page.url))["compare"] == "किसान"
+    assert page.locator(".legend li").count() == 2
+    colours = {bars(page).nth(i).locator("rect").get_attribute("fill") for i in range(bars(page).count())}
+    assert len(colours) == 2  # one colour per series
+    page.locator(".chart-controls a", has_text=re.compile("हिस्सा")).click()
+    page.wait_for_url(re.compile("share=1"))
+    assert page.locator("svg.chart text").first.text_content().endswith("%")
+    shot(page, "compare")
+    # The compared query stays when the main query changes (it is part of the form's state).
+    page.fill("#q", "लॉकडाउन")
+    page.press("#q", "Enter")
+    page.wait_for_url(re.compile("q=%E0%A4%B2"))
+    assert dict(query_params(page.url)).get("compare") == "किसान"
+    page.locator(".legend a").click()  # remove the compared query
+    page.wait_for_load_state()
+    assert "compare" not in dict(query_params(page.url))
+
+
+def test_keyboard_reaches_the_chart_and_the_export(page) -> None:  # type: ignore[no-untyped-def]
+    page.goto(page.url + "?q=कोरोना")
+    reached = set()
+    for _ in range(80):
+        page.keyboard.press("Tab")
+        where = page.evaluate(
+            "document.activeElement.closest('svg.chart') ? 'chart' :"
+            " document.activeElement.closest('.takeaway') ? 'takeaway' : ''"
+        )
+        if where:
+            reached.add(where)
+        if where == "chart" and "enter" not in reached:
+            reached.add("enter")
+            label = page.evaluate("document.activeElement.getAttribute('aria-label')")
+            assert re.search(r": \d+", label)
+        if reached >= {"chart", "takeaway"}:
+            break
+    assert reached >= {"chart", "takeaway"}
+
+
+def test_export_link_downloads_every_match(page) -> None:  # type: ignore[no-untyped-def]
+    page.goto(page.url + "?q=कोरोना")
+    total = count(page)
+    with page.expect_download() as got:
+        page.locator(".takeaway a", has_text="CSV").click()
+    path = got.value.path()
+    text = Path(path).read_text(encoding="utf-8")
+    assert text.startswith("\ufeff")
+    import csv
+    import io
+
+    rows = list(csv.DictReader(io.StringIO(text[1:])))
+    assert len(rows) == total
+    assert got.value.suggested_filename == "khabar-export.csv"
+
+
+def test_feed_link_is_atom(page) -> None:  # type: ignore[no-untyped-def]
+    page.goto(page.url + "?q=कोरोना")
+    href = page.locator('link[rel="alternate"][type="application/atom+xml"]').get_attribute("href")
+    assert href == page.locator(".takeaway a.feed").get_attribute("href")
+    answer = page.request.get(urlsplit(page.url)._replace(path="", query="").geturl() + href)
+    assert answer.status == 200 and answer.headers["content-type"].startswith("application/atom+xml")
+    from xml.etree import ElementTree as ET
+
+    root = ET.fromstring(answer.body())
+    assert root.tag == "{http://www.w3.org/2005/Atom}feed"
+    assert len(root.findall("{http://www.w3.org/2005/Atom}entry")) == min(count(page), 50)
+
+
+def test_no_console_errors(browser, server: str) -> None:  # type: ignore[no-untyped-def]
+    context = browser.new_context()
+    pg = context.new_page()
+    errors: list[str] = []
+    pg.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    pg.on("pageerror", lambda e: errors.append(str(e)))
+    for url in ("/", "/?q=कोरोना&compare=किसान", "/?q=कोरोना&share=1"):
+        pg.goto(server + url)
+        pg.wait_for_load_state("networkidle")
+    assert not errors, errors
+    assert pg.locator("h1").count() == 1
+    context.close()

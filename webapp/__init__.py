@@ -36,10 +36,11 @@ def create_app(index: str | Path | EngineConfig | None = None, config: dict[str,
     app.json.sort_keys = False
     app.extensions["khabar"] = SearchService(engine)
 
-    from webapp import api, errors, i18n, pages, presentation
+    from webapp import api, errors, exports, i18n, pages, presentation
 
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(exports.bp)
     errors.register(app)
     i18n.register(app)
     presentation.register(app)

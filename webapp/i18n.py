@@ -109,6 +109,52 @@ MESSAGES: dict[str, dict[str, str]] = {
     "error.405": {"hi": "यह तरीका मान्य नहीं है", "en": "Method not allowed"},
     "error.500": {"hi": "सर्वर में गड़बड़ी", "en": "Server error"},
     "error.503": {"hi": "खोज अभी उपलब्ध नहीं है", "en": "Search is not available"},
+    "heading_results": {"hi": "“{q}” की खोज", "en": "Search for “{q}”"},
+    "heading_latest": {"hi": "नवीनतम समाचार", "en": "The latest news"},
+    "timeline": {"hi": "समय के साथ", "en": "Over time"},
+    "timeline_about": {
+        "hi": "हर {interval} प्रकाशित मिलते लेख; किसी पट्टी पर क्लिक करें तो उसी अवधि के लेख दिखेंगे।",
+        "en": "Matching articles published per {interval}; click a bar to narrow the dates to it.",
+    },
+    "interval.day": {"hi": "दिन", "en": "day"},
+    "interval.week": {"hi": "सप्ताह", "en": "week"},
+    "interval.month": {"hi": "महीने", "en": "month"},
+    "interval.year": {"hi": "वर्ष", "en": "year"},
+    "week_of": {"hi": "सप्ताह", "en": "week of"},
+    "n_articles": {"hi": "{n} लेख", "en": "{n} articles"},
+    "period": {"hi": "अवधि", "en": "Period"},
+    "all_articles": {"hi": "सभी लेख", "en": "all articles"},
+    "show_share": {"hi": "सभी लेखों में हिस्सा दिखाएँ", "en": "Show as a share of all articles"},
+    "show_counts": {"hi": "लेखों की संख्या दिखाएँ", "en": "Show article counts"},
+    "share_about": {
+        "hi": "हिस्सा: उस अवधि के सभी लेखों (इन्हीं फ़िल्टरों के साथ) में से मिलते लेख",
+        "en": "Share: matching articles out of all articles of the period (under the same filters)",
+    },
+    "compare": {"hi": "तुलना करें", "en": "Compare"},
+    "compare_with": {"hi": "किसी और खोज से तुलना", "en": "Compare with another search"},
+    "compare_full": {"hi": "अधिकतम 4 खोजों से तुलना हो सकती है", "en": "At most 4 searches can be compared"},
+    "undated_note": {
+        "hi": "बिना तारीख़ वाले लेख इसमें नहीं गिने गए",
+        "en": "Articles without a date are not counted",
+    },
+    "characteristic": {"hi": "इन परिणामों के ख़ास शब्द", "en": "Words that characterise these results"},
+    "characteristic_about": {
+        "hi": "पूरे संग्रह की तुलना में शीर्ष {n} परिणामों में अधिक आने वाले शब्द; शब्द पर क्लिक करने से वह खोज में जुड़ता है।",
+        "en": "Words over-represented in the top {n} results compared with the whole archive; "
+        "click one to add it to the search.",
+    },
+    "take_away": {"hi": "परिणाम ले जाएँ", "en": "Take the results away"},
+    "export_csv": {"hi": "CSV (Excel)", "en": "CSV (Excel)"},
+    "export_jsonl": {"hi": "JSON Lines", "en": "JSON Lines"},
+    "export_about": {
+        "hi": "सभी {n} मिलते लेख डाउनलोड करें",
+        "en": "Download all {n} matching articles",
+    },
+    "export_limited": {
+        "hi": "पहले {limit} लेख डाउनलोड करें ({n} में से; सीमा {limit})",
+        "en": "Download the first {limit} of the {n} matching articles (the limit is {limit})",
+    },
+    "feed": {"hi": "इस खोज की फ़ीड (Atom)", "en": "Feed of this search (Atom)"},
     "no_article": {"hi": "इस पहचान ({id}) का कोई लेख नहीं है।", "en": "There is no article with the id {id}."},
 }
 

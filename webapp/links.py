@@ -11,6 +11,8 @@ from typing import Any
 
 from werkzeug.datastructures import MultiDict
 
+from indexer.export import FORMATS as EXPORT_FORMATS
+from indexer.export import LIMIT as EXPORT_LIMIT
 from indexer.search import SearchResult
 from webapp import urls
 from webapp.params import FILTER_PARAMS
@@ -78,4 +80,30 @@ def describe(result: SearchResult, args: MultiDict, path: str, newest: date | No
     }
     if result.suggestion:
         data["suggestion_url"] = urls.with_params(path, args, q=result.suggestion, page=None)
+    _research(data, result, args, path)
     return data
+
+
+def _research(data: dict[str, Any], result: SearchResult, args: MultiDict, path: str) -> None:
+    """Links of the research desk: each bar narrows the dates to its period, each compared query
+    can be removed, the share switch, each characteristic word adds itself to the query, and
+    the export and feed of this very search."""
+    q = result.request.q.strip()
+    timeline = data.get("timeline")
+    if timeline:
+        for series in timeline["series"]:
+            for b in series["buckets"]:
+                b["url"] = urls.with_params(path, args, **{"from": b["start"], "to": b["end"], "page": None})
+        for series in timeline["series"][1:]:
+            rest = [c for c in args.getlist("compare") if c.strip() != series["query"]]
+            series["remove_url"] = urls.with_values(path, args, "compare", rest)
+        share = args.get("share") == "1"
+        timeline["share"] = share
+        timeline["share_url"] = urls.with_params(path, args, share=None if share else "1")
+    for w in data["characteristic_words"]:
+        w["url"] = urls.with_params(path, args, q=f"{q} {w['word']}".strip(), page=None)
+    drop = ("page", "per_page", "lang", "share", "compare")
+    state = [(k, v) for k, v in args.items(multi=True) if k not in drop]
+    data["export_urls"] = {fmt: urls.encode("/export", [*state, ("format", fmt)]) for fmt in EXPORT_FORMATS}
+    data["export_limit"] = EXPORT_LIMIT
+    data["feed_url"] = urls.encode("/feed", [(k, v) for k, v in state if k != "sort"])

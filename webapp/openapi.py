@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from indexer import __version__
+from indexer.export import FORMATS as EXPORT_FORMATS
+from indexer.export import LIMIT as EXPORT_LIMIT
 from indexer.facets import FACETS
-from indexer.search import MAX_PER_PAGE, NOTES, SORTS
+from indexer.search import MAX_COMPARE, MAX_PER_PAGE, NOTES, SORTS
 
 STR = {"type": "string"}
 NULLABLE_STR = {"type": ["string", "null"]}
@@ -96,6 +98,19 @@ SCHEMAS: dict[str, Any] = {
                 "description": "Latin-letter query words and the Devanagari spellings they also matched",
                 "additionalProperties": {"type": "array", "items": STR},
             },
+            "timeline": {
+                "oneOf": [_ref("Timeline"), {"type": "null"}],
+                "description": "matching articles per period; null when none is dated",
+            },
+            "characteristic_words": {"type": "array", "items": _ref("CharacteristicWord"), "maxItems": 15},
+            "characteristic_sample": {
+                "type": "integer",
+                "minimum": 0,
+                "description": "best-ranked results the characteristic words were read from",
+            },
+            "export_urls": _obj({"csv": URL, "jsonl": URL}),
+            "export_limit": {"type": "integer", "description": "articles per export at most"},
+            "feed_url": {**URL, "description": "Atom feed of this search's newest 50 articles"},
             "selected": {"type": "array", "items": _ref("Selection")},
             "clear_url": URL,
             "quick_ranges": {"type": "array", "items": _ref("QuickRange")},
@@ -125,11 +140,60 @@ SCHEMAS: dict[str, Any] = {
             "suggestion",
             "transliterations",
             "all_words",
+            "timeline",
+            "characteristic_words",
+            "characteristic_sample",
+            "export_urls",
+            "export_limit",
+            "feed_url",
             "selected",
             "clear_url",
             "quick_ranges",
             "page_urls",
         ],
+    ),
+    "Bucket": _obj(
+        {
+            "start": {"type": "string", "format": "date", "description": "first day of the period"},
+            "end": {"type": "string", "format": "date", "description": "last day of the period"},
+            "count": {"type": "integer", "minimum": 0, "description": "matching articles published in it"},
+            "share": {
+                "type": ["number", "null"],
+                "minimum": 0,
+                "maximum": 1,
+                "description": "count / all articles of the period under the same filters; null if none",
+            },
+            "url": {**URL, "description": "the same search narrowed to this period"},
+        }
+    ),
+    "Series": _obj(
+        {
+            "query": STR,
+            "total": {"type": "integer", "minimum": 0, "description": "dated matching articles"},
+            "buckets": {"type": "array", "items": _ref("Bucket")},
+            "remove_url": {**URL, "description": "(compared queries) the search without this one"},
+        },
+        required=["query", "total", "buckets"],
+    ),
+    "Timeline": _obj(
+        {
+            "interval": {"enum": ["day", "week", "month", "year"]},
+            "series": {
+                "type": "array",
+                "items": _ref("Series"),
+                "description": "the search first, then each `compare` query",
+            },
+            "share": {"type": "boolean", "description": "whether the page draws shares (share=1)"},
+            "share_url": {**URL, "description": "the same search with the share switch flipped"},
+        }
+    ),
+    "CharacteristicWord": _obj(
+        {
+            "word": {"type": "string", "description": "as most of the sampled articles write it"},
+            "count": {"type": "integer", "minimum": 1, "description": "sampled articles holding it"},
+            "score": {"type": "number", "description": "JLH: (fg - bg) * fg / bg, shares of articles"},
+            "url": {**URL, "description": "the search with this word added"},
+        }
     ),
     "Article": _obj(
         {
@@ -209,7 +273,40 @@ SEARCH_PARAMS = [
         "in": "query",
         "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE, "default": 10},
     },
+    {
+        "name": "compare",
+        "in": "query",
+        "schema": {"type": "array", "items": {"type": "string", "maxLength": 500}, "maxItems": MAX_COMPARE},
+        "style": "form",
+        "explode": True,
+        "description": "more queries drawn as series of their own in `timeline`",
+    },
+    *[
+        {
+            "name": name,
+            "in": "query",
+            "schema": {"enum": ["0", "1"], "default": "1"},
+            "description": f"0: no `{field}` (saves its time)",
+        }
+        for name, field in (("timeline", "timeline"), ("words", "characteristic_words"))
+    ],
+    {
+        "name": "share",
+        "in": "query",
+        "schema": {"enum": ["1"]},
+        "description": "the page draws each period's share of all articles instead of counts",
+    },
 ]
+
+EXPORT_PARAMS = [
+    *[
+        p
+        for p in SEARCH_PARAMS
+        if p["name"] not in ("page", "per_page", "compare", "share", "timeline", "words")
+    ],
+    {"name": "format", "in": "query", "schema": {"enum": list(EXPORT_FORMATS), "default": "csv"}},
+]
+FEED_PARAMS = [p for p in EXPORT_PARAMS if p["name"] not in ("sort", "format")]
 
 
 def _json(schema: str, description: str) -> dict[str, Any]:
@@ -232,6 +329,32 @@ def spec() -> dict[str, Any]:
                     "responses": {
                         "200": _json("SearchResponse", "results"),
                         "400": _json("Error", "bad parameter"),
+                    },
+                }
+            },
+            "/export": {
+                "get": {
+                    "summary": f"Every matching article (at most {EXPORT_LIMIT:,}), in the search's order, "
+                    "streamed: CSV (UTF-8 with a BOM; id, date, title, source, category, author, tags, url "
+                    "and the first 300 characters) or JSON Lines (whole records). Headers X-Khabar-Total "
+                    "and X-Khabar-Exported give the counts.",
+                    "parameters": EXPORT_PARAMS,
+                    "responses": {
+                        "200": {
+                            "description": "the articles",
+                            "content": {"text/csv": {}, "application/x-ndjson": {}},
+                        },
+                        "400": {"description": "bad parameter (an HTML error page)"},
+                    },
+                }
+            },
+            "/feed": {
+                "get": {
+                    "summary": "Atom feed (RFC 4287) of the search's newest 50 articles",
+                    "parameters": FEED_PARAMS,
+                    "responses": {
+                        "200": {"description": "the feed", "content": {"application/atom+xml": {}}},
+                        "400": {"description": "bad parameter (an HTML error page)"},
                     },
                 }
             },

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, render_template, request
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 
-from webapp import links, service
-from webapp.i18n import t
+from webapp import chart, links, service
+from webapp.i18n import MESSAGES, MONTHS, language, t
 from webapp.params import search_request
 
 bp = Blueprint("pages", __name__)
@@ -17,7 +17,19 @@ def search():  # type: ignore[no-untyped-def]
     req = search_request(request.args, current_app.config["MAX_QUERY_CHARS"])
     result = svc.search(req)
     view = links.describe(result, request.args, "/", svc.newest_date())
-    return render_template("search.html", result=result, req=req, view=view, args=request.args)
+    timeline = view.get("timeline")
+    drawn = None
+    if timeline:
+        drawn = chart.draw(
+            timeline, timeline["share"], MONTHS[language()], t("week_of"), MESSAGES["n_articles"][language()]
+        )
+    return render_template("search.html", result=result, req=req, view=view, args=request.args, chart=drawn)
+
+
+@bp.get("/favicon.ico")
+def favicon():  # type: ignore[no-untyped-def]
+    # Browsers ask for /favicon.ico whatever the page says; the icon is one SVG.
+    return redirect(url_for("static", filename="favicon.svg"), code=301)
 
 
 @bp.get("/article/<path:article_id>")

@@ -8,7 +8,7 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import BadRequest
 
 from indexer.facets import FACETS
-from indexer.search import MAX_PER_PAGE, PER_PAGE, SORTS, SearchRequest
+from indexer.search import MAX_COMPARE, MAX_PER_PAGE, PER_PAGE, SORTS, SearchRequest
 
 MAX_PAGE = 1000
 FILTER_PARAMS = tuple(f.name for f in FACETS)
@@ -37,10 +37,25 @@ def _date(args: MultiDict, name: str) -> date | None:
         raise BadRequest(f"'{name}' must be a date in YYYY-MM-DD form, not {raw[:40]!r}") from None
 
 
-def search_request(args: MultiDict, max_query_chars: int) -> SearchRequest:
+def _switch(args: MultiDict, name: str) -> bool:
+    raw = args.get(name, "1").strip() or "1"
+    if raw not in ("0", "1"):
+        raise BadRequest(f"'{name}' must be 0 or 1")
+    return raw == "1"
+
+
+def search_request(args: MultiDict, max_query_chars: int, research: bool = True) -> SearchRequest:
+    """The request the URL describes; ``research``: with the timeline and characteristic words
+    (each can be turned off with ``timeline=0``, ``words=0``: a client that does not show them
+    saves their time)."""
     q = args.get("q", "")
     if len(q) > max_query_chars:
         raise BadRequest(f"the query is longer than {max_query_chars} characters")
+    compare = [c for c in args.getlist("compare") if c.strip()]
+    if len(compare) > MAX_COMPARE:
+        raise BadRequest(f"at most {MAX_COMPARE} 'compare' queries")
+    if any(len(c) > max_query_chars for c in compare):
+        raise BadRequest(f"a 'compare' query is longer than {max_query_chars} characters")
     sort = args.get("sort", "").strip() or "relevance"
     if sort not in SORTS:
         raise BadRequest(f"'sort' must be one of {', '.join(SORTS)}")
@@ -55,4 +70,7 @@ def search_request(args: MultiDict, max_query_chars: int) -> SearchRequest:
         sort=sort,
         page=_int(args, "page", 1, 1, MAX_PAGE),
         per_page=_int(args, "per_page", PER_PAGE, 1, MAX_PER_PAGE),
+        timeline=research and _switch(args, "timeline"),
+        compare=compare,
+        words=research and _switch(args, "words"),
     )

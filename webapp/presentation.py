@@ -7,6 +7,7 @@ from datetime import date, datetime
 from flask import Flask
 
 from webapp import urls
+from webapp.chart import COLOURS
 from webapp.i18n import month_name
 
 
@@ -45,4 +46,6 @@ def is_web_url(url: str) -> bool:
 
 def register(app: Flask) -> None:
     app.jinja_env.filters.update(long_date=long_date, iso_day=iso_day)
-    app.jinja_env.globals.update(facet_value_label=facet_value_label, is_web_url=is_web_url, urls=urls)
+    app.jinja_env.globals.update(
+        facet_value_label=facet_value_label, is_web_url=is_web_url, urls=urls, chart_colours=COLOURS
+    )

@@ -10,7 +10,7 @@ from werkzeug.datastructures import MultiDict
 _PAGE_RESET = ("page",)
 
 
-def _encode(path: str, pairs: list[tuple[str, str]]) -> str:
+def encode(path: str, pairs: list[tuple[str, str]]) -> str:
     pairs = [(k, v) for k, v in pairs if v != ""]
     return f"{path}?{urlencode(pairs)}" if pairs else path
 
@@ -19,7 +19,13 @@ def with_params(path: str, args: MultiDict, **changes: str | None) -> str:
     """The URL of ``args`` with some parameters replaced (None removes them)."""
     pairs = [(k, v) for k, v in args.items(multi=True) if k not in changes]
     pairs += [(k, v) for k, v in changes.items() if v is not None]
-    return _encode(path, pairs)
+    return encode(path, pairs)
+
+
+def with_values(path: str, args: MultiDict, name: str, values: list[str]) -> str:
+    """The URL of ``args`` with the repeatable parameter ``name`` holding ``values``; page 1."""
+    pairs = [(k, v) for k, v in args.items(multi=True) if k != name and k not in _PAGE_RESET]
+    return encode(path, pairs + [(name, v) for v in values])
 
 
 def toggle(path: str, args: MultiDict, name: str, value: str) -> str:
@@ -31,10 +37,10 @@ def toggle(path: str, args: MultiDict, name: str, value: str) -> str:
             pairs = [(k, v) for k, v in pairs if not (k == "month" and v.startswith(value + "-"))]
     else:
         pairs.append((name, value))
-    return _encode(path, pairs)
+    return encode(path, pairs)
 
 
 def without(path: str, args: MultiDict, names: tuple[str, ...]) -> str:
-    return _encode(
+    return encode(
         path, [(k, v) for k, v in args.items(multi=True) if k not in names and k not in _PAGE_RESET]
     )
