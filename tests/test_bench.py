@@ -49,11 +49,15 @@ def test_bench_runs_and_prints_every_figure(tmp_path: Path, capsys: pytest.Captu
     assert main(args) == 0
     out = capsys.readouterr().out
     for figure in ("docs/s", "MB/s", "peak RSS", "index", "p50", "p95", "p99", "requests/s", "stock Whoosh",
-                   "SQLite FTS5", "ratio"):  # fmt: skip
+                   "SQLite FTS5", "ratio", "timeline + characteristic words", "articles/s",
+                   "CPU ms per request"):  # fmt: skip
         assert figure in out, figure
     data = json.loads(report.read_text())
     assert data["reindex"]["docs_per_s"] > 0 and data["http"]["errors"] == 0
     assert set(data["search_by_kind"]) == KINDS
+    assert data["export"]["articles"] == 150 and data["export"]["articles_per_s"] > 0
+    assert data["search_research"]["p50_ms"] > 0
+    assert data["http"]["cpu_ms_per_request"]["web server"] > 0
 
 
 def test_bench_skips_without_sources(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from indexer.analysis import terms
 from indexer.benchmark.corpus import Material
@@ -145,6 +146,21 @@ def tree_rss(pid: int) -> int:
         except (OSError, ValueError):
             continue
     return total
+
+
+def cpu_seconds(pids: list[int], descendants: bool = True) -> float:
+    """User + system CPU time so far of processes (threads included) and their descendants."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for root in pids:
+        for p in _tree(root) if descendants else [root]:
+            try:
+                with open(f"/proc/{p}/stat") as fh:
+                    fields = fh.read().rsplit(")", 1)[1].split()
+                total += int(fields[11]) + int(fields[12])  # utime, stime (after the name)
+            except (OSError, ValueError, IndexError):
+                continue
+    return total / tick
 
 
 @dataclass(frozen=True)
@@ -288,17 +304,29 @@ def serving(
             proc.kill()
 
 
+PLAIN = (("timeline", "0"), ("words", "0"))
+
+
 def http_load(
-    index: Path | list[str], queries: list[Query], clients: int, seconds: float
-) -> dict[str, float]:
-    """Requests/s of `khabar serve` on loopback under ``clients`` concurrent clients."""
+    index: Path | list[str],
+    queries: list[Query],
+    clients: int,
+    seconds: float,
+    cluster: list[int] | None = None,
+) -> dict[str, Any]:
+    """Requests/s of `khabar serve` on loopback under ``clients`` concurrent clients, and where
+    the CPU went: the web server, the cluster's JVMs (``cluster``), this load generator."""
     # A server takes load once warm; at a million articles building its autocomplete tables
     # takes minutes.
     with serving(index, *SERVE_ARGS, timeout=1800) as base:
         urls = [
             base
             + "/api/search?"
-            + urllib.parse.urlencode([("q", q.q), *[(k, v) for k, vs in q.filters.items() for v in vs]])
+            # The search with facets and snippets, as measured since issue 11: the research desk
+            # (timeline, characteristic words) is measured at the service level.
+            + urllib.parse.urlencode(
+                [("q", q.q), *[(k, v) for k, vs in q.filters.items() for v in vs], *PLAIN]
+            )
             for q in queries
         ]
         done = [0] * clients
@@ -321,6 +349,9 @@ def http_load(
                 latencies[n].append((time.perf_counter() - t0) * 1000)
                 i += clients
 
+        parts = {"web server": [base.pid], "cluster": cluster or [], "load generator": [os.getpid()]}
+        # The load generator alone: the server it started is one of its descendants.
+        cpu0 = {k: cpu_seconds(v, k != "load generator") for k, v in parts.items()}
         t0 = time.perf_counter()
         threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
         for t in threads:
@@ -328,8 +359,12 @@ def http_load(
         for t in threads:
             t.join()
         elapsed = time.perf_counter() - t0
+        cpu = {k: cpu_seconds(v, k != "load generator") - cpu0[k] for k, v in parts.items() if v}
         all_ms = [x for ls in latencies for x in ls]
+        n = max(sum(done) + sum(errors), 1)
         return {
+            "cpu_ms_per_request": {k: 1000 * v / n for k, v in cpu.items()},
+            "cpu_cores_busy": sum(cpu.values()) / elapsed,
             "requests_per_s": sum(done) / elapsed,
             "requests": sum(done),
             "errors": sum(errors),

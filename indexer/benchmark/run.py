@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TextIO
 
 from indexer.benchmark import corpus, measure, peers
+from indexer.engines.base import IndexUnavailable
 from indexer.engines.config import EngineConfig
 from indexer.search import SearchRequest, SearchService
 
@@ -30,6 +31,10 @@ class BenchOptions:
     opensearch: EngineConfig | None = None
     compare: bool = True
     cluster_pids: list[int] = field(default_factory=list)  # the cluster's JVMs, for their memory
+    whoosh_index: Path | None = None  # where the Whoosh engine's index goes (default: in work)
+    # Measure search on an index an earlier run built (same SOURCES and SIZE) instead of
+    # reindexing, when it holds SIZE articles: a million articles take 10 to 30 minutes to index.
+    reuse: bool = False
 
 
 def run(opts: BenchOptions, out: TextIO = sys.stdout) -> dict:
@@ -56,17 +61,18 @@ def run(opts: BenchOptions, out: TextIO = sys.stdout) -> dict:
     if opts.opensearch is not None:
         engines.append(("opensearch", opts.opensearch))
     if opts.opensearch is None or opts.compare:
-        engines.append(("whoosh", EngineConfig(index_dir=opts.work / "khabar-index")))
+        engines.append(("whoosh", EngineConfig(index_dir=opts.whoosh_index or opts.work / "khabar-index")))
     for name, config in engines:
         say(f"== engine: {name} ({config.where})")
         report["engines"][name] = _engine(opts, name, config, docs, text_bytes, queries, say)
     # The report of a single engine keeps its figures at the top level too, as before.
     first = report["engines"][engines[0][0]]
-    report.update({k: first[k] for k in ("reindex", "search", "search_by_kind", "http") if k in first})
+    keys = ("reindex", "search", "search_by_kind", "search_research", "export", "http")
+    report.update({k: first[k] for k in keys if k in first})
     if len(engines) == 2:
         _side_by_side(report["engines"], say)
 
-    if opts.peers:
+    if opts.peers and "reindex" in (report["engines"].get("whoosh") or first):
         whoosh = report["engines"].get("whoosh") or first
         s = whoosh["search"]
         w_s = peers.stock_whoosh_index(docs, opts.work / "stock-whoosh")
@@ -114,6 +120,30 @@ def _engine(
 ) -> dict:
     out: dict = {}
     jvm = measure.PeakSampler(opts.cluster_pids if name == "opensearch" else [])
+    if opts.reuse and _holds(config, opts.size):
+        say(f"reindex: skipped (--reuse): the index already holds {opts.size} articles")
+    else:
+        out["reindex"] = _reindex(opts, name, config, docs, text_bytes, jvm, say)
+    _measure_search(opts, name, config, queries, jvm, out, say)
+    return out
+
+
+def _holds(config: EngineConfig, size: int) -> bool:
+    try:
+        return SearchService(config).doc_count() == size
+    except IndexUnavailable:
+        return False
+
+
+def _reindex(
+    opts: BenchOptions,
+    name: str,
+    config: EngineConfig,
+    docs: Path,
+    text_bytes: int,
+    jvm: measure.PeakSampler,
+    say: Callable[[str], None],
+) -> dict:
     extra = ["--full"]
     if name == "opensearch":
         extra += ["--shards", str(config.shards), "--replicas", str(config.replicas)]
@@ -123,7 +153,7 @@ def _engine(
         )
     if code:
         raise RuntimeError(f"khabar reindex ({name}) failed with exit status {code}")
-    out["reindex"] = {
+    r = {
         "seconds": seconds,
         "docs_per_s": opts.size / seconds,
         "mb_per_s": text_bytes / 1e6 / seconds,
@@ -131,35 +161,64 @@ def _engine(
         "jvm_peak_rss_mb": jvm.peak / 1e6,
         "index_mb": measure.index_size(config) / 1e6,
     }
-    r = out["reindex"]
     jvms = f" + JVMs {r['jvm_peak_rss_mb']:.0f} MB" if name == "opensearch" else ""
     say(
         f"reindex: {seconds:.1f} s, {r['docs_per_s']:.0f} docs/s, {r['mb_per_s']:.2f} MB/s, peak RSS "
         f"{r['peak_rss_mb']:.0f} MB (Python, all processes){jvms}, index {r['index_mb']:.0f} MB"
     )
+    return r
 
+
+def _measure_search(
+    opts: BenchOptions,
+    name: str,
+    config: EngineConfig,
+    queries: list[measure.Query],
+    jvm: measure.PeakSampler,
+    out: dict,
+    say: Callable[[str], None],
+) -> None:
     svc = SearchService(config)
     for q in queries[:10]:  # warm caches the way a running server has them
         svc.search(SearchRequest(q=q.q, filters=q.filters))
+    # Each query with and without the research desk (timeline + characteristic words), in
+    # alternating order so that neither always finds the caches warmed by the other.
     by_kind: dict[str, list[float]] = {}
-    for q in queries:
-        t0 = time.perf_counter()
-        svc.search(SearchRequest(q=q.q, filters=q.filters))
-        by_kind.setdefault(q.kind, []).append((time.perf_counter() - t0) * 1000)
+    research_ms: list[float] = []
+    for i, q in enumerate(queries):
+        for research in (False, True) if i % 2 == 0 else (True, False):
+            req = SearchRequest(q=q.q, filters=q.filters, timeline=research, words=research)
+            t0 = time.perf_counter()
+            svc.search(req)
+            ms = (time.perf_counter() - t0) * 1000
+            (research_ms if research else by_kind.setdefault(q.kind, [])).append(ms)
     all_ms = [x for ms in by_kind.values() for x in ms]
     out["search"] = measure.latency_summary(all_ms)
     out["search_by_kind"] = {k: measure.latency_summary(v) for k, v in by_kind.items()}
-    s = out["search"]
+    out["search_research"] = measure.latency_summary(research_ms)
+    s, rs = out["search"], out["search_research"]
     say(
         f"search (top 10 + all facets + snippets, {len(queries)} queries): p50 {s['p50_ms']:.1f} ms, "
         f"p95 {s['p95_ms']:.1f} ms, p99 {s['p99_ms']:.1f} ms"
     )
     for kind, v in out["search_by_kind"].items():
         say(f"  {kind:12s} p50 {v['p50_ms']:7.1f} ms  p95 {v['p95_ms']:7.1f} ms  p99 {v['p99_ms']:7.1f} ms")
+    say(
+        f"search + timeline + characteristic words: p50 {rs['p50_ms']:.1f} ms, p95 {rs['p95_ms']:.1f} ms "
+        f"(+{rs['p95_ms'] - s['p95_ms']:.1f} ms), p99 {rs['p99_ms']:.1f} ms"
+    )
+    out["export"] = _export(svc, opts.size)
+    x = out["export"]
+    say(
+        f"export (CSV, every article up to {x['articles']}): {x['articles_per_s']:.0f} articles/s, "
+        f"memory +{x['rss_growth_mb']:.0f} MB over {x['rss_before_mb']:.0f} MB"
+    )
 
     if opts.http_seconds > 0:
         with jvm:
-            h = measure.http_load(_engine_args(config), queries, opts.http_clients, opts.http_seconds)
+            h = measure.http_load(
+                _engine_args(config), queries, opts.http_clients, opts.http_seconds, jvm.pids
+            )
         h["jvm_peak_rss_mb"] = jvm.peak / 1e6
         out["http"] = h
         say(
@@ -167,20 +226,56 @@ def _engine(
             f"{h['requests_per_s']:.1f} requests/s, {h['errors']} errors, "
             + f"p50 {h['p50_ms']:.0f} ms, p99 {h['p99_ms']:.0f} ms, slowest {h['max_ms']:.0f} ms"
         )
+        cpu = ", ".join(f"{k} {v:.1f}" for k, v in h["cpu_ms_per_request"].items())
+        say(f"  CPU ms per request: {cpu} ({h['cpu_cores_busy']:.2f} cores busy)")
         for reason, n in h["error_reasons"].items():
             say(f"  {n} x {reason}")
-    return out
+
+
+def _export(svc: SearchService, size: int) -> dict:
+    """CSV of every article (the largest export there is), to nowhere: articles/s and how much
+    the process grew while streaming it (flat memory means a few MB, whatever the size)."""
+    import os
+
+    from indexer.export import LIMIT, chunks
+
+    limit = min(size, LIMIT)
+    before = measure.tree_rss(os.getpid())
+    sampler = measure.PeakSampler([os.getpid()])
+    t0 = time.perf_counter()
+    with sampler:
+        total, articles = svc.export(SearchRequest(q=""), limit)
+        written = 0
+        for chunk in chunks("csv", articles):
+            written += len(chunk)
+    seconds = time.perf_counter() - t0
+    n = min(total, limit)
+    return {
+        "articles": n,
+        "seconds": seconds,
+        "articles_per_s": n / seconds,
+        "mb": written / 1e6,
+        "rss_before_mb": before / 1e6,
+        "rss_growth_mb": max(sampler.peak - before, 0) / 1e6,
+    }
 
 
 def _side_by_side(engines: dict, say: Callable[[str], None]) -> None:
     o, w = engines["opensearch"], engines["whoosh"]
-    rows = [
-        ("reindex docs/s", o["reindex"]["docs_per_s"], w["reindex"]["docs_per_s"], "{:.0f}"),
-        ("peak memory MB (Python + JVMs)", o["reindex"]["peak_rss_mb"] + o["reindex"]["jvm_peak_rss_mb"],
-         w["reindex"]["peak_rss_mb"], "{:.0f}"),
+    rows = []
+    if "reindex" in o and "reindex" in w:  # (not with --reuse)
+        rows += [
+            ("reindex docs/s", o["reindex"]["docs_per_s"], w["reindex"]["docs_per_s"], "{:.0f}"),
+            ("peak memory MB (Python + JVMs)", o["reindex"]["peak_rss_mb"] + o["reindex"]["jvm_peak_rss_mb"],
+             w["reindex"]["peak_rss_mb"], "{:.0f}"),
+        ]  # fmt: skip
+    rows += [
         ("search p50 ms", o["search"]["p50_ms"], w["search"]["p50_ms"], "{:.1f}"),
         ("search p95 ms", o["search"]["p95_ms"], w["search"]["p95_ms"], "{:.1f}"),
         ("search p99 ms", o["search"]["p99_ms"], w["search"]["p99_ms"], "{:.1f}"),
+        ("+ timeline and words p95 ms", o["search_research"]["p95_ms"], w["search_research"]["p95_ms"],
+         "{:.1f}"),
+        ("export articles/s", o["export"]["articles_per_s"], w["export"]["articles_per_s"], "{:.0f}"),
     ]  # fmt: skip
     if "http" in o and "http" in w:
         rows += [
