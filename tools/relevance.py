@@ -66,7 +66,8 @@ VARIANTS: list[tuple[str, AnalysisOptions, RankingOptions]] = [
     ("spelling neighbours at weight 0.5", A, replace(R, spelling_weight=0.5)),
     ("no Devanagari -> Latin sound-alikes (सुपर: Super)", A, replace(R, cross_script_weight=0.0)),
     # word order
-    *[(f"proximity boost {p}, slop 3", A, replace(R, proximity_boost=p)) for p in (0.05, 0.25, 1.0)],
+    # Proximity (neighbouring query words as sloppy phrases) measured negative (docs/relevance.md)
+    # and went with Whoosh's AndMaybe, which the engine-neutral evaluator replaced.
     # all words or some
     ("any word, ranked (no all-words first)", A, replace(R, any_word="always")),
     ("all words; any word only when none has all", A, replace(R, any_word="fallback")),

@@ -17,7 +17,7 @@ from indexer.evaluation import Run
 def read_run(path: Path) -> Run:
     run: Run = {}
     for line in path.read_text(encoding="utf-8").splitlines():
-        qid, _, doc, rank, score, _tag = line.split()
+        qid, _, doc, _rank, score, _tag = line.split()
         run.setdefault(qid, []).append((doc, float(score)))
     for hits in run.values():
         hits.sort(key=lambda h: -h[1])
