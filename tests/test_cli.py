@@ -216,3 +216,48 @@ def test_search_takes_exclusions_as_query_words(
     assert data["query"] == "-रूस" and data["total"] == 8 == len(data["hits"])
     assert main(["search", "किसान", "-आंदोलन", "--index", str(corpus_index), "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["query"] == "किसान -आंदोलन"
+
+
+def test_export_csv_to_a_file(corpus_index: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import csv
+
+    out = tmp_path / "rows.csv"
+    args = ["export", "मुंबई", "-क्रिकेट", "--index", str(corpus_index), "-o", str(out)]
+    assert main(args) == 0
+    assert "exported" in capsys.readouterr().err
+    text = out.read_text(encoding="utf-8")
+    assert text.startswith("\ufeff")
+    rows = list(csv.DictReader(io.StringIO(text[1:])))
+    search = main(["search", "मुंबई", "-क्रिकेट", "--index", str(corpus_index), "--json", "--limit", "100"])
+    assert search == 0
+    found = json.loads(capsys.readouterr().out)
+    assert [r["id"] for r in rows] == [h["id"] for h in found["hits"]] and rows
+    assert not any("क्रिकेट" in r["title"] + r["excerpt"] for r in rows)
+    assert not list(tmp_path.glob(".*.part"))  # written beside the file, then renamed
+
+
+def test_export_jsonl_to_stdout_with_a_limit(corpus_index: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["export", "--index", str(corpus_index), "--format", "jsonl", "--limit", "3"]) == 0
+    captured = capsys.readouterr()
+    records = [json.loads(line) for line in captured.out.splitlines()]
+    assert len(records) == 3 and all(r["body"] for r in records)
+    assert "the first 3 of 9; --all exports every one" in captured.err
+    assert main(["export", "--index", str(corpus_index), "--format", "jsonl", "--all"]) == 0
+    assert len(capsys.readouterr().out.splitlines()) == 9
+
+
+def test_export_errors(corpus_index: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["export", "x", "--index", str(corpus_index), "-o", str(tmp_path)]) == 2
+    assert "is a folder" in capsys.readouterr().err
+    assert (
+        main(["export", "x", "--index", str(corpus_index), "--from", "2021-02-01", "--to", "2021-01-01"]) == 2
+    )
+    assert main(["export", "x", "--index", str(tmp_path / "none")]) == 3
+
+
+def test_export_progress_bar_on_a_terminal(corpus_index: Path, tmp_path: Path) -> None:
+    from indexer.cli import _counting
+
+    stream = FakeTerminal()
+    assert len(list(_counting(iter(range(9)), 9, stream))) == 9
+    assert "exporting" in stream.getvalue() and "9/9" in stream.getvalue()

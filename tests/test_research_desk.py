@@ -340,3 +340,8 @@ def test_document_frequencies_are_exact(svc: SearchService, desk_corpus: tuple[P
         expected.update(set(snap.pipeline.index_terms(a["body"])))
     terms = [*sorted(expected), "नहींमिलनेवालाशब्द"]
     assert snap.doc_frequencies(terms) == {**expected, "नहींमिलनेवालाशब्द": 0}
+
+
+def test_page_states_the_export_limit(client: FlaskClient) -> None:
+    html = client.get("/?q=लावा").get_data(as_text=True)
+    assert "सभी 14 मिलते लेख डाउनलोड करें (एक बार में अधिकतम 100,000)" in html

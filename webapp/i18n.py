@@ -147,8 +147,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "export_csv": {"hi": "CSV (Excel)", "en": "CSV (Excel)"},
     "export_jsonl": {"hi": "JSON Lines", "en": "JSON Lines"},
     "export_about": {
-        "hi": "सभी {n} मिलते लेख डाउनलोड करें",
-        "en": "Download all {n} matching articles",
+        "hi": "सभी {n} मिलते लेख डाउनलोड करें (एक बार में अधिकतम {limit})",
+        "en": "Download all {n} matching articles (at most {limit} at a time)",
     },
     "export_limited": {
         "hi": "पहले {limit} लेख डाउनलोड करें ({n} में से; सीमा {limit})",
