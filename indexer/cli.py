@@ -202,6 +202,8 @@ def print_plain(result: SearchResult, out: TextIO) -> None:
         print(f"did you mean: {result.suggestion}", file=out)
     for word, forms in result.transliterations.items():
         print(f"{word} also matched: {', '.join(forms)}", file=out)
+    for word, forms in result.variants.items():
+        print(f"{word} also matched the common spelling: {', '.join(forms)}", file=out)
     if result.note:
         print(f"note: {result.note}", file=out)
     for n, h in enumerate(result.hits, start=(r.page - 1) * r.per_page + 1):
@@ -348,7 +350,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
             if config.engine == "whoosh":
                 config = replace(config, index_dir=Path(tmp))
             try:
-                report = reindex([args.docs], config, full=True)
+                report = reindex(list(args.docs), config, full=True)
             except (NothingToIndex, OSError, IndexUnavailable) as e:
                 return _fail(str(e), EXIT_FAILED)
             print(f"Indexed {report.indexed} documents in {report.seconds:.1f} s", file=sys.stderr)
@@ -563,7 +565,13 @@ def build_parser() -> argparse.ArgumentParser:
         description="Index DOCS (or use --index), run every query through the search service, "
         "and print nDCG@10, MRR@10, Recall@10 and Recall@100.",
     )
-    e.add_argument("--docs", type=Path, metavar="DOCS", help="documents (.jsonl or any reindex input)")
+    e.add_argument(
+        "--docs",
+        type=Path,
+        nargs="+",
+        metavar="DOCS",
+        help="documents (.jsonl or any reindex input; several paths are indexed together)",
+    )
     e.add_argument("--queries", type=Path, required=True, metavar="QUERIES.tsv", help="qid<TAB>text lines")
     e.add_argument(
         "--qrels", type=Path, required=True, metavar="QRELS.txt", help="TREC qrels: qid 0 docid rel"

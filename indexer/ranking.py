@@ -24,6 +24,9 @@ class RankingOptions:
     romanized_max: int = 4  # sound-alike spellings added per word
     # A Devanagari word also matches Latin words that sound alike (सुपर: Super), at this weight.
     cross_script_weight: float = 0.5
+    # A rare spelling also matches its far more common candra variant (डाक्टर: डॉक्टर), at this
+    # weight (below 1: the spelling typed ranks first).
+    variant_weight: float = 0.9
 
     @property
     def boosts(self) -> dict[str, float]:

@@ -67,6 +67,7 @@ class Alternatives:
 
     romanized: dict[str, list[str]] = field(default_factory=dict)  # Latin word -> Devanagari terms
     spelled: dict[str, list[Neighbour]] = field(default_factory=dict)  # unknown term -> neighbours
+    variants: dict[str, list[str]] = field(default_factory=dict)  # rare term -> common candra variants
     cache: dict[str, list[tuple[str, float]]] = field(default_factory=dict)
 
 
@@ -135,6 +136,7 @@ class SearchResult:
     highlight: Highlight = field(default_factory=lambda: Highlight(frozenset()))
     suggestion: str | None = None  # the query respelled as the index spells its words
     transliterations: dict[str, list[str]] = field(default_factory=dict)  # Latin word -> Devanagari
+    variants: dict[str, list[str]] = field(default_factory=dict)  # rare spelling -> common ones matched
     # When articles with only some of the words follow: how many have all of them (they come first).
     all_words: int | None = None
     timeline: Timeline | None = None
@@ -168,6 +170,7 @@ class SearchResult:
             "notes": self.notes,
             "suggestion": self.suggestion,
             "transliterations": self.transliterations,
+            "variants": self.variants,
             "all_words": self.all_words,
             "timeline": _timeline_json(self.timeline),
             "characteristic_words": [
@@ -376,6 +379,10 @@ class SearchService:
                 word: [self._surface(snap, vocab, t) for t in terms]
                 for word, terms in found.romanized.items()
             }
+            result.variants = {
+                self._surface(snap, vocab, term): [self._surface(snap, vocab, t) for t in terms]
+                for term, terms in found.variants.items()
+            }
             result.suggestion = self._suggestion(snap, vocab, req.q, q, found, total)
         result.took_ms = (time.perf_counter() - t0) * 1000
         return result
@@ -535,7 +542,9 @@ class SearchService:
     # -- query words that match little ----------------------------------------------------
 
     def _vocabulary(self, snap: Snapshot) -> Vocabulary:
-        return Vocabulary(snap, lambda: self._sounds(snap), self._shared(snap).surface)
+        return Vocabulary(
+            snap, lambda: self._sounds(snap), self._shared(snap).surface, lambda: self._doc_count(snap)
+        )
 
     def _expand(self, q: Node, vocab: Vocabulary, found: Alternatives) -> Node:
         """Let words that match little also match their sound-alikes in the other script, and
@@ -559,6 +568,11 @@ class SearchService:
             elif has_devanagari(term) and r.cross_script_weight > 0:
                 alikes = vocab.sound_alikes(term, devanagari=False)[: r.romanized_max]
                 alts = _weighted(alikes, r.cross_script_weight)
+            if has_devanagari(term) and r.variant_weight > 0:
+                common = vocab.common_variants(term)
+                if common:
+                    found.variants[term] = [t for t, _ in common]
+                    alts = alts + [(t, r.variant_weight) for t, _ in common]
             if not alts and r.spelling_weight > 0:
                 near = vocab.misspelt(term)
                 if near:

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 
 from indexer.engines.base import Snapshot
 from indexer.romanize import has_devanagari, is_latin_word, key, latin_variants
-from indexer.spelling import Neighbour, neighbours
+from indexer.spelling import Neighbour, neighbours, written_variants
 
 # Longer words get no spelling help: the longest Hindi words run to about 20 letters, and the
 # Levenshtein automaton behind the neighbour search costs seconds for a word of hundreds.
@@ -21,6 +21,7 @@ MAX_WORD_CHARS = 40
 MORE_COMMON_FACTOR = 10  # how much more common a spelling must be to be suggested over a known one
 MIN_KEY_FUZZ = 4  # keys shorter than this only match exactly: too many near neighbours
 RARE_ALIKE = 0.05  # sound-alikes in under this share of the top one's articles are dropped
+VARIANT_RATIO = 3  # a candra variant this many times more common than the typed form also matches
 
 
 def _deletions(k: str) -> set[str]:
@@ -85,8 +86,15 @@ class Vocabulary:
     ``more_common_spelling`` share them), and never for words too long to be misspelt words.
     """
 
-    def __init__(self, snapshot: Snapshot, sounds: Callable[[], SoundIndex], surface: dict[str, str]) -> None:
+    def __init__(
+        self,
+        snapshot: Snapshot,
+        sounds: Callable[[], SoundIndex],
+        surface: dict[str, str],
+        doc_count: Callable[[], int] | None = None,
+    ) -> None:
         self.snapshot = snapshot
+        self._doc_count = doc_count or snapshot.doc_count
         self.pipeline = snapshot.pipeline
         self._sounds = sounds  # built on first use: only romanised queries need it
         self.surface_cache = surface
@@ -119,7 +127,7 @@ class Vocabulary:
                     self.prefetch(near)
                     return near
 
-                found = neighbours(term, candidates, self.doc_frequency)
+                found = neighbours(term, candidates, self.doc_frequency, doc_count=self._doc_count())
             self._near[term] = found
         return found
 
@@ -141,6 +149,17 @@ class Vocabulary:
         if self.doc_frequency(term):
             return []
         return self._neighbours(term)
+
+    def common_variants(self, term: str) -> list[tuple[str, int]]:
+        """Candra variants of ``term`` (डाक्टर: डॉक्टर) at least VARIANT_RATIO times as common
+        as it, most common first, with their df."""
+        variants = written_variants(term)
+        if not variants:
+            return []
+        self.prefetch([term, *variants])
+        least = max(VARIANT_RATIO * self.doc_frequency(term), 1)
+        found = [(v, self.doc_frequency(v)) for v in variants]
+        return sorted(((v, df) for v, df in found if df >= least), key=lambda x: (-x[1], x[0]))
 
     def more_common_spelling(self, term: str) -> str | None:
         """A neighbour of a known but rare term that is far more common (किसन -> किसान)."""

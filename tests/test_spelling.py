@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from indexer.spelling import grapheme_distance, graphemes, max_edits, neighbours
+from indexer.spelling import (
+    grapheme_distance,
+    graphemes,
+    max_edits,
+    neighbours,
+    plausible,
+    typo_key,
+    written_variants,
+)
 
 
 @pytest.mark.parametrize(
@@ -76,3 +84,73 @@ def test_spelling_work_is_done_once_per_word_and_never_for_huge_words(service) -
         assert calls == ["किसन"]
     finally:
         del snap.terms_near
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("हिदी", "हिंदी"),  # a dropped anusvara
+        ("कीसान", "किसान"),  # ि / ी swapped
+        ("मजदुर", "मजदूर"),  # ु / ू swapped
+        ("प्रधानमंतरी", "प्रधानमंत्री"),  # a dropped halant
+        ("डाक्टर", "डॉक्टर"),  # no candra
+        ("किसन", "किसान"),  # a dropped आ-matra, in a three-letter word
+        ("कोरना", "कोरोना"),  # a dropped ओ-matra
+        ("पेंगुन", "पेंगुइन"),  # a dropped vowel letter
+        ("हुगोनॉट", "हुगोनॉट्स"),  # an English plural
+        ("इंस्ट्रूमेंट्स", "इंस्ट्रूमेंट"),
+        ("किशन", "किसान"),  # श for स, and the आ
+        ("परिक्सा", "परीक्षा"),  # two hurried differences
+        ("बिमारी", "बीमारी"),
+        ("राजधनी", "राजधानी"),
+        ("स्वासथ्य", "स्वास्थ्य"),
+        ("अस्पतल", "अस्पताल"),
+        ("मुखयमंत्री", "मुख्यमंत्री"),
+    ],
+)
+def test_real_misspellings_are_plausible(typed: str, meant: str) -> None:
+    assert plausible(typed, meant, doc_frequency=900, doc_count=1000)
+
+
+@pytest.mark.parametrize(
+    ("typed", "other", "df", "why"),
+    [
+        ("बाढ़", "बाद", 300, "flood is not after: another consonant in a short word"),
+        ("बाढ़", "बढ़", 300, "flood is not grow: a vowel sign in a two-letter word"),
+        ("कल", "काल", 5, "tomorrow is not era"),
+        ("मत", "मात", 5, "two letters"),
+        ("दाम", "नाम", 5, "price is not name: another consonant"),
+        ("सरकारें", "सरकारों", 900, None),  # stems differ by a vowel sign: fine (not rejected)
+        ("विद्यालय", "विद्यालया", 5, None),
+        ("अंतरराष्ट्रीय", "अंतर्राष्ट्रीय", 5, None),
+        ("प्रदर्शनकारी", "प्रदर्शनकारियो", 5, None),  # a long word: a letter more is a typo
+        ("कार्यक्रमो", "कार्यकर्मो", 950, None),  # र and the halant swapped: a hurried spelling
+        ("उत्तरप्रदेश", "उत्तरप्रवेश", 5, None),  # a long word, another consonant, a rare neighbour
+        ("उत्तरप्रदेश", "उत्तरप्रवेश", 950, "another consonant, and a neighbour in 95% of articles"),
+    ],
+)
+def test_unrelated_words_are_not_taken_for_misspellings(
+    typed: str, other: str, df: int, why: str | None
+) -> None:
+    assert plausible(typed, other, df, 1000) is (why is None), why
+
+
+@pytest.mark.parametrize(
+    ("term", "variants"),
+    [
+        ("डाक्टर", ["डॉक्टर"]),
+        ("डॉक्टर", ["डाक्टर"]),
+        ("कालेज", ["कॉलेज"]),
+        ("आफिस", ["ऑफिस"]),
+        ("ऑफिस", ["आफिस"]),
+        ("बॅंक", ["बेंक"]),
+        ("किसान", ["किसॉन"]),  # proposed, and kept only if the index holds it far more often
+        ("रूस", []),
+    ],
+)
+def test_written_variants(term: str, variants: list[str]) -> None:
+    assert written_variants(term) == variants
+
+
+def test_typo_key() -> None:
+    assert typo_key("परीक्षा") == typo_key("परिक्सा") and typo_key("बाढ़") != typo_key("बाद")

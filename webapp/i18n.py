@@ -109,6 +109,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "error.405": {"hi": "यह तरीका मान्य नहीं है", "en": "Method not allowed"},
     "error.500": {"hi": "सर्वर में गड़बड़ी", "en": "Server error"},
     "error.503": {"hi": "खोज अभी उपलब्ध नहीं है", "en": "Search is not available"},
+    "variants_why": {
+        "hi": "(कम छपने वाली वर्तनी के साथ उसकी आम वर्तनी भी खोजी गई; आपकी लिखी वर्तनी वाले लेख पहले)",
+        "en": "(the common spelling was searched too; articles with the spelling typed come first)",
+    },
     "heading_results": {"hi": "“{q}” की खोज", "en": "Search for “{q}”"},
     "heading_latest": {"hi": "नवीनतम समाचार", "en": "The latest news"},
     "timeline": {"hi": "समय के साथ", "en": "Over time"},

@@ -98,6 +98,12 @@ SCHEMAS: dict[str, Any] = {
                 "description": "Latin-letter query words and the Devanagari spellings they also matched",
                 "additionalProperties": {"type": "array", "items": STR},
             },
+            "variants": {
+                "type": "object",
+                "description": "rare spellings typed and their far more common candra variants, also "
+                "matched (डाक्टर: डॉक्टर), ranked below the spelling typed",
+                "additionalProperties": {"type": "array", "items": STR},
+            },
             "timeline": {
                 "oneOf": [_ref("Timeline"), {"type": "null"}],
                 "description": "matching articles per period; null when none is dated",
@@ -139,6 +145,7 @@ SCHEMAS: dict[str, Any] = {
             "notes",
             "suggestion",
             "transliterations",
+            "variants",
             "all_words",
             "timeline",
             "characteristic_words",
