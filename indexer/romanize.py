@@ -125,3 +125,95 @@ def is_latin_word(word: str) -> bool:
 
 def has_devanagari(word: str) -> bool:
     return any("\u0900" <= ch <= "\u097f" for ch in word)
+
+
+# English spelling read the way Hindi prints English loanwords (मोबाइल, कर्फ्यू, स्टेशन,
+# बैंक): the sound-alike key reads Latin letters as Hinglish (a is अ, i is इ), which suits
+# `sarkar` but not `mobile`. These rules respell an English word as it is said; several
+# readings are kept where English spelling is ambiguous (the a of bank/station/data), and the
+# index's vocabulary decides which exist. Upper-case letters are settled sounds the vowel rules
+# leave alone: I ee, U oo, Y ai, C ch, J j, E a silent e that lengthens the vowel before it.
+_EN_ENDINGS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (r"ation$", ("eshan",)),  # station स्टेशन
+    (r"(?<=[^aeiou])tion$|ssion$|sion$", ("shan",)),  # mission मिशन
+    (r"ture$", ("Car",)),
+    (r"ice$", ("is",)),  # police पुलिस, office ऑफिस
+    (r"ine$", ("In", "Yn")),  # vaccine वैक्सीन, online ऑनलाइन
+    (r"ile$", ("Yl",)),  # mobile मोबाइल
+    (r"(?<=[^aeiou])le$", ("al",)),  # table टेबल
+    (r"dge$|ge$", ("J",)),  # college कॉलेज
+    (r"ce$", ("s",)),  # ambulance एंबुलेंस
+    (r"ew$", ("yU",)),  # curfew कर्फ्यू
+    (r"ia$", ("iya",)),  # media मीडिया
+    (r"eo$|io$", ("iyo",)),  # video वीडियो, radio रेडियो
+    (r"y$", ("I",)),  # party पार्टी
+    (r"(?<=[^aeiou][^aeiou])e$", ("",)),  # nurse नर्स
+    (r"([aeiou])([^aeiou])e$", (r"\1\2E",)),  # game, time, phone, tube
+)
+_EN_INSIDE: tuple[tuple[str, str], ...] = (
+    (r"^sci(?=e)", "sY"),  # science साइंस
+    (r"igh", "Y"),  # flight फ्लाइट
+    (r"ee|ea|ie", "I"),  # team टीम
+    (r"oo", "U"),
+    (r"ph", "f"),
+    (r"t?ch", "C"),  # match मैच
+    (r"ck", "k"),
+    (r"dg", "JJ"),  # budget बजट (two letters: the syllable before is closed; the key folds them)
+    (r"cc(?=[eiI])", "ks"),  # vaccine वैक्सीन
+    (r"sc(?=[eiI])", "s"),
+    (r"(?<=[aeiou])s(?=[aeiouy])", "Z"),  # result रिजल्ट, visa वीजा (or s: basic बेसिक)
+    (r"c(?=[eiyI])", "s"),
+    (r"c", "k"),
+    (r"g(?=[eiyI])", "J"),  # emergency इमरजेंसी, digital
+    (r"qu", "kv"),
+    (r"x", "ks"),
+    (r"ow", "au"),
+    (r"(?<=[^aeiou])(ir|er|ur)(?=[^aeiouy]|$)", "ar"),  # curfew कर्फ्यू, computer कंप्यूटर
+    (r"w", "v"),
+)
+# One vowel letter, several sounds: (in a closed syllable, in an open one, before a silent e).
+_EN_VOWELS = {
+    "a": (("a", "ai"), ("e", "a", "ai"), ("e",)),  # bank बैंक, camp / station, data, sanitizer / game
+    "i": (("i",), ("ai", "i"), ("ai",)),  # mission / virus वायरस, digital / time
+    "u": (("a", "u"), ("yu", "u"), ("yu", "u")),  # bus बस / student स्टूडेंट, computer / tube
+    "e": (("e", "a"), ("i", "e"), ("i",)),  # test, hotel होटल / media मीडिया
+    "o": (("o", "a"), ("o", "u"), ("o",)),  # online, computer कंप्यूटर / video, police पुलिस / phone
+}
+_SETTLED = {"I": "i", "U": "u", "Y": "ai", "C": "ch", "J": "j", "E": ""}
+_VOWEL_LETTERS = set("aeiouIUY")
+_MAX_READINGS = 32
+
+
+def english_respellings(word: str) -> list[str]:
+    """``word`` (Latin letters) respelled as an English word is said, in a few readings:
+    mobile -> mobail, curfew -> karfyu, station -> steshan, bank -> bank/baink."""
+    w = word.lower()
+    if not is_latin_word(w) or len(w) < 3:
+        return []
+    bases = [w]
+    for pattern, repls in _EN_ENDINGS:
+        if re.search(pattern, w):
+            bases = [re.sub(pattern, r, b) for b in bases for r in repls]
+            break  # one ending rule per word
+    out: list[str] = []
+    for base in bases:
+        for pattern, repl in _EN_INSIDE:
+            base = re.sub(pattern, repl, base)
+        readings = [""]
+        for i, ch in enumerate(base):
+            if ch in _EN_VOWELS:
+                rest = base[i + 1 :]
+                closed, opened, long_ = _EN_VOWELS[ch]
+                if len(rest) >= 2 and rest[1] == "E":
+                    sounds = long_
+                elif not rest or (rest[0] not in _VOWEL_LETTERS and rest[1:2] and rest[1] in _VOWEL_LETTERS):
+                    sounds = opened  # one consonant, then a vowel (vi-rus), or the end
+                else:
+                    sounds = closed
+                readings = [r + s for r in readings for s in sounds][:_MAX_READINGS]
+            elif ch == "Z":
+                readings = [r + s for r in readings for s in ("s", "j")][:_MAX_READINGS]
+            else:
+                readings = [r + _SETTLED.get(ch, ch) for r in readings]
+        out += readings
+    return [r for r in dict.fromkeys(out) if r and r != word.lower()]

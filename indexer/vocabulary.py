@@ -12,7 +12,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 
 from indexer.engines.base import Snapshot
-from indexer.romanize import has_devanagari, is_latin_word, key, latin_variants
+from indexer.romanize import english_respellings, has_devanagari, is_latin_word, key, latin_variants
 from indexer.spelling import Neighbour, neighbours, written_variants
 
 # Longer words get no spelling help: the longest Hindi words run to about 20 letters, and the
@@ -21,6 +21,7 @@ MAX_WORD_CHARS = 40
 MORE_COMMON_FACTOR = 10  # how much more common a spelling must be to be suggested over a known one
 MIN_KEY_FUZZ = 4  # keys shorter than this only match exactly: too many near neighbours
 RARE_ALIKE = 0.05  # sound-alikes in under this share of the top one's articles are dropped
+STAGED = False
 VARIANT_RATIO = 3  # a candra variant this many times more common than the typed form also matches
 
 
@@ -64,19 +65,31 @@ class SoundIndex:
     def terms_like(self, word: str, accept: Callable[[str], bool]) -> set[str]:
         """Accepted terms whose key equals the key of ``word`` or of the word without a Hindi
         ending (index terms are stemmed), or, failing both, is one letter away."""
-        variants = latin_variants(word) if is_latin_word(word) else [word]
-        found = {t for v in variants for t in self.by_key.get(key(v), ()) if accept(t)}
-        if found:
-            return found
-        k = key(word)
-        if len(k) < MIN_KEY_FUZZ:
-            return set()
-        near: set[str] = set(self.deletes.get(k, ()))
-        for d in _deletions(k):
-            if d in self.by_key:
-                near.add(d)
-            near.update(self.deletes.get(d, ()))
-        return {t for c in near if _within_one(c, k) for t in self.by_key[c] if accept(t)}
+        latin = is_latin_word(word)
+        # A Latin word may be Hindi typed as it sounds (sarkar; also without a Hindi ending, as
+        # index terms are stems: yuvaon -> yuv) or an English word (mobile -> mobail): both
+        # readings are looked up, and the caller keeps the common matches. English readings
+        # lose a Hindi-looking ending only when nothing else matched (media -> midiy, मीडिय):
+        # stripped, they meet unrelated words (kisan -> kaisain -> kais, केस).
+        english = english_respellings(word) if latin else []
+        stages = [[*latin_variants(word), *english] if latin else [word]]
+        if english:
+            stages.append([v for r in english for v in latin_variants(r)[1:]])
+        for stage in stages:
+            found = {t for k in dict.fromkeys(map(key, stage)) for t in self.by_key.get(k, ()) if accept(t)}
+            if found:
+                return found
+        readings = [word, *english]
+        near: set[tuple[str, str]] = set()
+        for k in dict.fromkeys(key(r) for r in readings):
+            if len(k) < MIN_KEY_FUZZ:
+                continue
+            near.update((c, k) for c in self.deletes.get(k, ()))
+            for d in _deletions(k):
+                if d in self.by_key:
+                    near.add((d, k))
+                near.update((c, k) for c in self.deletes.get(d, ()))
+        return {t for c, k in near if _within_one(c, k) for t in self.by_key[c] if accept(t)}
 
 
 class Vocabulary:
