@@ -25,12 +25,13 @@ QUERIES = Path(__file__).parent / "romanized_queries.tsv"
 ALL = 100_000  # more than any corpus here: "all results" for recall
 
 
-def load(path: Path) -> list[tuple[str, list[str]]]:
+def load(path: Path) -> list[tuple[str, list[str], bool]]:
+    """(Latin word, its Devanagari spellings, whether it is an English word)."""
     out = []
     for line in path.read_text(encoding="utf-8").splitlines():
         if line.strip() and not line.startswith("#"):
-            latin, _, spellings = line.partition("\t")
-            out.append((latin.strip(), spellings.split()))
+            latin, spellings, *flag = line.split("\t")
+            out.append((latin.strip(), spellings.split(), flag == ["en"]))
     return out
 
 
@@ -54,9 +55,10 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="khabar-romanized-") as tmp:
         reindex(args.corpora, Path(tmp))
         service = SearchService(Path(tmp))
-        precisions, recalls, rows = [], [], []
-        for latin, spellings in queries:
-            relevant = set().union(*(holders.get(analyze_word(s)[0], set()) for s in spellings))
+        precisions, recalls, rows, english = [], [], [], []
+        for latin, spellings, is_english in queries:
+            # The word as typed, in Latin letters, is relevant wherever an article prints it so.
+            relevant = set().union(*(holders.get(analyze_word(s)[0], set()) for s in [*spellings, latin]))
             if not relevant:
                 continue
             result = service.search(SearchRequest(q=latin, per_page=100, snippets=False))
@@ -70,6 +72,7 @@ def main(argv: list[str] | None = None) -> int:
             recall = len(relevant.intersection(everything)) / len(relevant)
             precisions.append(precision)
             recalls.append(recall)
+            english.append(is_english)
             matched = ", ".join(f for forms in result.transliterations.values() for f in forms)
             rows.append(
                 f"{latin:16s} P@10 {precision:.2f} recall {recall:.2f} ({len(relevant)} rel.) -> {matched}"
@@ -78,6 +81,11 @@ def main(argv: list[str] | None = None) -> int:
         print("\n".join(rows))
     n = len(precisions)
     print(f"{n} queries: precision@10 {sum(precisions) / n:.3f}, recall {sum(recalls) / n:.3f}")
+    en = [i for i in range(n) if english[i]]
+    if en:
+        p_en = sum(precisions[i] for i in en) / len(en)
+        r_en = sum(recalls[i] for i in en) / len(en)
+        print(f"{len(en)} of them English words: precision@10 {p_en:.3f}, recall {r_en:.3f}")
     return 0
 
 
