@@ -405,9 +405,11 @@ class SearchService:
         assert q is not None
         if sort == "relevance" and not scores(q):
             sort = "newest"  # browsing, or only filters and exclusions: the latest news first
+        mode = self.ranking.any_word
+        if mode == "always" and parsed.side_by_side:
+            q = some_words(q) or q  # (measured, not shipped) any of the words, ranked as one list
         found = Alternatives()
         expanded = self._expand(q, vocab, found)
-        mode = self.ranking.any_word
         page = snap.search(expanded, filters, sort, start, count, facets, days)
         run = _Run(page, q, expanded, found)
         few = page.total < FILL_BELOW if mode == "fill" else page.total == 0
