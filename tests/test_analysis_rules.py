@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from indexer.analysis import normalize as n
-from indexer.analysis.stem import lucene_stem, stem
+from indexer.analysis.stem import lucene_protected_stem, lucene_stem, stem
 from indexer.analysis.stopwords import STOPWORDS, is_stopword
 
 
@@ -185,3 +185,21 @@ def test_drop_virama(word: str, expected: str) -> None:
 def test_lucene_stemmer_for_comparison(word: str, expected: str) -> None:
     """Lucene's HindiStemmer, kept to measure against: note किमी = किम, the collision we avoid."""
     assert lucene_stem(word) == expected
+
+
+@pytest.mark.parametrize(
+    ("word", "expected"),
+    [
+        ("किमी", "किमी"),  # kilometre stays apart from किम (Kim), which Lucene's merges
+        ("नदी", "नदी"),
+        ("मोदी", "मोदी"),
+        ("सरकारी", "सरकार"),  # longer words as Lucene stems them
+        ("किसानों", "किसान"),
+        ("लड़कियों", "लड़क"),
+        ("दिल्ली", "दिल्ल"),
+    ],
+)
+def test_lucene_stemmer_with_short_words_protected(word: str, expected: str) -> None:
+    """Measured, not shipped (docs/relevance.md, issue 13): it loses on XQuAD fold B and the
+    known-item set."""
+    assert lucene_protected_stem(word) == expected

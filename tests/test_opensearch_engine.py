@@ -39,6 +39,7 @@ def dsl(text: str) -> dict:
 
 
 K = 1.0  # OpenSearch's BM25 keeps BM25's (k1 + 1), as Whoosh does: no factor to put back
+T = DEFAULT_RANKING.title_boost
 
 
 @pytest.mark.parametrize(
@@ -46,7 +47,7 @@ K = 1.0  # OpenSearch's BM25 keeps BM25's (k1 + 1), as Whoosh does: no factor to
     [
         (
             "किसान",
-            {"bool": {"should": [{"term": {"t": {"value": "किसान", "boost": 2 * K}}},
+            {"bool": {"should": [{"term": {"t": {"value": "किसान", "boost": T * K}}},
                                  {"term": {"b": {"value": "किसान", "boost": K}}}],
                       "minimum_should_match": 1}},
         ),
@@ -57,21 +58,21 @@ K = 1.0  # OpenSearch's BM25 keeps BM25's (k1 + 1), as Whoosh does: no factor to
         (
             "-रूस",
             {"bool": {"filter": [{"match_all": {}}], "must_not": [
-                {"bool": {"should": [{"term": {"t": {"value": "रूस", "boost": 2 * K}}},
+                {"bool": {"should": [{"term": {"t": {"value": "रूस", "boost": T * K}}},
                                      {"term": {"b": {"value": "रूस", "boost": K}}}],
                           "minimum_should_match": 1}}]}},
         ),
         (
             "title:किसा*",
-            {"constant_score": {"filter": {"prefix": {"t": {"value": "किसा"}}}, "boost": 2.0}},
+            {"constant_score": {"filter": {"prefix": {"t": {"value": "किसा"}}}, "boost": T}},
         ),
         (
             "title:को*ली?",  # only * is a wildcard: a ? that survives is literal
-            {"constant_score": {"filter": {"wildcard": {"t": {"value": "को*ली"}}}, "boost": 2.0}},
+            {"constant_score": {"filter": {"wildcard": {"t": {"value": "को*ली"}}}, "boost": T}},
         ),
         (
             'title:"विराट कोहली"',
-            {"match_phrase": {"t": {"query": "विराट कोहली", "boost": 2 * K}}},
+            {"match_phrase": {"t": {"query": "विराट कोहली", "boost": T * K}}},
         ),
     ],
 )  # fmt: skip

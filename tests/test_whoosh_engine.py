@@ -13,6 +13,7 @@ from whoosh import query as wq
 from indexer.analysis.pipeline import pipeline
 from indexer.engines.whoosh.evaluate import Evaluator
 from indexer.query import parse, some_words
+from indexer.ranking import DEFAULT_RANKING
 from indexer.search import SearchService
 from tests.conftest import REPO
 
@@ -86,7 +87,7 @@ def test_the_fixes_refuse_another_whoosh_version() -> None:
 
 
 def _whoosh_query(text: str, relax: bool) -> tuple[object, object]:
-    """Our tree, and the query Whoosh's multi-field parser made of the same words (title^2, body)."""
+    """Our tree, and the query Whoosh's multi-field parser made of the same words (title^1.5, body)."""
     parsed = parse(text, pipeline())
     node = some_words(parsed.node) if relax and parsed.side_by_side else parsed.node
     assert node is not None
@@ -95,7 +96,7 @@ def _whoosh_query(text: str, relax: bool) -> tuple[object, object]:
         from indexer.query.tree import And, Not, Or, Term
 
         if isinstance(n, Term):
-            fields = (("title", 2.0), ("body", 1.0))
+            fields = (("title", DEFAULT_RANKING.title_boost), ("body", 1.0))
             return wq.Or([wq.Term(f, n.text, boost=w * n.boost) for f, w in fields])
         if isinstance(n, And):
             pos = [whoosh(c) for c in n.children if not isinstance(c, Not)]

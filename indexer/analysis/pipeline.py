@@ -21,6 +21,7 @@ RULES: dict[str, norm.Rule] = {rule.__name__: rule for rule in norm.ALL_RULES}
 STEMMERS: dict[str, Callable[[str], str]] = {
     "light": stemmers.stem,
     "lucene": stemmers.lucene_stem,
+    "lucene-protected": stemmers.lucene_protected_stem,
     "none": lambda w: w,
 }
 STOPWORD_LISTS: dict[str, frozenset[str]] = {

@@ -100,3 +100,15 @@ def lucene_stem(word: str) -> str:
                 if word.endswith(suffix):
                     return word[: -len(suffix)]
     return word
+
+
+def lucene_protected_stem(word: str) -> str:
+    """Lucene's stemmer, except that a lone final vowel sign stays on words of four code points
+    or fewer: किमी (kilometre) keeps its ी and stays apart from किम (Kim), while longer words
+    (सरकारी, किसानो) are stemmed as Lucene stems them."""
+    for suffixes, longer_than in _LUCENE:
+        if len(word) > max(longer_than, 4 if longer_than == 2 else longer_than):
+            for suffix in suffixes:
+                if word.endswith(suffix):
+                    return word[: -len(suffix)]
+    return word
