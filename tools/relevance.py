@@ -50,6 +50,7 @@ VARIANTS: list[tuple[str, AnalysisOptions, RankingOptions]] = [
     ("function words only (question words kept)", replace(A, stopwords="function-words"), R),
     ("no stemmer", replace(A, stemmer="none"), R),
     ("Lucene's HindiStemmer (किमी = किम)", replace(A, stemmer="lucene"), R),
+    ("Lucene's, short words protected (किमी ≠ किम)", replace(A, stemmer="lucene-protected"), R),
     # scoring
     ("Whoosh's idf, log(N/(n+1)) + 1", A, replace(R, idf="whoosh")),
     *[(f"BM25 b={b}", A, replace(R, bm25_b=b)) for b in (0.3, 0.75)],
@@ -60,7 +61,7 @@ VARIANTS: list[tuple[str, AnalysisOptions, RankingOptions]] = [
         A,
         replace(R, bm25_b=0.75, bm25_k1=1.2, idf="whoosh"),
     ),
-    *[(f"title boost {b}", A, replace(R, title_boost=b)) for b in (1.0, 3.0)],
+    *[(f"title boost {b}", A, replace(R, title_boost=b)) for b in (1.0, 2.0, 3.0)],
     # words that match little
     ("no spelling neighbours for unknown words", A, replace(R, spelling_weight=0.0)),
     ("spelling neighbours at weight 0.5", A, replace(R, spelling_weight=0.5)),
