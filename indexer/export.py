@@ -45,6 +45,20 @@ def excerpt(body: str, limit: int = EXCERPT) -> str:
     return flat[: floor_boundary(flat, limit)]
 
 
+_FORMULA_START = ("=", "+", "@", "\t", "\r")
+
+
+def cell(value: str) -> str:
+    """A CSV cell a spreadsheet shows as text: a value that starts like a formula (=, +, @, or -
+    before something other than a number) gets a leading apostrophe, which Excel and LibreOffice
+    hide; a scraped title such as ``=HYPERLINK(...)`` must not run when the file is opened."""
+    if value.startswith(_FORMULA_START) or (
+        value.startswith("-") and not value[1:2].isdigit() and value[1:2] not in (" ", "")
+    ):
+        return "'" + value
+    return value
+
+
 def csv_chunks(articles: Iterable[Exportable], batch: int = 200) -> Iterator[str]:
     """A BOM and the header, then rows, ``batch`` articles per chunk."""
     buf = io.StringIO()
@@ -52,9 +66,9 @@ def csv_chunks(articles: Iterable[Exportable], batch: int = 200) -> Iterator[str
     buf.write(BOM)
     writer.writerow(CSV_COLUMNS)
     for n, a in enumerate(articles, 1):
-        writer.writerow(
-            (a.id, a.date, a.title, a.source, a.category, a.author, ", ".join(a.tags), a.url, excerpt(a.body))
-        )
+        tags = ", ".join(a.tags)
+        row = (a.id, a.date, a.title, a.source, a.category, a.author, tags, a.url, excerpt(a.body))
+        writer.writerow([cell(v) for v in row])
         if n % batch == 0:
             yield buf.getvalue()
             buf.seek(0)

@@ -55,3 +55,22 @@ def test_jsonl_is_one_whole_record_per_line() -> None:
 def test_unknown_format() -> None:
     with pytest.raises(ValueError, match="csv, jsonl"):
         export.chunks("xlsx", [])
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        ('=HYPERLINK("http://x")', '\'=HYPERLINK("http://x")'),
+        ("+91 98", "'+91 98"),
+        ("@user", "'@user"),
+        ("-cmd|' /C calc'!A0", "'-cmd|' /C calc'!A0"),
+        ("-5 डिग्री", "-5 डिग्री"),  # a negative number stays as written
+        ("- सूत्र", "- सूत्र"),  # a dash and a space: a list item, not a formula
+        ("मुंबई = राजधानी", "मुंबई = राजधानी"),
+        ("", ""),
+    ],
+)
+def test_csv_cells_never_start_a_formula(value: str, shown: str) -> None:
+    assert export.cell(value) == shown
+    text = "".join(export.csv_chunks([article(title=value)]))
+    assert next(csv.reader(io.StringIO(text[1:].split("\r\n", 1)[1])))[2] == shown
