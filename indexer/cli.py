@@ -223,17 +223,21 @@ def print_plain(result: SearchResult, out: TextIO) -> None:
             print(f"{name}: {top}{' …' if len(values) > 8 else ''}", file=out)
 
 
+def _request(args: argparse.Namespace, **more: int) -> SearchRequest:
+    """The search the query words and --filter/--from/--to/--sort describe; ValueError if bad."""
+    return SearchRequest(
+        q=" ".join(args.query),
+        filters=_parse_filters(args.filter),
+        date_from=args.date_from,
+        date_to=args.date_to,
+        sort=args.sort,
+        **more,  # type: ignore[arg-type]
+    )
+
+
 def cmd_search(args: argparse.Namespace) -> int:
     try:
-        req = SearchRequest(
-            q=" ".join(args.query),
-            filters=_parse_filters(args.filter),
-            date_from=args.date_from,
-            date_to=args.date_to,
-            sort=args.sort,
-            page=args.page,
-            per_page=args.limit,
-        )
+        req = _request(args, page=args.page, per_page=args.limit)
     except ValueError as e:
         return _fail(str(e), EXIT_USAGE)
     try:
@@ -253,13 +257,7 @@ def cmd_search(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     """Every matching article to a file (or stdout), streamed; a progress bar on a terminal."""
     try:
-        req = SearchRequest(
-            q=" ".join(args.query),
-            filters=_parse_filters(args.filter),
-            date_from=args.date_from,
-            date_to=args.date_to,
-            sort=args.sort,
-        )
+        req = _request(args)
     except ValueError as e:
         return _fail(str(e), EXIT_USAGE)
     limit = sys.maxsize if args.all else args.limit

@@ -432,7 +432,7 @@ class SearchService:
         if rest.total:
             run.notes.append("some_words" if page.total else "any_word")
             run.all_words = page.total or None
-            days_both = _added({"d": page.days or {}}, {"d": rest.days or {}})["d"] if days else None
+            days_both = _sum(page.days or {}, rest.days or {}) if days else None
             run.page = Page(
                 page.total + rest.total, page.hits + rest.hits, _added(page.counts, rest.counts), days_both
             )
@@ -694,14 +694,17 @@ def _filters_key(f: Filters) -> tuple[Any, ...]:
     return (tuple(sorted((k, tuple(v)) for k, v in f.values.items())), f.date_from, f.date_to)
 
 
+def _sum(a: dict[Any, int], b: dict[Any, int]) -> dict[Any, int]:
+    """Counts of two disjoint sets of articles, added."""
+    out = dict(a)
+    for k, n in b.items():
+        out[k] = out.get(k, 0) + n
+    return out
+
+
 def _added(a: dict[str, dict[str, int]], b: dict[str, dict[str, int]]) -> dict[str, dict[str, int]]:
     """Facet counts of two disjoint sets of articles, added."""
-    out = {name: dict(counts) for name, counts in a.items()}
-    for name, counts in b.items():
-        mine = out.setdefault(name, {})
-        for value, n in counts.items():
-            mine[value] = mine.get(value, 0) + n
-    return out
+    return {name: _sum(a.get(name, {}), b.get(name, {})) for name in {*a, *b}}
 
 
 def _facet_values(f: Facet, counts: dict[str, int], selected: list[str]) -> list[FacetValue]:

@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, time, timedelta, timezone
 from xml.etree import ElementTree as ET
 
+from indexer.export import excerpt
 from indexer.search import StoredArticle
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -38,8 +39,6 @@ def atom(
 ) -> bytes:
     """The feed document; its id is its own URL (one feed per search), an entry's id its
     article page's absolute URL (``article_url``)."""
-    from indexer.export import excerpt
-
     ET.register_namespace("", ATOM)
 
     def el(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:

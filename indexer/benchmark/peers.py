@@ -19,7 +19,9 @@ from indexer.engines.whoosh import stock
 
 __all__ = ["fts5_index", "fts5_search", "stock_whoosh_index", "stock_whoosh_search"]
 
-stock_whoosh_index = stock.stock_whoosh_index
+
+def stock_whoosh_index(corpus: Path, index_dir: Path) -> float:
+    return stock.stock_whoosh_index(records(corpus), index_dir)
 
 
 def stock_whoosh_search(index_dir: Path, queries: list[Query]) -> dict[str, float]:

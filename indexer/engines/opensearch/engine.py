@@ -170,6 +170,15 @@ def _selection(facet: str, values: Sequence[str]) -> dict[str, Any]:
     return {"terms": {facet: list(values)}}
 
 
+def _selections(filters: Filters) -> dict[str, dict[str, Any]]:
+    """A filter clause per selected facet, and ``_dates`` for the date range."""
+    found = {name: _selection(name, values) for name, values in filters.values.items()}
+    dates = _date_range(filters)
+    if dates is not None:
+        found["_dates"] = dates
+    return found
+
+
 # Ties in article id order, as the Whoosh engine breaks them: the same answer from both engines,
 # whatever order the articles were written in.
 SORTS: dict[str, list[Any]] = {
@@ -213,10 +222,7 @@ class OpenSearchSnapshot:
     ) -> Page:
         """One request: the query, the selections as a post filter (so each facet's counts can
         leave out its own selection, in its aggregation's filter), exact total, one window."""
-        selections = {name: _selection(name, values) for name, values in filters.values.items()}
-        dates = _date_range(filters)
-        if dates is not None:
-            selections["_dates"] = dates
+        selections = _selections(filters)
         body: dict[str, Any] = {
             "query": self.engine.translator.query(q),
             "track_total_hits": True,
@@ -282,13 +288,10 @@ class OpenSearchSnapshot:
         """Pages of ``EXPORT_BATCH`` after the last hit of the previous one (``search_after`` on the
         sort, whose last key is the unique article id), on this snapshot's own index, which
         does not change: no deep ``from`` and no scroll context to leave behind."""
-        selections = [_selection(name, values) for name, values in filters.values.items()]
-        dates = _date_range(filters)
-        if dates is not None:
-            selections.append(dates)
+        clauses = list(_selections(filters).values())
         query = self.engine.translator.query(q)
-        if selections:
-            query = {"bool": {"must": [query], "filter": selections}}
+        if clauses:
+            query = {"bool": {"must": [query], "filter": clauses}}
         params = {"search_type": "dfs_query_then_fetch"} if sort == "relevance" else {}
         after: list[Any] | None = None
         sent = 0

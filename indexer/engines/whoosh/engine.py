@@ -170,9 +170,7 @@ class WhooshSnapshot:
         """Filters and facet counts are array operations on the evaluator's matches."""
         ds = self.docsets
         matched, scores, masks = self._matches(q, filters)
-        keep = np.ones(len(matched), dtype=bool)
-        for m in masks.values():
-            keep &= m
+        keep = _every(masks, len(matched))
         docs = matched[keep]
 
         counts: dict[str, dict[str, int]] = {}
@@ -196,9 +194,7 @@ class WhooshSnapshot:
         """Every match (up to ``limit``) in ``sort`` order, as stored: the query is evaluated once,
         then articles are read one at a time (memory holds only the document numbers)."""
         matched, scores, masks = self._matches(q, filters)
-        keep = np.ones(len(matched), dtype=bool)
-        for m in masks.values():
-            keep &= m
+        keep = _every(masks, len(matched))
         docs = matched[keep]
         key = self._keys(docs, scores[keep], sort)
         order = np.lexsort((self.docsets.id_rank[docs], -key))[:limit]
@@ -299,6 +295,14 @@ def _date_mask(ds: DocSets, filters: Filters, docs: np.ndarray) -> np.ndarray:
         keep &= ts >= local_seconds(datetime.combine(filters.date_from, dtime.min))
     if filters.date_to:
         keep &= ts <= local_seconds(datetime.combine(filters.date_to, dtime.max))
+    return keep
+
+
+def _every(masks: dict[str, np.ndarray], n: int) -> np.ndarray:
+    """The matches every selection keeps."""
+    keep = np.ones(n, dtype=bool)
+    for m in masks.values():
+        keep &= m
     return keep
 
 
