@@ -30,6 +30,15 @@ class RankingOptions:
     # A rare spelling also matches its far more common candra variant (डाक्टर: डॉक्टर), at this
     # weight (below 1: the spelling typed ranks first).
     variant_weight: float = 0.9
+    # A word also matches its other inflections (खेलते: खेलने, खेल; पहली: पहला), at this weight:
+    # the classes of Lucene's stemmer with vowel endings kept on stems under three letters
+    # (किमी ≠ किम), over the light stemmer's terms (``analysis/forms.py``). Only forms at least as
+    # common as the word typed (its rare forms are mostly noise) and in at most a fifth of the
+    # articles (कहानी, story, is not cut to the everyday कहा, said). docs/relevance.md, issue 13.
+    form_weight: float = 0.5
+    form_stemmer: str = "lucene-letters"
+    form_ratio: float = 1.0  # a form's df must be at least this share of the typed word's
+    form_max_share: float = 0.2  # and at most this share of the articles
 
     @property
     def boosts(self) -> dict[str, float]:

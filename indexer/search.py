@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from indexer import timeline as timelines
+from indexer.analysis.pipeline import STEMMERS
 from indexer.analysis.tokenize import words
 from indexer.characteristic import SAMPLE, Word, characteristic_words
 from indexer.engines import open_engine
@@ -248,6 +249,7 @@ class _Tables:
     """What the service builds from one index generation, each part on first use, shared by threads."""
 
     surface: dict[str, str] = field(default_factory=dict)  # index term -> how articles write it
+    forms: dict[str, list[tuple[str, int]]] = field(default_factory=dict)  # term -> other inflections
     sounds: SoundIndex | None = None
     suggester: Suggester | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -544,16 +546,22 @@ class SearchService:
     # -- query words that match little ----------------------------------------------------
 
     def _vocabulary(self, snap: Snapshot) -> Vocabulary:
+        tables = self._shared(snap)
         return Vocabulary(
-            snap, lambda: self._sounds(snap), self._shared(snap).surface, lambda: self._doc_count(snap)
+            snap, lambda: self._sounds(snap), tables.surface, lambda: self._doc_count(snap), tables.forms
         )
 
     def _expand(self, q: Node, vocab: Vocabulary, found: Alternatives) -> Node:
-        """Let words that match little also match their sound-alikes in the other script, and
-        unknown words their nearest spellings; ``found`` records what was added."""
+        """Let words that match little also match their sound-alikes in the other script, rare
+        spellings their common candra variants, unknown words their nearest spellings, and
+        Devanagari words their other inflections; ``found`` records what was added."""
         r = self.ranking
 
-        vocab.prefetch(plain_terms(q))  # every word's frequency in one look-up
+        terms = plain_terms(q)
+        vocab.prefetch(terms)  # every word's frequency in one look-up
+        if r.form_weight > 0:
+            helped = [t for t in terms if has_devanagari(t)][:MAX_HELPED_WORDS]
+            vocab.prefetch_forms(helped, STEMMERS[r.form_stemmer])
 
         def alternatives(term: str) -> list[tuple[str, float]]:
             if term in found.cache:
@@ -580,6 +588,15 @@ class SearchService:
                 if near:
                     found.spelled[term] = near
                     alts = [(n.term, r.spelling_weight) for n in near]
+            if has_devanagari(term) and r.form_weight > 0:
+                least = r.form_ratio * vocab.doc_frequency(term)
+                most = r.form_max_share * self._doc_count(vocab.snapshot)
+                forms = [
+                    (t, df)
+                    for t, df in vocab.other_forms(term, STEMMERS[r.form_stemmer])
+                    if least <= df <= most
+                ]
+                alts = alts + [(t, r.form_weight) for t, _ in forms]
             found.cache[term] = alts
             return alts
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 
+from indexer.analysis.forms import other_forms
 from indexer.engines.base import Snapshot
 from indexer.romanize import english_respellings, has_devanagari, is_latin_word, key, latin_variants
 from indexer.spelling import Neighbour, neighbours, written_variants
@@ -22,6 +23,7 @@ MORE_COMMON_FACTOR = 10  # how much more common a spelling must be to be suggest
 MIN_KEY_FUZZ = 4  # keys shorter than this only match exactly: too many near neighbours
 RARE_ALIKE = 0.05  # sound-alikes in under this share of the top one's articles are dropped
 STAGED = False
+FORMS_CACHE = 100_000  # terms whose other inflections are kept per generation
 VARIANT_RATIO = 3  # a candra variant this many times more common than the typed form also matches
 
 
@@ -105,12 +107,16 @@ class Vocabulary:
         sounds: Callable[[], SoundIndex],
         surface: dict[str, str],
         doc_count: Callable[[], int] | None = None,
+        forms: dict[str, list[tuple[str, int]]] | None = None,
     ) -> None:
         self.snapshot = snapshot
         self._doc_count = doc_count or snapshot.doc_count
         self.pipeline = snapshot.pipeline
         self._sounds = sounds  # built on first use: only romanised queries need it
         self.surface_cache = surface
+        # Other inflections per term: some 50 candidate spellings to look up, so kept for the
+        # generation (shared by threads; a generation's frequencies never change).
+        self.forms_cache = {} if forms is None else forms
         self._df: dict[str, int] = {}
         self._near: dict[str, list[Neighbour]] = {}
 
@@ -173,6 +179,33 @@ class Vocabulary:
         least = max(VARIANT_RATIO * self.doc_frequency(term), 1)
         found = [(v, self.doc_frequency(v)) for v in variants]
         return sorted(((v, df) for v, df in found if df >= least), key=lambda x: (-x[1], x[0]))
+
+    def prefetch_forms(self, terms: Iterable[str], strong: Callable[[str], str]) -> None:
+        """Look up the frequencies of every candidate form of ``terms`` at once (one round trip
+        on a cluster, rather than one per word); terms whose forms are known are skipped."""
+        if self.pipeline.options.stemmer != "light":
+            return
+        analyze = self.pipeline.analyze_word
+        missing = [t for t in terms if f"{strong.__name__}:{t}" not in self.forms_cache]
+        self.prefetch(c for t in missing for c in other_forms(t, analyze, strong))
+
+    def other_forms(self, term: str, strong: Callable[[str], str]) -> list[tuple[str, int]]:
+        """The index terms of ``term``'s other inflections (``forms.other_forms``) that some
+        article holds, most common first, with their df."""
+        if self.pipeline.options.stemmer != "light":
+            return []  # the classes are of words the light stemmer leaves apart
+        key = f"{strong.__name__}:{term}"
+        found = self.forms_cache.get(key)
+        if found is None:
+            candidates = other_forms(term, self.pipeline.analyze_word, strong)
+            self.prefetch(candidates)  # a no-op after prefetch_forms
+            found = sorted(
+                ((t, df) for t in candidates if (df := self.doc_frequency(t))), key=lambda x: (-x[1], x[0])
+            )
+            if len(self.forms_cache) >= FORMS_CACHE:
+                self.forms_cache.clear()
+            self.forms_cache[key] = found
+        return found
 
     def more_common_spelling(self, term: str) -> str | None:
         """A neighbour of a known but rare term that is far more common (किसन -> किसान)."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from indexer.analysis import normalize as n
-from indexer.analysis.stem import lucene_protected_stem, lucene_stem, stem
+from indexer.analysis.stem import lucene_letters_stem, lucene_protected_stem, lucene_stem, stem
 from indexer.analysis.stopwords import STOPWORDS, is_stopword
 
 
@@ -203,3 +203,26 @@ def test_lucene_stemmer_with_short_words_protected(word: str, expected: str) -> 
     """Measured, not shipped (docs/relevance.md, issue 13): it loses on XQuAD fold B and the
     known-item set."""
     assert lucene_protected_stem(word) == expected
+
+
+@pytest.mark.parametrize(
+    ("word", "expected"),
+    [
+        ("किमी", "किमी"),  # kilometre: a vowel ending on a two-letter stem stays
+        ("किमियों", "किमियों"),
+        ("कमी", "कमी"),  # shortage, apart from कम (less)
+        ("मोदी", "मोदी"),
+        ("पहली", "पहल"),  # three letters remain: first (f.) meets पहला, पहले
+        ("पहला", "पहल"),
+        ("सरकारी", "सरकार"),
+        ("खेलते", "खेल"),  # a consonant ending reaches a two-letter root
+        ("खेलने", "खेल"),
+        ("सकती", "सक"),
+        ("सकता", "सक"),
+        ("लिखी", "लिखी"),  # the price: a two-letter root keeps its vowel endings apart
+        ("covid", "covid"),
+    ],
+)
+def test_lucene_stemmer_with_vowel_endings_kept_on_short_stems(word: str, expected: str) -> None:
+    """The classes that other inflections are matched by at query time (``analysis/forms.py``)."""
+    assert lucene_letters_stem(word) == expected

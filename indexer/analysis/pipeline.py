@@ -22,6 +22,7 @@ STEMMERS: dict[str, Callable[[str], str]] = {
     "light": stemmers.stem,
     "lucene": stemmers.lucene_stem,
     "lucene-protected": stemmers.lucene_protected_stem,
+    "lucene-letters": stemmers.lucene_letters_stem,
     "none": lambda w: w,
 }
 STOPWORD_LISTS: dict[str, frozenset[str]] = {

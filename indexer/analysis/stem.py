@@ -7,6 +7,8 @@ and only when enough of the word is left. Input is a normalised word.
 
 from __future__ import annotations
 
+import unicodedata
+
 # (suffix, replacement, shortest stem that may remain), longest suffixes first.
 SUFFIXES: tuple[tuple[str, str, int], ...] = (
     ("ियों", "ी", 2),  # नीतियों, लड़कियों -> नीती, लड़की
@@ -93,6 +95,9 @@ _LUCENE: tuple[tuple[tuple[str, ...], int], ...] = (
 )
 
 
+LUCENE_SUFFIXES: tuple[str, ...] = tuple(s for suffixes, _ in _LUCENE for s in suffixes)
+
+
 def lucene_stem(word: str) -> str:
     for suffixes, longer_than in _LUCENE:
         if len(word) > longer_than:
@@ -111,4 +116,25 @@ def lucene_protected_stem(word: str) -> str:
             for suffix in suffixes:
                 if word.endswith(suffix):
                     return word[: -len(suffix)]
+    return word
+
+
+def _letters(text: str) -> int:
+    """Letters (consonants, independent vowels), not signs, virama or nukta: किम 2, पहल 3, पत्न 3."""
+    return sum(1 for ch in text if unicodedata.category(ch) == "Lo")
+
+
+def lucene_letters_stem(word: str) -> str:
+    """Lucene's stemmer, except that an ending that begins with a vowel sign is stripped only
+    when three letters remain: किमी (kilometre), किमियों and कमी (shortage) stay apart from किम
+    (Kim) and कम (less), while पहली meets पहला and पहले (पहल), सरकारी meets सरकार, and the
+    consonant endings of verbs still reach short roots (खेलते, खेलने: खेल; सकती, सकता: सक)."""
+    for suffixes, longer_than in _LUCENE:
+        if len(word) > longer_than:
+            for suffix in suffixes:
+                if word.endswith(suffix):
+                    stem = word[: -len(suffix)]
+                    if _letters(stem) < 3 and unicodedata.category(suffix[0]) in ("Mn", "Mc"):
+                        return word
+                    return stem
     return word
