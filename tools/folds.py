@@ -3,7 +3,8 @@ folds by article, and our known-item set (docs/relevance.md, issue 13): a change
 if it wins on both collections, and XQuAD's folds show whether a gain holds on articles it was
 not tuned on.
 
-    python -m tools.folds ../shared/corpora
+    python -m tools.folds ../shared/corpora                  # every variant, about 5 minutes
+    python -m tools.folds ../shared/corpora "other forms"    # the shipped row and those named so
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ def ndcg(run: dict, qrels: Qrels, qids: set[str]) -> float:
     return score({q: run[q] for q in qids if q in run}, {q: qrels[q] for q in qids}).means["nDCG@10"]
 
 
-def main(corpora: Path) -> None:
+def main(corpora: Path, only: list[str]) -> None:
     xq = corpora / "xquad-r-hi"
     xq_queries, xq_qrels = load_queries(xq / "queries.tsv"), load_qrels(xq / "qrels.txt")
     folds = [{q for q, _ in xq_queries if article_fold(next(iter(xq_qrels[q]))) == f} for f in (0, 1)]
@@ -39,7 +40,8 @@ def main(corpora: Path) -> None:
     rows = []
     with tempfile.TemporaryDirectory(prefix="khabar-folds-") as tmp:
         built: dict[tuple[str, object], Path] = {}
-        for label, analysis, ranking in VARIANTS:
+        chosen = [VARIANTS[0], *(v for v in VARIANTS[1:] if not only or any(o in v[0] for o in only))]
+        for label, analysis, ranking in chosen:
             cells = []
             for name, docs, queries, qrels in (("xq", [xq / "docs.jsonl"], xq_queries, xq_qrels),
                                                ("ki", ki_docs, ki_queries, ki_qrels)):  # fmt: skip
@@ -61,4 +63,4 @@ def main(corpora: Path) -> None:
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1] if len(sys.argv) > 1 else "../shared/corpora"))
+    main(Path(sys.argv[1] if len(sys.argv) > 1 else "../shared/corpora"), sys.argv[2:])

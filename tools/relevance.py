@@ -51,9 +51,10 @@ VARIANTS: list[tuple[str, AnalysisOptions, RankingOptions]] = [
     ("no stemmer", replace(A, stemmer="none"), R),
     ("Lucene's HindiStemmer (किमी = किम)", replace(A, stemmer="lucene"), R),
     ("Lucene's, short words protected (किमी ≠ किम)", replace(A, stemmer="lucene-protected"), R),
+    ("Lucene's, vowel endings kept on stems under 3 letters", replace(A, stemmer="lucene-letters"), R),
     # scoring
     ("Whoosh's idf, log(N/(n+1)) + 1", A, replace(R, idf="whoosh")),
-    *[(f"BM25 b={b}", A, replace(R, bm25_b=b)) for b in (0.3, 0.75)],
+    *[(f"BM25 b={b}", A, replace(R, bm25_b=b)) for b in (0.3, 0.4, 0.6, 0.75)],
     *[(f"BM25 k1={k}", A, replace(R, bm25_k1=k)) for k in (0.6, 1.2)],
     ("BM25 b=0.75 k1=1.2 (the usual defaults)", A, replace(R, bm25_b=0.75, bm25_k1=1.2)),
     (
@@ -66,6 +67,15 @@ VARIANTS: list[tuple[str, AnalysisOptions, RankingOptions]] = [
     ("no spelling neighbours for unknown words", A, replace(R, spelling_weight=0.0)),
     ("spelling neighbours at weight 0.5", A, replace(R, spelling_weight=0.5)),
     ("no Devanagari -> Latin sound-alikes (सुपर: Super)", A, replace(R, cross_script_weight=0.0)),
+    # other inflections at query time (issue 13; shipped: weight 0.5, forms at least as common as
+    # the word typed and in at most 20% of the articles)
+    ("no other forms", A, replace(R, form_weight=0.0)),
+    *[(f"other forms at weight {w}", A, replace(R, form_weight=w)) for w in (0.3, 0.8)],
+    ("other forms in at most 10% of the articles", A, replace(R, form_max_share=0.1)),
+    ("other forms however common", A, replace(R, form_max_share=1.0)),
+    ("other forms however rare", A, replace(R, form_ratio=0.0)),
+    ("other forms however rare, weight 0.3", A, replace(R, form_ratio=0.0, form_weight=0.3)),
+    ("other forms by Lucene's classes (किमी = किम)", A, replace(R, form_stemmer="lucene")),
     # word order
     # Proximity (neighbouring query words as sloppy phrases) measured negative (docs/relevance.md)
     # and went with Whoosh's AndMaybe, which the engine-neutral evaluator replaced.
