@@ -3,7 +3,7 @@ folds by article, and our known-item set (docs/relevance.md, issue 13): a change
 if it wins on both collections, and XQuAD's folds show whether a gain holds on articles it was
 not tuned on.
 
-    python -m tools.folds ../shared/corpora                  # every variant, about 5 minutes
+    python -m tools.folds ../shared/corpora                  # every variant, about 9 minutes
     python -m tools.folds ../shared/corpora "other forms"    # the shipped row and those named so
 """
 
