@@ -67,3 +67,12 @@ def test_an_excluded_word_excludes_only_the_form_typed(sports: EngineConfig) -> 
     # Exclusions are left as typed: -खेलते removes the article that says खेलते, nothing else.
     r = SearchService(sports).search(SearchRequest(q="क्रिकेट -खेलते"))
     assert [h.id for h in r.hits] == ["infinitive"]
+
+
+def test_a_quoted_word_is_matched_only_as_written(sports: EngineConfig) -> None:
+    svc = SearchService(sports)
+    assert [h.id for h in svc.search(SearchRequest(q='"खेलते"')).hits] == ["typed"]
+    assert [h.id for h in svc.search(SearchRequest(q='"पहला"')).hits] == []  # no पहली added
+    # Nor a spelling neighbour: कहनी (ा dropped) finds कहानी unquoted, nothing quoted.
+    assert [h.id for h in svc.search(SearchRequest(q="कहनी")).hits] == ["story"]
+    assert svc.search(SearchRequest(q='"कहनी"')).total == 0

@@ -32,7 +32,7 @@ def tree(text: str) -> str | None:
         ("(किसान OR मजदूर) -पंजाब", "((किसान OR मजदूर) AND NOT पंजाब)"),
         ('"विराट कोहली"', '"विराट कोहली"'),
         ('"बाजार में भारी"', '"बाजार भारी"'),  # the stopword inside is skipped
-        ('"रूस"', "रूस"),  # a one-word phrase is a word
+        ('"रूस"', '"रूस"'),  # a one-word phrase is that word, as written (no alternatives)
         # joined words are separate words, each in any field
         ("कोविड-टीका", "(कोविड AND टीक)"),
         ("कोविड,टीका", "(कोविड AND टीक)"),

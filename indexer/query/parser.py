@@ -3,6 +3,7 @@
 Syntax, as a news reader types it:
     कोरोना वैक्सीन          every word (the service adds articles with some of them when few have all)
     "किम जोंग उन"           a phrase
+    "खेलते"                 one word as written: no other forms, spellings or sound-alikes added
     -लॉकडाउन, NOT लॉकडाउन   exclude (a hyphen inside a word, as in COVID-19, is part of the word)
     category:खेल            one field: title, body, or a facet (category source author tags year month)
     किसा*, को*ली            a pattern (``?`` is a question mark, not a wildcard)
@@ -288,7 +289,7 @@ class _Parser:
         terms = self._terms(text)
         if not terms:
             return None
-        return Term(terms[0], fields) if len(terms) == 1 else Phrase(tuple(terms), fields)
+        return Term(terms[0], fields, exact=True) if len(terms) == 1 else Phrase(tuple(terms), fields)
 
 
 def _has_letters(text: str) -> bool:

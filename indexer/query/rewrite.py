@@ -113,14 +113,14 @@ def some_words(q: Node) -> Node | None:
 
 def expand_terms(q: Node, alternatives: Callable[[str], list[tuple[str, float]]]) -> Node:
     """Give each title/body term the alternatives ``alternatives(term)`` proposes, as an Or of
-    weighted terms (spelling neighbours, sound-alikes in the other script). Excluded words and
-    the words of phrases are left alone."""
+    weighted terms (spelling neighbours, sound-alikes in the other script). Excluded words,
+    quoted words and the words of phrases are left alone."""
 
     def rewrite(node: Node) -> Node:
         if isinstance(node, Not):
             return node
         if isinstance(node, Term):
-            if not in_text(node):
+            if not in_text(node) or node.exact:
                 return node
             alts = alternatives(node.text)
             if not alts:

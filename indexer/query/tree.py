@@ -7,6 +7,7 @@ evaluates it. Nodes are small frozen values; a word is searched in every field o
 
     Term("किसान")                           किसान in the title or the body
     Term("खेल", ("category",))             a facet value, exactly
+    Term("खेलत", exact=True)                "खेलते": this word, no alternatives added
     Phrase(("विराट", "कोहली"))              the words next to each other (stopwords skipped)
     Pattern("किसा*")                        index terms matching a pattern (``*``: any letters)
     And((a, b, Not(c)))                     a and b, never c
@@ -32,6 +33,9 @@ class Term:
     text: str  # an index term (analysed for text fields, the value as written for keyword fields)
     fields: tuple[str, ...] = TEXT_FIELDS
     boost: float = 1.0
+    # A word in quotes: matched as the index stores it, with no other forms, spellings or
+    # sound-alikes added by the service.
+    exact: bool = False
 
 
 @dataclass(frozen=True)
@@ -153,7 +157,8 @@ def show(node: Node) -> str:
         return "" if n.boost == 1.0 else f"^{n.boost:g}"
 
     if isinstance(node, Term):
-        return f"{fields(node)}{node.text}{boost(node)}"
+        text = f'"{node.text}"' if node.exact else node.text
+        return f"{fields(node)}{text}{boost(node)}"
     if isinstance(node, Phrase):
         return f'{fields(node)}"{" ".join(node.terms)}"{boost(node)}'
     if isinstance(node, Pattern):
