@@ -4,7 +4,7 @@ The index keeps the light stemmer's terms (``stem.py``): पहला and पह
 खेलते / खेलने and सकती / सकता stay apart. Lucene's stronger stemmer merges those, and with them
 किमी (kilometre) and किम (Kim). Here the stronger stemmer's classes are used at query time
 instead: a word also matches the index terms of its other forms, at a lower weight, so the form
-typed still ranks first and a stray merge (किमी, किम) only adds a few weaker matches.
+typed weighs more and a stray merge only adds a few weaker matches.
 
 Index terms are light stems, so the other forms are found by going back to surface words: the
 forms a term can stand for (पहल: पहला, पहले, पहल…), their stronger stems (the class keys), every
