@@ -10,9 +10,9 @@ import csv
 import io
 import json
 from collections.abc import Iterable, Iterator
-from typing import Any, Protocol
 
 from indexer.analysis.graphemes import floor_boundary
+from indexer.search import StoredArticle
 
 FORMATS = ("csv", "jsonl")
 MEDIA_TYPES = {"csv": "text/csv; charset=utf-8", "jsonl": "application/x-ndjson; charset=utf-8"}
@@ -20,20 +20,6 @@ LIMIT = 100_000  # articles per export unless lifted (the CLI's --all)
 EXCERPT = 300  # characters of the body in a CSV row
 CSV_COLUMNS = ("id", "date", "title", "source", "category", "author", "tags", "url", "excerpt")
 BOM = "\ufeff"  # without it, Excel reads UTF-8 as the local code page and shows mojibake for Devanagari
-
-
-class Exportable(Protocol):
-    id: str
-    title: str
-    body: str
-    date: str
-    category: str
-    source: str
-    author: str
-    url: str
-    tags: list[str]
-
-    def to_json(self) -> dict[str, Any]: ...
 
 
 def excerpt(body: str, limit: int = EXCERPT) -> str:
@@ -59,7 +45,7 @@ def cell(value: str) -> str:
     return value
 
 
-def csv_chunks(articles: Iterable[Exportable], batch: int = 200) -> Iterator[str]:
+def csv_chunks(articles: Iterable[StoredArticle], batch: int = 200) -> Iterator[str]:
     """A BOM and the header, then rows, ``batch`` articles per chunk."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")  # RFC 4180
@@ -76,7 +62,7 @@ def csv_chunks(articles: Iterable[Exportable], batch: int = 200) -> Iterator[str
     yield buf.getvalue()
 
 
-def jsonl_chunks(articles: Iterable[Exportable], batch: int = 200) -> Iterator[str]:
+def jsonl_chunks(articles: Iterable[StoredArticle], batch: int = 200) -> Iterator[str]:
     """One JSON object per line: the article as stored (every field, the body whole)."""
     lines: list[str] = []
     for a in articles:
@@ -88,7 +74,7 @@ def jsonl_chunks(articles: Iterable[Exportable], batch: int = 200) -> Iterator[s
         yield "".join(lines)
 
 
-def chunks(fmt: str, articles: Iterable[Exportable]) -> Iterator[str]:
+def chunks(fmt: str, articles: Iterable[StoredArticle]) -> Iterator[str]:
     if fmt == "csv":
         return csv_chunks(articles)
     if fmt == "jsonl":

@@ -22,7 +22,6 @@ MAX_WORD_CHARS = 40
 MORE_COMMON_FACTOR = 10  # how much more common a spelling must be to be suggested over a known one
 MIN_KEY_FUZZ = 4  # keys shorter than this only match exactly: too many near neighbours
 RARE_ALIKE = 0.05  # sound-alikes in under this share of the top one's articles are dropped
-STAGED = False
 FORMS_CACHE = 100_000  # terms whose other inflections are kept per generation
 VARIANT_RATIO = 3  # a candra variant this many times more common than the typed form also matches
 
@@ -181,31 +180,35 @@ class Vocabulary:
         return sorted(((v, df) for v, df in found if df >= least), key=lambda x: (-x[1], x[0]))
 
     def prefetch_forms(self, terms: Iterable[str], strong: Callable[[str], str]) -> None:
-        """Look up the frequencies of every candidate form of ``terms`` at once (one round trip
-        on a cluster, rather than one per word); terms whose forms are known are skipped."""
-        if self.pipeline.options.stemmer != "light":
-            return
-        analyze = self.pipeline.analyze_word
-        missing = [t for t in terms if f"{strong.__name__}:{t}" not in self.forms_cache]
-        self.prefetch(c for t in missing for c in other_forms(t, analyze, strong))
+        """Find the other forms of all ``terms`` at once: their candidates' frequencies in one
+        look-up (one round trip on a cluster, rather than one per word)."""
+        self._forms(list(terms), strong)
 
     def other_forms(self, term: str, strong: Callable[[str], str]) -> list[tuple[str, int]]:
         """The index terms of ``term``'s other inflections (``forms.other_forms``) that some
         article holds, most common first, with their df."""
+        return self._forms([term], strong).get(term, [])
+
+    def _forms(self, terms: list[str], strong: Callable[[str], str]) -> dict[str, list[tuple[str, int]]]:
         if self.pipeline.options.stemmer != "light":
-            return []  # the classes are of words the light stemmer leaves apart
-        key = f"{strong.__name__}:{term}"
-        found = self.forms_cache.get(key)
-        if found is None:
-            candidates = other_forms(term, self.pipeline.analyze_word, strong)
-            self.prefetch(candidates)  # a no-op after prefetch_forms
-            found = sorted(
-                ((t, df) for t in candidates if (df := self.doc_frequency(t))), key=lambda x: (-x[1], x[0])
-            )
-            if len(self.forms_cache) >= FORMS_CACHE:
+            return {}  # the classes are of words the light stemmer leaves apart
+        out: dict[str, list[tuple[str, int]]] = {}
+        todo: dict[str, set[str]] = {}
+        for t in terms:
+            known = self.forms_cache.get(f"{strong.__name__}:{t}")
+            if known is None:
+                todo[t] = other_forms(t, self.pipeline.analyze_word, strong)
+            else:
+                out[t] = known
+        if todo:
+            self.prefetch(c for candidates in todo.values() for c in candidates)
+            if len(self.forms_cache) + len(todo) > FORMS_CACHE:
                 self.forms_cache.clear()
-            self.forms_cache[key] = found
-        return found
+            for t, candidates in todo.items():
+                held = [(c, df) for c in candidates if (df := self.doc_frequency(c))]
+                found = sorted(held, key=lambda x: (-x[1], x[0]))
+                out[t] = self.forms_cache[f"{strong.__name__}:{t}"] = found
+        return out
 
     def more_common_spelling(self, term: str) -> str | None:
         """A neighbour of a known but rare term that is far more common (किसन -> किसान)."""
