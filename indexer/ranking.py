@@ -17,9 +17,6 @@ class RankingOptions:
     bm25_b: float = 0.5
     bm25_k1: float = 0.9
     idf: str = "bm25"  # "bm25": Robertson/Lucene idf; "whoosh": Whoosh's log(N/(n+1)) + 1
-    # "fill": articles with every word first, then (when they are few) those with some of them;
-    # "fallback": every word, or any word when no article has them all; "always": any word, ranked.
-    any_word: str = "fill"
     # A word the index does not know also matches its nearest spellings (grapheme edits), at this weight.
     spelling_weight: float = 0.8
     # A Latin word that matches little also matches Devanagari words that sound alike, at this weight.
@@ -36,7 +33,6 @@ class RankingOptions:
     # common as the word typed (its rare forms are mostly noise) and in at most a fifth of the
     # articles (कहानी, story, is not cut to the everyday कहा, said). docs/relevance.md, issue 13.
     form_weight: float = 0.5
-    form_stemmer: str = "lucene-letters"
     form_ratio: float = 1.0  # a form's df must be at least this share of the typed word's
     form_max_share: float = 0.2  # and at most this share of the articles
 

@@ -12,6 +12,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 
 from indexer.analysis.forms import other_forms
+from indexer.caches import Cache
 from indexer.engines.base import Snapshot
 from indexer.romanize import english_respellings, has_devanagari, is_latin_word, key, latin_variants
 from indexer.spelling import Neighbour, neighbours, written_variants
@@ -23,6 +24,7 @@ MORE_COMMON_FACTOR = 10  # how much more common a spelling must be to be suggest
 MIN_KEY_FUZZ = 4  # keys shorter than this only match exactly: too many near neighbours
 RARE_ALIKE = 0.05  # sound-alikes in under this share of the top one's articles are dropped
 FORMS_CACHE = 100_000  # terms whose other inflections are kept per generation
+SURFACE_CACHE = 100_000  # terms whose written form is kept per generation
 VARIANT_RATIO = 3  # a candra variant this many times more common than the typed form also matches
 
 
@@ -104,18 +106,20 @@ class Vocabulary:
         self,
         snapshot: Snapshot,
         sounds: Callable[[], SoundIndex],
-        surface: dict[str, str],
+        surface: Cache[str, str] | None = None,
         doc_count: Callable[[], int] | None = None,
-        forms: dict[str, list[tuple[str, int]]] | None = None,
+        forms: Cache[str, list[tuple[str, int]]] | None = None,
     ) -> None:
         self.snapshot = snapshot
-        self._doc_count = doc_count or snapshot.doc_count
+        self.doc_count = doc_count or snapshot.doc_count
         self.pipeline = snapshot.pipeline
         self._sounds = sounds  # built on first use: only romanised queries need it
-        self.surface_cache = surface
-        # Other inflections per term: some 50 candidate spellings to look up, so kept for the
-        # generation (shared by threads; a generation's frequencies never change).
-        self.forms_cache = {} if forms is None else forms
+        # How terms are written, and their other inflections (some 50 candidate spellings to look
+        # up per term): kept for the generation, shared by threads.
+        self.surface_cache: Cache[str, str] = surface if surface is not None else Cache(SURFACE_CACHE)
+        self.forms_cache: Cache[str, list[tuple[str, int]]] = (
+            forms if forms is not None else Cache(FORMS_CACHE)
+        )
         self._df: dict[str, int] = {}
         self._near: dict[str, list[Neighbour]] = {}
 
@@ -145,7 +149,7 @@ class Vocabulary:
                     self.prefetch(near)
                     return near
 
-                found = neighbours(term, candidates, self.doc_frequency, doc_count=self._doc_count())
+                found = neighbours(term, candidates, self.doc_frequency, doc_count=self.doc_count())
             self._near[term] = found
         return found
 
@@ -202,12 +206,10 @@ class Vocabulary:
                 out[t] = known
         if todo:
             self.prefetch(c for candidates in todo.values() for c in candidates)
-            if len(self.forms_cache) + len(todo) > FORMS_CACHE:
-                self.forms_cache.clear()
             for t, candidates in todo.items():
                 held = [(c, df) for c in candidates if (df := self.doc_frequency(c))]
-                found = sorted(held, key=lambda x: (-x[1], x[0]))
-                out[t] = self.forms_cache[f"{strong.__name__}:{t}"] = found
+                out[t] = sorted(held, key=lambda x: (-x[1], x[0]))
+                self.forms_cache.put(f"{strong.__name__}:{t}", out[t])
         return out
 
     def more_common_spelling(self, term: str) -> str | None:
@@ -222,8 +224,9 @@ class Vocabulary:
         """How ``term`` (index terms are stemmed) is written in ``texts``: among the forms used at
         least a third as often as the commonest, the shortest (किसान over किसानों, but कोरोना
         over a stray कोरोन)."""
-        if term in self.surface_cache:
-            return self.surface_cache[term]
+        known = self.surface_cache.get(term)
+        if known is not None:
+            return known
         seen: Counter[str] = Counter()
         for text in texts:
             seen.update(text[t.start : t.end] for t in self.pipeline.terms(text) if t.text == term)
@@ -231,5 +234,5 @@ class Vocabulary:
         if seen:
             top = seen.most_common(1)[0][1]
             found = min((f for f, n in seen.items() if 3 * n >= top), key=lambda f: (len(f), -seen[f], f))
-        self.surface_cache[term] = found
+        self.surface_cache.put(term, found)
         return found

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from indexer.analysis import normalize as n
-from indexer.analysis.stem import lucene_letters_stem, lucene_protected_stem, lucene_stem, stem
+from indexer.analysis.stem import lucene_letters_stem, stem
 from indexer.analysis.stopwords import STOPWORDS, is_stopword
 
 
@@ -147,62 +147,6 @@ def test_content_words_are_not_stopwords(word: str) -> None:
 
 def test_stopwords_are_stored_normalised() -> None:
     assert all(n.normalize(w) == w for w in STOPWORDS)
-
-
-# Rules measured in docs/relevance.md but not shipped: each still does exactly its job.
-
-
-@pytest.mark.parametrize(
-    ("word", "expected"), [("लॉकडाउन", "लाकडाउन"), ("डॉक्टर", "डाक्टर"), ("कॅम्प", "केम्प"), ("ऑनलाइन", "आनलाइन")]
-)
-def test_candra_vowels(word: str, expected: str) -> None:
-    assert n.candra_vowels(word) == expected
-
-
-@pytest.mark.parametrize(
-    ("word", "expected"), [("गये", "गए"), ("नयी", "नई"), ("लिये", "लिए"), ("ये", "ये"), ("समय", "समय")]
-)
-def test_final_ya_to_vowel(word: str, expected: str) -> None:
-    assert n.final_ya_to_vowel(word) == expected
-
-
-@pytest.mark.parametrize(
-    ("word", "expected"), [("हिंदी", "हिंदि"), ("पूरा", "पुरा"), ("ईद", "इद"), ("किसान", "किसान")]
-)
-def test_long_to_short(word: str, expected: str) -> None:
-    assert n.long_to_short(word) == expected
-
-
-@pytest.mark.parametrize(("word", "expected"), [("क्या", "कया"), ("राष्ट्र", "राषटर"), ("किसान", "किसान")])
-def test_drop_virama(word: str, expected: str) -> None:
-    assert n.drop_virama(word) == expected
-
-
-@pytest.mark.parametrize(
-    ("word", "expected"),
-    [("किसानों", "किसान"), ("किमी", "किम"), ("लड़कियां", "लड़क"), ("खेलेंगे", "खेल"), ("जाएगा", "जाएग"), ("घर", "घर")],
-)
-def test_lucene_stemmer_for_comparison(word: str, expected: str) -> None:
-    """Lucene's HindiStemmer, kept to measure against: note किमी = किम, the collision we avoid."""
-    assert lucene_stem(word) == expected
-
-
-@pytest.mark.parametrize(
-    ("word", "expected"),
-    [
-        ("किमी", "किमी"),  # kilometre stays apart from किम (Kim), which Lucene's merges
-        ("नदी", "नदी"),
-        ("मोदी", "मोदी"),
-        ("सरकारी", "सरकार"),  # longer words as Lucene stems them
-        ("किसानों", "किसान"),
-        ("लड़कियों", "लड़क"),
-        ("दिल्ली", "दिल्ल"),
-    ],
-)
-def test_lucene_stemmer_with_short_words_protected(word: str, expected: str) -> None:
-    """Measured, not shipped (docs/relevance.md, issue 13): it loses on XQuAD fold B and the
-    known-item set."""
-    assert lucene_protected_stem(word) == expected
 
 
 @pytest.mark.parametrize(

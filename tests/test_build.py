@@ -76,12 +76,13 @@ def test_incremental_reindex_reads_only_what_changed(corpus_copy: Path, tmp_path
 def test_full_flag_and_changed_analysis_rebuild_everything(tmp_path: Path) -> None:
     from dataclasses import replace
 
+    import tools.variants  # noqa: F401 - registers the analysis variants
     from indexer.analysis.pipeline import DEFAULT
 
     ix = tmp_path / "ix"
     reindex([CORPUS], ix)
     assert reindex([CORPUS], ix, full=True).indexed == 9
-    other = replace(DEFAULT, stemmer="none")
+    other = replace(DEFAULT, stopwords="none")
     report = reindex([CORPUS], ix, analysis=other)
     assert report.indexed == 9 and not report.incremental
 

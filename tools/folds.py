@@ -16,8 +16,7 @@ from pathlib import Path
 from indexer.build import reindex
 from indexer.cli import run_queries
 from indexer.evaluation import Qrels, load_qrels, load_queries, score
-from indexer.search import SearchService
-from tools.relevance import VARIANTS
+from tools.relevance import VARIANTS, service
 
 KNOWN_ITEMS = Path(__file__).parent / "known_items"
 
@@ -41,7 +40,7 @@ def main(corpora: Path, only: list[str]) -> None:
     with tempfile.TemporaryDirectory(prefix="khabar-folds-") as tmp:
         built: dict[tuple[str, object], Path] = {}
         chosen = [VARIANTS[0], *(v for v in VARIANTS[1:] if not only or any(o in v[0] for o in only))]
-        for label, analysis, ranking in chosen:
+        for label, analysis, ranking, matching in chosen:
             cells = []
             for name, docs, queries, qrels in (("xq", [xq / "docs.jsonl"], xq_queries, xq_qrels),
                                                ("ki", ki_docs, ki_queries, ki_qrels)):  # fmt: skip
@@ -49,7 +48,7 @@ def main(corpora: Path, only: list[str]) -> None:
                 if ix is None:
                     ix = built[(name, analysis)] = Path(tmp) / f"{name}-{len(built)}"
                     reindex(docs, ix, analysis=analysis)
-                run = run_queries(SearchService(ix, ranking), queries)
+                run = run_queries(service(ix, ranking, matching), queries)
                 parts = folds if name == "xq" else [set(qrels)]
                 cells += [ndcg(run, qrels, part) for part in parts]
             rows.append((label, *cells))

@@ -14,6 +14,7 @@ import sys
 import tempfile
 from dataclasses import replace
 from pathlib import Path
+from typing import NamedTuple
 
 from indexer.analysis.normalize import RULES
 from indexer.analysis.pipeline import DEFAULT, AnalysisOptions
@@ -22,6 +23,7 @@ from indexer.cli import run_queries
 from indexer.evaluation import load_qrels, load_queries, score
 from indexer.ranking import DEFAULT_RANKING, RankingOptions
 from indexer.search import SearchService
+from tools.variants import Matching, any_word_ranked, any_word_when_none, forms_by, lucene_stem
 
 BASE_RULES = ("casefold",)  # without it Latin case and compatibility forms would split words
 SHIPPED_RULES = DEFAULT.rules
@@ -33,7 +35,19 @@ def _rules(*extra: str, without: tuple[str, ...] = ()) -> tuple[str, ...]:
 
 A, R = DEFAULT, DEFAULT_RANKING
 
-VARIANTS: list[tuple[str, AnalysisOptions, RankingOptions]] = [
+
+class Variant(NamedTuple):
+    name: str
+    analysis: AnalysisOptions
+    ranking: RankingOptions
+    matching: Matching | None = None  # how words combine, when not as shipped (tools/variants.py)
+
+
+def service(index: Path, ranking: RankingOptions, matching: Matching | None) -> SearchService:
+    return SearchService(index, ranking, matching(ranking) if matching else None)
+
+
+_VARIANTS: list[tuple] = [
     ("shipped default", A, R),
     # normalisation
     ("no normalisation (case folding only)", replace(A, rules=BASE_RULES), R),
@@ -75,14 +89,15 @@ VARIANTS: list[tuple[str, AnalysisOptions, RankingOptions]] = [
     ("other forms however common", A, replace(R, form_max_share=1.0)),
     ("other forms however rare", A, replace(R, form_ratio=0.0)),
     ("other forms however rare, weight 0.3", A, replace(R, form_ratio=0.0, form_weight=0.3)),
-    ("other forms by Lucene's classes (किमी = किम)", A, replace(R, form_stemmer="lucene")),
+    ("other forms by Lucene's classes (किमी = किम)", A, R, forms_by(lucene_stem)),
     # word order
     # Proximity (neighbouring query words as sloppy phrases) measured negative (docs/relevance.md)
     # and went with Whoosh's AndMaybe, which the engine-neutral evaluator replaced.
     # all words or some
-    ("any word, ranked (no all-words first)", A, replace(R, any_word="always")),
-    ("all words; any word only when none has all", A, replace(R, any_word="fallback")),
+    ("any word, ranked (no all-words first)", A, R, any_word_ranked),
+    ("all words; any word only when none has all", A, R, any_word_when_none),
 ]
+VARIANTS: list[Variant] = [Variant(*v) for v in _VARIANTS]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -102,11 +117,11 @@ def main(argv: list[str] | None = None) -> int:
     print("|---|---|---|---|---|")
     with tempfile.TemporaryDirectory(prefix="khabar-relevance-") as tmp:
         indexes: dict[AnalysisOptions, Path] = {}
-        for name, analysis, ranking in variants:
+        for name, analysis, ranking, matching in variants:
             if analysis not in indexes:
                 indexes[analysis] = Path(tmp) / f"ix{len(indexes)}"
                 reindex([args.docs], indexes[analysis], analysis=analysis)
-            s = score(run_queries(SearchService(indexes[analysis], ranking), queries), qrels).means
+            s = score(run_queries(service(indexes[analysis], ranking, matching), queries), qrels).means
             cells = " | ".join(f"{s[m]:.4f}" for m in ("nDCG@10", "MRR@10", "Recall@10", "Recall@100"))
             print(f"| {name} | {cells} |", flush=True)
     return 0

@@ -15,11 +15,12 @@ from pathlib import Path
 from indexer.analysis import normalize as norm
 from indexer.analysis.forms import other_forms
 from indexer.analysis.pipeline import DEFAULT, pipeline
-from indexer.analysis.stem import lucene_letters_stem, lucene_stem
+from indexer.analysis.stem import lucene_letters_stem
 from indexer.analysis.tokenize import words
 from indexer.evaluation import load_qrels, load_queries
+from tools.variants import lucene_stem
 
-RULES = tuple(r for r in norm.ALL_RULES if r.__name__ in DEFAULT.rules)
+RULES = tuple(r for r in norm.RULES if r.__name__ in DEFAULT.rules)
 
 
 def content_words(text: str) -> list[tuple[str, str]]:

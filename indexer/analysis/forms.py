@@ -17,7 +17,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Callable
 
-from indexer.analysis.stem import LUCENE_SUFFIXES, SUFFIXES, lucene_stem
+from indexer.analysis.stem import LUCENE_SUFFIXES, SUFFIXES, lucene_letters_stem
 
 # The endings the light stemmer removes outright that are common enough to stand for a word:
 # the rarer ones (ाएं, ाओं, ओं) put back on an arbitrary stem make non-words whose stronger stems
@@ -45,7 +45,7 @@ def surface_forms(term: str) -> set[str]:
 def other_forms(
     term: str,
     analyze: Callable[[str], tuple[str, bool]],
-    strong: Callable[[str], str] = lucene_stem,
+    strong: Callable[[str], str] = lucene_letters_stem,
 ) -> set[str]:
     """Index terms of the words that share a stronger stem with a form of ``term``, ``term`` and
     stopwords left out. ``analyze`` is the index's chain for one (normalised) word: (term, is_stop)."""

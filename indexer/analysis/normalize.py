@@ -65,45 +65,6 @@ def remove_joiners(word: str) -> str:
     return word.replace(ZWJ, "").replace(ZWNJ, "")
 
 
-_CANDRA = str.maketrans(
-    {
-        "\u0945": "\u0947",
-        "\u0946": "\u0947",
-        "\u0949": "\u093e",
-        "\u094a": "\u094b",
-        "\u090d": "\u090f",
-        "\u090e": "\u090f",
-        "\u0911": "\u0906",
-        "\u0912": "\u0913",
-    }
-)
-_LONG_TO_SHORT = str.maketrans(
-    {"\u0940": "\u093f", "\u0942": "\u0941", "\u0908": "\u0907", "\u090a": "\u0909"}
-)
-_FINAL_YA = re.compile("(?<=[\u0900-\u097f])\u092f([\u0947\u0940])$")
-
-
-def candra_vowels(word: str) -> str:
-    """लॉकडाउन = लाकडाउन, डॉक्टर = डाक्टर: the English "o" and "e" of loanwords (ॉ ॅ) are often
-    written as ा and े."""
-    return word.translate(_CANDRA)
-
-
-def final_ya_to_vowel(word: str) -> str:
-    """गये = गए, लिये = लिए, नयी = नई: two spellings of the same ending."""
-    return _FINAL_YA.sub(lambda m: "\u090f" if m.group(1) == "\u0947" else "\u0908", word)
-
-
-def long_to_short(word: str) -> str:
-    """ी = ि, ू = ु (Lucene's folding of long vowels): bridges misspellings, merges दिन and दीन."""
-    return word.translate(_LONG_TO_SHORT)
-
-
-def drop_virama(word: str) -> str:
-    """Every remaining virama deleted (as Lucene does): क्या = कया."""
-    return word.replace(VIRAMA, "")
-
-
 Rule = Callable[[str], str]
 
 # Order matters: case folding first (it also decomposes nukta letters), joiners before the
@@ -115,15 +76,6 @@ RULES: tuple[Rule, ...] = (
     remove_nukta,
     chandrabindu_to_anusvara,
     half_nasal_to_anusvara,
-)
-
-# Every rule, in the order they must run; RULES is the subset the product ships.
-ALL_RULES: tuple[Rule, ...] = (
-    *RULES,
-    candra_vowels,
-    final_ya_to_vowel,
-    long_to_short,
-    drop_virama,
 )
 
 

@@ -13,23 +13,30 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from indexer.analysis import normalize as norm
-from indexer.analysis import stem as stemmers
-from indexer.analysis.stopwords import FUNCTION_WORDS, STOPWORDS
+from indexer.analysis.stem import stem as light_stem
+from indexer.analysis.stopwords import STOPWORDS
 from indexer.analysis.tokenize import word_texts, words
 
-RULES: dict[str, norm.Rule] = {rule.__name__: rule for rule in norm.ALL_RULES}
-STEMMERS: dict[str, Callable[[str], str]] = {
-    "light": stemmers.stem,
-    "lucene": stemmers.lucene_stem,
-    "lucene-protected": stemmers.lucene_protected_stem,
-    "lucene-letters": stemmers.lucene_letters_stem,
-    "none": lambda w: w,
-}
-STOPWORD_LISTS: dict[str, frozenset[str]] = {
-    "khabar": STOPWORDS,
-    "function-words": FUNCTION_WORDS,
-    "none": frozenset(),
-}
+# The parts an ``AnalysisOptions`` names, by name. Only what the product ships is here; the
+# variants measured in docs/relevance.md and not shipped are in tools/variants.py, which adds
+# them with ``register`` (an index built with one can only be read where it is registered).
+RULES: dict[str, norm.Rule] = {rule.__name__: rule for rule in norm.RULES}  # in the order they run
+STEMMERS: dict[str, Callable[[str], str]] = {"light": light_stem}
+STOPWORD_LISTS: dict[str, frozenset[str]] = {"khabar": STOPWORDS}
+
+
+def register(
+    *,
+    rules: tuple[norm.Rule, ...] = (),
+    stemmers: dict[str, Callable[[str], str]] | None = None,
+    stopwords: dict[str, frozenset[str]] | None = None,
+) -> None:
+    """Make more analysis parts nameable in ``AnalysisOptions``: rules run after the shipped
+    ones, in the order given."""
+    for rule in rules:
+        RULES.setdefault(rule.__name__, rule)
+    STEMMERS.update(stemmers or {})
+    STOPWORD_LISTS.update(stopwords or {})
 
 
 @dataclass(frozen=True)
@@ -59,7 +66,7 @@ class Pipeline:
 
     def __init__(self, options: AnalysisOptions) -> None:
         self.options = options
-        rules = tuple(r for r in norm.ALL_RULES if r.__name__ in options.rules)  # always in canonical order
+        rules = tuple(r for name, r in RULES.items() if name in options.rules)  # always in canonical order
         stop = STOPWORD_LISTS[options.stopwords]
         stem = STEMMERS[options.stemmer]
 

@@ -39,8 +39,9 @@ def stem(word: str) -> str:
     return word
 
 
-# Lucene's HindiStemmer (Ramanathan & Rao, "A Lightweight Stemmer for Hindi"), kept for measuring
-# against: (suffixes, word length it needs to exceed), longest first.
+# The suffix classes of Lucene's HindiStemmer (Ramanathan & Rao, "A Lightweight Stemmer for
+# Hindi"), which ``lucene_letters_stem`` uses to find a word's other forms at query time:
+# (suffixes, word length it needs to exceed), longest first.
 _LUCENE: tuple[tuple[tuple[str, ...], int], ...] = (
     (("ाएंगी", "ाएंगे", "ाऊंगी", "ाऊंगा", "ाइयाँ", "ाइयों", "ाइयां"), 6),
     (
@@ -96,27 +97,6 @@ _LUCENE: tuple[tuple[tuple[str, ...], int], ...] = (
 
 
 LUCENE_SUFFIXES: tuple[str, ...] = tuple(s for suffixes, _ in _LUCENE for s in suffixes)
-
-
-def lucene_stem(word: str) -> str:
-    for suffixes, longer_than in _LUCENE:
-        if len(word) > longer_than:
-            for suffix in suffixes:
-                if word.endswith(suffix):
-                    return word[: -len(suffix)]
-    return word
-
-
-def lucene_protected_stem(word: str) -> str:
-    """Lucene's stemmer, except that a lone final vowel sign stays on words of four code points
-    or fewer: किमी (kilometre) keeps its ी and stays apart from किम (Kim), while longer words
-    (सरकारी, किसानो) are stemmed as Lucene stems them."""
-    for suffixes, longer_than in _LUCENE:
-        if len(word) > max(longer_than, 4 if longer_than == 2 else longer_than):
-            for suffix in suffixes:
-                if word.endswith(suffix):
-                    return word[: -len(suffix)]
-    return word
 
 
 def _letters(text: str) -> int:

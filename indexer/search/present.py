@@ -1,0 +1,102 @@
+"""Presenting what a search found: hits with marked titles and snippets, facet values, and the
+words the search added, as a reader should see them (written as the articles write them)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from indexer.analysis.pipeline import Term
+from indexer.analysis.tokenize import words as word_spans
+from indexer.engines.base import Snapshot
+from indexer.facets import Facet
+from indexer.query import Highlight, plain_terms
+from indexer.query.tree import Node
+from indexer.search.expansion import Alternatives
+from indexer.search.result import FacetValue, Hit
+from indexer.snippets import highlight, make_snippet
+from indexer.vocabulary import Vocabulary
+
+FACET_VALUES = 30  # values listed per facet; selected ones are always listed
+SUGGEST_BELOW = 3  # with fewer results than this, rare words get spelling suggestions too
+
+Analyze = Callable[[str], Iterator[Term]]
+
+
+def hit(
+    stored: dict[str, Any], score: float | None, marks: Highlight, with_snippet: bool, analyze: Analyze
+) -> Hit:
+    title = stored.get("title", "")
+    return Hit(
+        id=stored.get("id", ""),
+        title=title,
+        title_html=highlight(title, marks, analyze).html(),
+        date=stored.get("date", ""),
+        category=stored.get("category", ""),
+        source=stored.get("source", ""),
+        author=stored.get("author", ""),
+        url=stored.get("url", ""),
+        score=round(score, 4) if score is not None else None,
+        snippet=make_snippet(stored.get("body", ""), marks, analyze=analyze).html() if with_snippet else "",
+    )
+
+
+def marked(text: str, marks: Highlight, analyze: Analyze) -> str:
+    """``text`` as escaped HTML with the matched words in ``<mark>``."""
+    return highlight(text, marks, analyze).html()
+
+
+def facet_values(f: Facet, counts: dict[str, int], selected: list[str]) -> list[FacetValue]:
+    """The facet's values in its order: the first FACET_VALUES of them, and every selected one."""
+    ordered = f.order(counts)
+    shown = ordered[:FACET_VALUES] + [(v, c) for v, c in ordered[FACET_VALUES:] if v in selected]
+    return [FacetValue(v, c, v in selected) for v, c in shown]
+
+
+def written(snap: Snapshot, words: Vocabulary, term: str) -> str:
+    """How an index term is written in the articles (for showing it to a reader)."""
+    known = words.surface_cache.get(term)
+    if known is not None:
+        return known
+    return words.surface_form(term, snap.texts_with(term, 3))
+
+
+def transliterations(snap: Snapshot, words: Vocabulary, found: Alternatives) -> dict[str, list[str]]:
+    """Each Latin word and the Devanagari words it also matched."""
+    return {
+        word: [written(snap, words, t) for t in terms] for word, terms in found.of("transliterations").items()
+    }
+
+
+def variants(snap: Snapshot, words: Vocabulary, found: Alternatives) -> dict[str, list[str]]:
+    """Each rare spelling and the common candra variants it also matched."""
+    return {
+        written(snap, words, term): [written(snap, words, t) for t in terms]
+        for term, terms in found.of("variants").items()
+    }
+
+
+def suggestion(
+    snap: Snapshot, words: Vocabulary, text: str, q: Node, found: Alternatives, total: int
+) -> str | None:
+    """The query with its unknown (or, when little is found, rare) words spelled as the index
+    spells them; None when there is nothing to correct."""
+    fixes: dict[str, str] = {t: near[0] for t, near in found.of("spellings").items()}
+    if total < SUGGEST_BELOW:
+        romanized = found.of("transliterations")
+        for term in plain_terms(q):
+            if term not in fixes and term not in romanized:
+                better = words.more_common_spelling(term)
+                if better:
+                    fixes[term] = better
+    if not fixes:
+        return None
+    out, pos, changed = [], 0, False
+    for w in word_spans(text):
+        term = snap.pipeline.analyze_word(w.text)[0]
+        if term in fixes:
+            out.append(text[pos : w.start])
+            out.append(written(snap, words, fixes[term]))
+            pos, changed = w.end, True
+    out.append(text[pos:])
+    return "".join(out).strip() if changed else None

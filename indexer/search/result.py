@@ -1,0 +1,162 @@
+"""What the search service answers: results, hits, facet values and stored articles, each
+with its JSON form (the API's, the CLI's ``--json``)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from indexer.characteristic import Word
+from indexer.query import Highlight
+from indexer.search.request import SearchRequest
+from indexer.timeline import Timeline
+
+NOTES = {
+    "any_word": "No article has all the words; showing articles with any of them.",
+    "some_words": "Few articles have all the words; articles with some of them follow.",
+    "plain_words": "The query syntax was incomplete (an unclosed bracket or quote, or an operator "
+    "without a word); it was read as far as it could be.",
+    "nothing_searchable": "The query has no searchable words (only very common words or symbols).",
+    "page_out_of_range": "This page is past the last page of results.",
+    "too_many_words": "Only the first 100 words of the query were searched.",
+}
+
+
+@dataclass
+class Hit:
+    id: str
+    title: str
+    title_html: str
+    date: str
+    category: str
+    source: str
+    author: str
+    url: str
+    score: float | None
+    snippet: str  # HTML: escaped text with <mark> around matched words
+
+
+@dataclass
+class FacetValue:
+    value: str
+    count: int
+    selected: bool
+
+
+@dataclass
+class SearchResult:
+    request: SearchRequest
+    total: int
+    took_ms: float
+    hits: list[Hit]
+    facets: dict[str, list[FacetValue]]
+    notes: list[str] = field(default_factory=list)
+    highlight: Highlight = field(default_factory=lambda: Highlight(frozenset()))
+    suggestion: str | None = None  # the query respelled as the index spells its words
+    transliterations: dict[str, list[str]] = field(default_factory=dict)  # Latin word -> Devanagari
+    variants: dict[str, list[str]] = field(default_factory=dict)  # rare spelling -> common ones matched
+    # When articles with only some of the words follow: how many have all of them (they come first).
+    all_words: int | None = None
+    timeline: Timeline | None = None
+    characteristic: list[Word] = field(default_factory=list)
+    characteristic_sample: int = 0  # best-ranked results the characteristic words were read from
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.request.per_page))
+
+    @property
+    def note(self) -> str | None:
+        return " ".join(NOTES[n] for n in self.notes) or None
+
+    def to_json(self) -> dict[str, Any]:
+        r = self.request
+        return {
+            "query": r.q,
+            "total": self.total,
+            "page": r.page,
+            "pages": self.pages,
+            "per_page": r.per_page,
+            "sort": r.sort,
+            "filters": r.filters,
+            "date_from": r.date_from.isoformat() if r.date_from else None,
+            "date_to": r.date_to.isoformat() if r.date_to else None,
+            "took_ms": round(self.took_ms, 1),
+            "hits": [asdict(h) for h in self.hits],
+            "facets": {k: [asdict(v) for v in vs] for k, vs in self.facets.items()},
+            "note": self.note,
+            "notes": self.notes,
+            "suggestion": self.suggestion,
+            "transliterations": self.transliterations,
+            "variants": self.variants,
+            "all_words": self.all_words,
+            "timeline": _timeline_json(self.timeline),
+            "characteristic_words": [
+                {"word": w.word, "count": w.count, "score": w.score} for w in self.characteristic
+            ],
+            "characteristic_sample": self.characteristic_sample,
+        }
+
+
+def _timeline_json(t: Timeline | None) -> dict[str, Any] | None:
+    if t is None:
+        return None
+    return {
+        "interval": t.interval,
+        "series": [
+            {
+                "query": s.query,
+                "total": s.total,
+                "buckets": [
+                    {
+                        "start": b.start.isoformat(),
+                        "end": b.end.isoformat(),
+                        "count": b.count,
+                        "share": b.share,
+                    }
+                    for b in s.buckets
+                ],
+            }
+            for s in t.series
+        ],
+    }
+
+
+@dataclass
+class StoredArticle:
+    id: str
+    title: str
+    body: str
+    byline: str
+    date: str
+    category: str
+    source: str
+    author: str
+    url: str
+    tags: list[str]
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def of(cls, fields: dict[str, Any]) -> StoredArticle:
+        """An article from the stored fields an engine gives."""
+        return cls(
+            id=fields.get("id", ""),
+            title=fields.get("title", ""),
+            body=fields.get("body", ""),
+            byline=fields.get("byline", ""),
+            date=fields.get("date", ""),
+            category=fields.get("category", ""),
+            source=fields.get("source", ""),
+            author=fields.get("author", ""),
+            url=fields.get("url", ""),
+            tags=_tags(fields.get("tags")),
+        )
+
+
+def _tags(value: Any) -> list[str]:
+    """Tags as an engine stores them: a list, or one comma-joined string."""
+    if isinstance(value, list):
+        return [str(t) for t in value if t]
+    return [t for t in (value or "").split(",") if t]

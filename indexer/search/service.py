@@ -1,0 +1,204 @@
+"""SearchService: the one, engine-blind entry point of the CLI and the web app.
+
+A search goes through the same few steps whatever the engine:
+
+    parse      query text -> query tree, in the index's own analysis (``indexer.query``)
+    match      every word, then some of them, each word with its alternatives (``matching``,
+               ``expansion``), on the thread's snapshot of the live generation
+    present    hits, snippets, facet values, the words added (``present``)
+    research   attention over time and characteristic words, when asked (``desk``)
+
+Each thread gets its own snapshot from the engine, renewed when a reindex publishes a new
+generation, so a running server follows reindexes without a restart; what is learnt about a
+generation is shared by its threads (``generation``).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from dataclasses import replace
+from datetime import date, timedelta
+from pathlib import Path
+
+from indexer.engines import open_engine
+from indexer.engines.base import Engine, Filters, Snapshot
+from indexer.engines.config import EngineConfig
+from indexer.facets import FACETS
+from indexer.query import Highlight, highlight_terms, parse
+from indexer.query.rewrite import word_groups
+from indexer.query.tree import All, Not, and_, scores
+from indexer.ranking import DEFAULT_RANKING, RankingOptions
+from indexer.search import present
+from indexer.search.desk import ResearchDesk
+from indexer.search.expansion import Expansion, parts_for
+from indexer.search.generation import Generations, GenerationTables
+from indexer.search.matching import AllWordsFirst
+from indexer.search.request import SearchRequest
+from indexer.search.result import Hit, SearchResult, StoredArticle
+from indexer.suggest import Suggestion
+
+
+class SearchService:
+    """The search service, for any engine (``indexer.engines``); Whoosh in a folder by default.
+
+    ``matching``: how the words of a query combine (tools/variants.py has the variants measured
+    and not shipped); by default every word first, then some of them, each word expanded by the
+    parts ``ranking`` weighs."""
+
+    def __init__(
+        self,
+        index: Path | str | EngineConfig | Engine,
+        ranking: RankingOptions = DEFAULT_RANKING,
+        matching: AllWordsFirst | None = None,
+    ) -> None:
+        self.engine: Engine = (
+            open_engine(index, ranking) if isinstance(index, str | Path | EngineConfig) else index
+        )
+        self.ranking = ranking
+        self.matching = matching or AllWordsFirst(Expansion(parts_for(ranking)))
+        self.desk = ResearchDesk(self.matching)
+        self.generations = Generations()
+
+    def _view(self) -> tuple[Snapshot, GenerationTables]:
+        snap = self.engine.snapshot()
+        return snap, self.generations.of(snap)
+
+    # -- search ---------------------------------------------------------------------------
+
+    def search(self, req: SearchRequest) -> SearchResult:
+        t0 = time.perf_counter()
+        snap, tables = self._view()
+        parsed = parse(req.q, snap.pipeline)
+        notes = [
+            n for n, on in (("plain_words", parsed.repaired), ("too_many_words", parsed.truncated)) if on
+        ]
+        if parsed.node is None:
+            facets = {f.name: [] for f in req.facets}
+            notes.append("nothing_searchable")
+            return SearchResult(req, 0, (time.perf_counter() - t0) * 1000, [], facets, notes)
+
+        words = tables.vocabulary(snap)
+        sample = self.desk.sample(req, parsed.node)  # fetched with the page's own hits
+        match = self.matching.run(
+            snap, words, parsed, req.engine_filters, req.sort, req.start, max(req.per_page, sample),
+            req.facets, req.timeline,
+        )  # fmt: skip
+        page, found = match.page, match.found
+        notes += match.notes
+        if page.total and req.start >= page.total:
+            notes.append("page_out_of_range")
+        marks = replace(highlight_terms(match.expanded), groups=word_groups(match.q, found.cache))
+        stored = [(snap.stored(ref), score) for ref, score in page.hits]
+        analyze = snap.pipeline.terms
+        hits = [present.hit(f, score, marks, req.snippets, analyze) for f, score in stored[: req.per_page]]
+        facets = {
+            f.name: present.facet_values(f, page.counts[f.name], req.filters.get(f.name, []))
+            for f in req.facets
+        }
+        result = SearchResult(req, page.total, 0.0, hits, facets, notes, marks, all_words=match.all_words)
+
+        if req.timeline:
+            result.timeline = self.desk.timeline(snap, tables, words, req, page.days or {})
+        if req.words and 0 < page.total < tables.doc_count(
+            snap
+        ):  # the whole archive has nothing to stand out from
+            texts = [f for f, _ in stored] if sample else None
+            result.characteristic, result.characteristic_sample = self.desk.characteristic(
+                snap, tables, match.expanded, req.engine_filters, marks, texts
+            )
+        if scores(match.q):
+            result.transliterations = present.transliterations(snap, words, found)
+            result.variants = present.variants(snap, words, found)
+            result.suggestion = present.suggestion(snap, words, req.q, match.q, found, page.total)
+        result.took_ms = (time.perf_counter() - t0) * 1000
+        return result
+
+    def export(self, req: SearchRequest, limit: int) -> tuple[int, Iterator[StoredArticle]]:
+        """Every article the search lists, in its order, up to ``limit``: the total, and the
+        articles read as they are consumed (flat memory at any size)."""
+        snap, tables = self._view()
+        parsed = parse(req.q, snap.pipeline)
+        if parsed.node is None:
+            return 0, iter(())
+        filters = req.engine_filters
+        match = self.matching.run(snap, tables.vocabulary(snap), parsed, filters, req.sort, 0, 0, [], False)
+        sort = req.sort if req.sort != "relevance" or scores(parsed.node) else "newest"
+        # As the search lists them: the articles with every word, then those with some.
+        parts = [match.expanded]
+        if match.every_word is not None:
+            parts = [match.every_word, and_([match.expanded, Not(match.every_word)])]
+
+        def articles() -> Iterator[StoredArticle]:
+            left = limit
+            for part in parts:
+                for fields in snap.ordered(part, filters, sort, left):
+                    yield StoredArticle.of(fields)
+                    left -= 1
+                if left <= 0:
+                    return
+
+        return match.page.total, articles()
+
+    # -- single articles ------------------------------------------------------------------
+
+    def article(self, article_id: str) -> StoredArticle | None:
+        fields = self.engine.snapshot().article(article_id)
+        return StoredArticle.of(fields) if fields else None
+
+    def similar(self, article_id: str, count: int = 5) -> list[Hit]:
+        """The articles most like this one by content (its most distinctive words)."""
+        snap = self.engine.snapshot()
+        none = Highlight(frozenset())
+        return [
+            present.hit(f, score, none, True, snap.pipeline.terms)
+            for f, score in snap.similar(article_id, count)
+        ]
+
+    def highlighted_paragraphs(self, text: str, q: str) -> list[str]:
+        """``text`` split into paragraphs of escaped HTML, the words of query ``q`` marked."""
+        snap = self.engine.snapshot()
+        node = parse(q, snap.pipeline).node if q.strip() else None
+        marks = highlight_terms(node) if node is not None else Highlight(frozenset())
+        return [present.marked(p.strip(), marks, snap.pipeline.terms) for p in text.split("\n") if p.strip()]
+
+    # -- autocomplete, the index itself ---------------------------------------------------
+
+    def suggest(self, text: str, limit: int = 8, wait: bool = True) -> list[Suggestion]:
+        """Autocomplete. With ``wait=False``, nothing rather than a wait while the tables are
+        built (in the background) after a start or a reindex."""
+        snap, tables = self._view()
+        if not wait and not tables.suggester.ready:
+            tables.suggester.start(self._warm_suggester, name="khabar-suggest")
+            return []
+        return tables.suggest_tables(snap).suggest(text, limit)
+
+    def warm(self, background: bool = True) -> None:
+        """Build the per-generation arrays and tables now rather than on the first requests;
+        the autocomplete tables, slower to build, in a thread of their own if ``background``."""
+        snap, tables = self._view()
+        snap.search(All(), Filters(), "newest", 0, 1, FACETS)
+        tables.sound_index(snap)
+        if background:
+            tables.suggester.start(self._warm_suggester, name="khabar-warm")
+        else:
+            self._warm_suggester()
+
+    def _warm_suggester(self) -> None:
+        snap, tables = self._view()  # this thread's own snapshot: they are not shared
+        tables.suggest_tables(snap)
+
+    def ready(self) -> bool:
+        """Whether the slower per-generation tables (autocomplete) are built."""
+        return self._view()[1].suggester.ready
+
+    def generation(self) -> str:
+        return self.engine.snapshot().generation
+
+    def doc_count(self) -> int:
+        return self.engine.snapshot().doc_count()
+
+    def newest_date(self) -> date | None:
+        """The date of the newest article, not counting dates after tomorrow (a placeholder such as
+        9999-12-31 in one record): quick date ranges count back from it."""
+        return self.engine.snapshot().newest_date(not_after=date.today() + timedelta(days=1))
