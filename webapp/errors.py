@@ -8,14 +8,6 @@ from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnava
 from indexer.engines.base import IndexUnavailable
 from webapp.i18n import MESSAGES, t
 
-HINDI_TITLES = {
-    400: "अनुरोध ठीक नहीं है",
-    404: "पृष्ठ नहीं मिला",
-    405: "यह तरीका मान्य नहीं है",
-    503: "खोज अभी उपलब्ध नहीं है",
-    500: "सर्वर में गड़बड़ी",
-}
-
 
 def wants_json() -> bool:
     return request.path.startswith("/api/") or request.path == "/healthz"

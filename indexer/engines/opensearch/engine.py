@@ -20,11 +20,12 @@ from typing import Any
 from opensearchpy import exceptions as osx
 from opensearchpy import helpers
 
-from indexer.analysis.pipeline import AnalysisOptions, Pipeline, pipeline
+from indexer.analysis.pipeline import AnalysisOptions, Pipeline
 from indexer.engines.base import Filters, IndexUnavailable, Live, Page
 from indexer.engines.config import EngineConfig
-from indexer.engines.opensearch import schema
-from indexer.engines.opensearch.connection import Connection, explained
+from indexer.engines.opensearch import schema, writer
+from indexer.engines.opensearch.connection import explained
+from indexer.engines.opensearch.place import Place
 from indexer.engines.opensearch.translate import FIELD, Translator
 from indexer.facets import Facet
 from indexer.query.tree import TEXT_FIELDS, Node
@@ -42,39 +43,19 @@ class OpenSearchEngine:
     name = "opensearch"
 
     def __init__(self, config: EngineConfig, ranking: RankingOptions = DEFAULT_RANKING) -> None:
+        self.place = Place(config, ranking)
         self.config = config
         self.ranking = ranking
         self.where = config.where
         self.alias = config.opensearch_index
-        self.conn = Connection(config)
+        self.conn = self.place.conn
         self.translator = Translator(ranking)
         self._local = threading.local()
-        self._meta: dict[str, Pipeline] = {}
         self._df_caches: dict[str, tuple[OrderedDict[str, int], threading.Lock]] = {}
         self._routings: dict[str, list[str]] = {}
         self._lock = threading.Lock()
 
     # -- the live generation --------------------------------------------------------------------
-
-    def live_index(self) -> str | None:
-        """The concrete articles index the alias names, None when there is none."""
-        try:
-            found = self.conn.call(lambda c: c.indices.get_alias(name=self.alias))
-        except osx.NotFoundError as e:
-            if isinstance(e.info, dict):  # OpenSearch's own answer: no such alias
-                return None
-            raise IndexUnavailable(
-                f"the server at {self.where} does not answer as an OpenSearch cluster (HTTP 404 where "
-                "OpenSearch answers JSON); check --opensearch-url / KHABAR_OPENSEARCH_URL"
-            ) from None
-        names = sorted(found)
-        return names[-1] if names else None
-
-    def _no_index(self) -> IndexUnavailable:
-        return IndexUnavailable(
-            f"no Khabar index {self.alias!r} in the OpenSearch cluster at {self.where}: build one with "
-            f"`khabar reindex ARTICLES --engine opensearch --opensearch-index {self.alias}`"
-        )
 
     def snapshot(self) -> OpenSearchSnapshot:
         local = self._local
@@ -82,11 +63,11 @@ class OpenSearchEngine:
         snap: OpenSearchSnapshot | None = getattr(local, "snapshot", None)
         if snap is not None and now - local.checked < ALIAS_RECHECK_S:
             return snap
-        index = self.live_index()
+        index = self.place.live_index()
         if index is None:
-            raise self._no_index()
+            raise self.place.no_index()
         if snap is None or snap.generation != index:
-            snap = OpenSearchSnapshot(self, index, self._pipeline(index))
+            snap = OpenSearchSnapshot(self, index, self.place.pipeline(index))
         local.snapshot, local.checked = snap, now
         return snap
 
@@ -116,41 +97,21 @@ class OpenSearchEngine:
                 found = self._df_caches[index]
         return found
 
-    def _pipeline(self, index: str) -> Pipeline:
-        found = self._meta.get(index)
-        if found is None:
-            meta = self.conn.call(lambda c: c.indices.get_mapping(index=index))
-            options = schema.analysis_of(next(iter(meta.values()))["mappings"].get("_meta", {}))
-            if options is None:
-                raise IndexUnavailable(
-                    f"the index {index} in the cluster at {self.where} was built by another version of "
-                    f"Khabar; rebuild it with `khabar reindex ARTICLES --engine opensearch --full`"
-                )
-            with self._lock:
-                found = self._meta[index] = pipeline(options)
-        return found
-
     # -- reindexing (see writer.py) -------------------------------------------------------------
 
     def reindex_lock(self, wait: bool, on_wait: Callable[[str], None]) -> AbstractContextManager[None]:
-        from indexer.engines.opensearch.writer import reindex_lock
-
-        return reindex_lock(self, wait, on_wait)
+        return writer.reindex_lock(self.place, wait, on_wait)
 
     def prune(self) -> None:
-        from indexer.engines.opensearch.writer import prune
-
-        prune(self)
+        writer.prune(self.place)
 
     def live(self, analysis: AnalysisOptions, full: bool) -> Live:
-        from indexer.engines.opensearch.writer import live
+        return writer.live(self.place, analysis, full)
 
-        return live(self, analysis, full)
-
-    def new_generation(self, base: Live | None, analysis: AnalysisOptions, parallel: bool) -> Any:
-        from indexer.engines.opensearch.writer import OpenSearchGeneration
-
-        return OpenSearchGeneration(self, base, analysis, parallel)
+    def new_generation(
+        self, base: Live | None, analysis: AnalysisOptions, parallel: bool
+    ) -> writer.OpenSearchGeneration:
+        return writer.OpenSearchGeneration(self.place, base, analysis, parallel, self.procs)
 
     procs: int | None = None  # analysing and sending processes (None: one per core)
 

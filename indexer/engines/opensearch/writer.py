@@ -22,7 +22,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from opensearchpy import exceptions as osx
 
@@ -32,10 +32,8 @@ from indexer.crashpoints import crashpoint
 from indexer.engines.base import IncompleteIndex, IndexUnavailable, Live, ReindexRunning
 from indexer.engines.opensearch import schema
 from indexer.engines.opensearch.connection import Connection, explained
+from indexer.engines.opensearch.place import Place
 from indexer.records import Article
-
-if TYPE_CHECKING:
-    from indexer.engines.opensearch.engine import OpenSearchEngine
 
 LOCK_ID = "reindex"
 LOCK_HEARTBEAT_S = 5.0
@@ -48,13 +46,13 @@ HEALTH_TIMEOUT = "120s"
 # -- the lock ---------------------------------------------------------------------------------
 
 
-def _lock_index(engine: OpenSearchEngine) -> str:
-    return f"{engine.alias}-lock"
+def _lock_index(place: Place) -> str:
+    return f"{place.alias}-lock"
 
 
 @contextmanager
-def reindex_lock(engine: OpenSearchEngine, wait: bool, on_wait: Callable[[str], None]) -> Iterator[None]:
-    conn, index = engine.conn, _lock_index(engine)
+def reindex_lock(place: Place, wait: bool, on_wait: Callable[[str], None]) -> Iterator[None]:
+    conn, index = place.conn, _lock_index(place)
     me = {"holder": f"pid {os.getpid()} on {socket.gethostname()}"}
     create = {"op_type": "create", "refresh": "true"}
     waited = False
@@ -76,7 +74,7 @@ def reindex_lock(engine: OpenSearchEngine, wait: bool, on_wait: Callable[[str], 
                 continue
             if not wait:
                 raise ReindexRunning(
-                    f"another reindex ({holder}) is writing {engine.where}; try again when it ends, "
+                    f"another reindex ({holder}) is writing {place.where}; try again when it ends, "
                     "or use --wait"
                 ) from None
             if not waited:
@@ -116,51 +114,51 @@ def _held(conn: Connection, index: str) -> tuple[str, float, tuple[int, int]] | 
 # -- generations ------------------------------------------------------------------------------
 
 
-def _generations(engine: OpenSearchEngine) -> list[int]:
+def _generations(place: Place) -> list[int]:
     try:
-        found = engine.conn.call(
-            lambda c: c.indices.get(index=f"{engine.alias}-g*", params={"expand_wildcards": "all"})
+        found = place.conn.call(
+            lambda c: c.indices.get(index=f"{place.alias}-g*", params={"expand_wildcards": "all"})
         )
     except osx.NotFoundError:
         return []
-    return sorted({n for name in found if (n := schema.generation_number(engine.alias, name)) is not None})
+    return sorted({n for name in found if (n := schema.generation_number(place.alias, name)) is not None})
 
 
 def _companions(index: str) -> list[str]:
     return [index, index + "-vocab", index + "-files"]
 
 
-def prune(engine: OpenSearchEngine) -> None:
+def prune(place: Place) -> None:
     """Delete generations that are neither live nor the one before it (kept for searches still
     reading it), and the leftovers of reindexes that died."""
-    live = engine.live_index()
-    gens = _generations(engine)
-    live_n = schema.generation_number(engine.alias, live) if live else None
+    live = place.live_index()
+    gens = _generations(place)
+    live_n = schema.generation_number(place.alias, live) if live else None
     keep = {n for n in gens if live_n is not None and live_n - 1 <= n <= live_n}
-    doomed = [i for n in gens if n not in keep for i in _companions(schema.generation_index(engine.alias, n))]
+    doomed = [i for n in gens if n not in keep for i in _companions(schema.generation_index(place.alias, n))]
     if doomed:
-        engine.conn.call(
+        place.conn.call(
             lambda c: c.indices.delete(index=",".join(doomed), params={"ignore_unavailable": "true"})
         )
 
 
-def live(engine: OpenSearchEngine, analysis: AnalysisOptions, full: bool) -> Live:
-    index = engine.live_index()
+def live(place: Place, analysis: AnalysisOptions, full: bool) -> Live:
+    index = place.live_index()
     if index is None or full:
         return Live(index)
-    meta = engine.conn.call(lambda c: c.indices.get_mapping(index=index))
+    meta = place.conn.call(lambda c: c.indices.get_mapping(index=index))
     built_with = schema.analysis_of(next(iter(meta.values()))["mappings"].get("_meta", {}))
     if built_with != analysis:
         return Live(index)  # another analysis or another format: every article is analysed again
     try:
-        old = _load_manifest(engine, index)
+        old = _load_manifest(place, index)
     except osx.NotFoundError:
         return Live(index)
     if old is None:
         return Live(index)
     want = sum(len(e.ids) for e in old.files.values())
     try:
-        have = int(engine.conn.call(lambda c: c.count(index=index))["count"])
+        have = int(place.conn.call(lambda c: c.count(index=index))["count"])
     except osx.TransportError as e:
         return Live(damaged=f"the live index {index} cannot be counted ({e})")
     if have != want:
@@ -168,13 +166,13 @@ def live(engine: OpenSearchEngine, analysis: AnalysisOptions, full: bool) -> Liv
     return Live(index, old)
 
 
-def _load_manifest(engine: OpenSearchEngine, index: str) -> manifests.Manifest | None:
+def _load_manifest(place: Place, index: str) -> manifests.Manifest | None:
     from opensearchpy import helpers
 
-    analysis = manifests.describe(engine._pipeline(index).options)
+    analysis = manifests.describe(place.pipeline(index).options)
     files: dict[str, manifests.FileEntry] = {}
-    with explained(engine.config):
-        for h in helpers.scan(engine.conn.client, index=index + "-files", size=5000):
+    with explained(place.config):
+        for h in helpers.scan(place.conn.client, index=index + "-files", size=5000):
             s = h["_source"]
             files[json.loads(s["key"])] = manifests.FileEntry(
                 s["size"], s["mtime_ns"], s["sha256"], tuple(s["ids"])
@@ -218,14 +216,19 @@ def _bulk(conn: Connection, actions: list[dict[str, Any]]) -> None:
 
 class OpenSearchGeneration:
     def __init__(
-        self, engine: OpenSearchEngine, base: Live | None, analysis: AnalysisOptions, parallel: bool
+        self,
+        place: Place,
+        base: Live | None,
+        analysis: AnalysisOptions,
+        parallel: bool,
+        procs: int | None = None,  # analysing and sending processes (None: one per core)
     ) -> None:
-        self.engine = engine
-        self.conn = engine.conn
+        self.place = place
+        self.conn = place.conn
         self.analysis = analysis
-        gens = _generations(engine)
+        gens = _generations(place)
         n = (gens[-1] if gens else 0) + 1
-        self.name = schema.generation_index(engine.alias, n)
+        self.name = schema.generation_index(place.alias, n)
         self.vocab: set[str] = set()
         self._pending: list[tuple[Article, int]] = []
         self._deletes: list[dict[str, Any]] = []
@@ -239,13 +242,13 @@ class OpenSearchGeneration:
             else:
                 self._create()
                 self.seq = 0
-            procs = engine.procs if engine.procs is not None else max(1, os.cpu_count() or 1)
+            procs = procs if procs is not None else max(1, os.cpu_count() or 1)
             if parallel and procs > 1:
                 # Spawned, not forked: this process has threads (the lock's heartbeat) and a client.
                 ctx = multiprocessing.get_context("spawn")
-                self._pool = ctx.Pool(procs, initializer=_init_worker, initargs=(engine.config, analysis))
+                self._pool = ctx.Pool(procs, initializer=_init_worker, initargs=(place.config, analysis))
             else:
-                _init_worker(engine.config, analysis)
+                _init_worker(place.config, analysis)
         except BaseException:
             self.discard()
             raise
@@ -253,7 +256,7 @@ class OpenSearchGeneration:
     # -- building ---------------------------------------------------------------------------
 
     def _create(self) -> None:
-        cfg, ranking = self.engine.config, self.engine.ranking
+        cfg, ranking = self.place.config, self.place.ranking
         for name, body in zip(
             _companions(self.name),
             (
@@ -278,7 +281,7 @@ class OpenSearchGeneration:
             )
             self._created.append(dst)
         files = _companions(self.name)[2]
-        self.conn.call(lambda c: c.indices.create(index=files, body=schema.files_index(self.engine.config)))
+        self.conn.call(lambda c: c.indices.create(index=files, body=schema.files_index(self.place.config)))
         self._created.append(files)
         self._settings({"index": {"refresh_interval": "-1"}})
 
@@ -349,7 +352,7 @@ class OpenSearchGeneration:
             )
         serving = {
             "index": {
-                "number_of_replicas": self.engine.config.replicas,
+                "number_of_replicas": self.place.config.replicas,
                 "refresh_interval": "1s",
                 "translog.durability": "request",
             }
@@ -363,7 +366,7 @@ class OpenSearchGeneration:
             raise IncompleteIndex(
                 f"the new index's shards could not be allocated (health {health.get('status')})"
             )
-        if health.get("number_of_data_nodes", 1) > self.engine.config.replicas:
+        if health.get("number_of_data_nodes", 1) > self.place.config.replicas:
             # Every replica can be placed: publish once they are copied, so that the new
             # generation survives a node at once and searches do not meet the copying.
             green = {"wait_for_status": "green", "timeout": "600s", "request_timeout": 630}
@@ -408,7 +411,7 @@ class OpenSearchGeneration:
     # -- publishing -------------------------------------------------------------------------
 
     def publish(self) -> None:
-        alias = self.engine.alias
+        alias = self.place.alias
         actions: list[dict[str, Any]] = []
         for suffix, index in zip(("", "-vocab", "-files"), _companions(self.name), strict=True):
             actions.append({"remove": {"index": f"{alias}-g*", "alias": alias + suffix, "must_exist": False}})
@@ -416,7 +419,7 @@ class OpenSearchGeneration:
         crashpoint("swap")
         self.conn.call(lambda c: c.indices.update_aliases(body={"actions": actions}))
         self._created = []  # published: no longer ours to discard
-        prune(self.engine)
+        prune(self.place)
 
     def discard(self) -> None:
         pool, self._pool = self._pool, None

@@ -9,10 +9,6 @@ from indexer.analysis.pipeline import DEFAULT, AnalysisOptions
 from indexer.engines.whoosh.analyzer import HindiAnalyzer
 from indexer.records import Article, iso_date, local_seconds
 
-# Facet fields: one value per document, sortable so counts come from a column, not stored fields.
-FACET_FIELDS = ("category", "source", "author", "year", "month")
-TEXT_FIELDS = ("title", "body")
-
 # The column of a signed NUMERIC holds Whoosh's unsigned "sortable" form, and the field's
 # default is packed into it as is: 0 there is "no date" (the smallest number).
 UNDATED_SORTABLE = 0
