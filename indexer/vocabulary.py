@@ -11,9 +11,12 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 
+from indexer import patterns
 from indexer.analysis.forms import other_forms
 from indexer.caches import Cache
 from indexer.engines.base import Snapshot
+from indexer.patterns import Budget, Found
+from indexer.query.tree import Pattern, Terms
 from indexer.romanize import english_respellings, has_devanagari, is_latin_word, key, latin_variants
 from indexer.spelling import Neighbour, neighbours, written_variants
 
@@ -25,6 +28,7 @@ MIN_KEY_FUZZ = 4  # keys shorter than this only match exactly: too many near nei
 RARE_ALIKE = 0.05  # sound-alikes in under this share of the top one's articles are dropped
 FORMS_CACHE = 100_000  # terms whose other inflections are kept per generation
 SURFACE_CACHE = 100_000  # terms whose written form is kept per generation
+PATTERNS_CACHE = 1_000  # patterns whose terms are kept per generation
 VARIANT_RATIO = 3  # a candra variant this many times more common than the typed form also matches
 
 
@@ -109,6 +113,7 @@ class Vocabulary:
         surface: Cache[str, str] | None = None,
         doc_count: Callable[[], int] | None = None,
         forms: Cache[str, list[tuple[str, int]]] | None = None,
+        patterns: Cache[tuple[str, tuple[str, ...]], Found] | None = None,
     ) -> None:
         self.snapshot = snapshot
         self.doc_count = doc_count or snapshot.doc_count
@@ -120,8 +125,25 @@ class Vocabulary:
         self.forms_cache: Cache[str, list[tuple[str, int]]] = (
             forms if forms is not None else Cache(FORMS_CACHE)
         )
+        self.patterns_cache: Cache[tuple[str, tuple[str, ...]], Found] = (
+            patterns if patterns is not None else Cache(PATTERNS_CACHE)
+        )
         self._df: dict[str, int] = {}
         self._near: dict[str, list[Neighbour]] = {}
+        self._budget = Budget()  # the work this search's patterns may do
+        self.patterns_truncated = False  # a pattern stood for more terms than were searched
+
+    def stands_for(self, pattern: Pattern) -> Terms:
+        """The index terms (or facet values) ``pattern`` stands for (``indexer.patterns``); kept
+        for the generation unless this search's budget cut the look-up short."""
+        key = (pattern.pattern, pattern.fields)
+        found = self.patterns_cache.get(key)
+        if found is None:
+            found = patterns.stands_for(pattern, self.snapshot, self._budget)
+            if found.complete:
+                self.patterns_cache.put(key, found)
+        self.patterns_truncated |= found.truncated
+        return Terms(found.terms, pattern.fields, pattern.boost, pattern.pattern)
 
     def doc_frequency(self, term: str) -> int:
         found = self._df.get(term)

@@ -25,6 +25,7 @@ from indexer.engines.opensearch import localcluster, writer
 from indexer.engines.opensearch.connection import make_client
 from indexer.engines.opensearch.translate import Translator
 from indexer.query import parse
+from indexer.query.tree import Pattern, Terms
 from indexer.ranking import DEFAULT_RANKING
 from indexer.search import SearchRequest, SearchService
 from tests.conftest import CORPUS, REPO, reindex_paused_at, write
@@ -63,14 +64,6 @@ T = DEFAULT_RANKING.title_boost
                           "minimum_should_match": 1}}]}},
         ),
         (
-            "title:किसा*",
-            {"constant_score": {"filter": {"prefix": {"t": {"value": "किसा"}}}, "boost": T}},
-        ),
-        (
-            "title:को*ली?",  # only * is a wildcard: a ? that survives is literal
-            {"constant_score": {"filter": {"wildcard": {"t": {"value": "को*ली"}}}, "boost": T}},
-        ),
-        (
             'title:"विराट कोहली"',
             {"match_phrase": {"t": {"query": "विराट कोहली", "boost": T * K}}},
         ),
@@ -78,6 +71,22 @@ T = DEFAULT_RANKING.title_boost
 )  # fmt: skip
 def test_translation(text: str, expected: dict) -> None:
     assert dsl(text) == expected
+
+
+def test_the_terms_a_pattern_stands_for() -> None:
+    """Patterns reach an engine as the terms they stand for (the service finds them)."""
+    translate = Translator(DEFAULT_RANKING).query
+    assert translate(Terms(("किसान", "किसानी"), ("title",), pattern="किसा*")) == {
+        "constant_score": {"filter": {"terms": {"t": ["किसान", "किसानी"]}}, "boost": T}
+    }
+    assert translate(Terms(("खेल",), ("category",))) == {
+        "constant_score": {"filter": {"terms": {"category": ["खेल"]}}, "boost": 0.0}
+    }
+    assert translate(Terms((), ("title", "body"))) == {
+        "bool": {"should": [{"match_none": {}}, {"match_none": {}}], "minimum_should_match": 1}
+    }
+    with pytest.raises(TypeError):
+        translate(Pattern("किसा*"))
 
 
 def test_and_with_exclusions_and_or() -> None:

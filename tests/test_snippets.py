@@ -94,11 +94,6 @@ def test_highlight_whole_text() -> None:
     )
 
 
-def test_prefix_highlight() -> None:
-    h = Highlight(frozenset(), prefixes=("किसा",))
-    assert highlight("किसानों और किसान", h).html() == "<mark>किसानों</mark> और <mark>किसान</mark>"
-
-
 def test_the_body_is_read_only_until_a_window_with_every_word() -> None:
     """Bodies run to thousands of words: once a window holds every query term, the rest is not
     analysed (it cannot hold a better window)."""

@@ -81,6 +81,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "hi": "खोज के केवल पहले 100 शब्द खोजे गए।",
         "en": "Only the first 100 words of the query were searched.",
     },
+    "note.pattern_truncated": {
+        "hi": "पैटर्न से मेल खाने वाले शब्द बहुत अधिक थे; वर्णक्रम में पहले 10,000 ही खोजे गए।",
+        "en": "A pattern stood for more words than are searched; only the first 10,000 of them, "
+        "in alphabetical order, were searched.",
+    },
     "note.nothing_searchable": {
         "hi": "इस खोज में खोजने लायक कोई शब्द नहीं है (केवल बहुत आम शब्द या चिह्न)।",
         "en": "The query has no searchable words (only very common words or symbols).",

@@ -89,6 +89,23 @@ class Pipeline:
                 out.append(term)
         return out
 
+    def written(self, text: str) -> set[tuple[str, str]]:
+        """The distinct words of ``text`` as written (normalised), each with its index term;
+        stopwords left out. What patterns are matched against (``indexer.words``)."""
+        return self.index_terms_and_words(text)[1]
+
+    def index_terms_and_words(self, text: str) -> tuple[list[str], set[tuple[str, str]]]:
+        """``index_terms`` and ``written`` in one pass over the words."""
+        analyze, normalize = self.analyze_word, self.normalize
+        terms: list[str] = []
+        seen: set[str] = set()
+        for w in word_texts(text):
+            term, stop = analyze(w)
+            if term and not stop:
+                terms.append(term)
+                seen.add(w)
+        return terms, {(normalize(w), analyze(w)[0]) for w in seen}
+
     def terms(self, text: str) -> Iterator[Term]:
         """Every word of ``text`` with its term; stopwords are included and flagged."""
         analyze = self.analyze_word

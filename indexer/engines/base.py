@@ -13,13 +13,16 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from indexer.analysis.pipeline import AnalysisOptions, Pipeline
 from indexer.facets import Facet
 from indexer.manifest import Manifest
 from indexer.query.tree import Node
 from indexer.records import Article
+
+if TYPE_CHECKING:
+    from indexer.patterns import Budget
 
 SORTS = ("relevance", "newest", "oldest")
 
@@ -100,6 +103,17 @@ class Snapshot(Protocol):
 
     def vocabulary(self) -> Iterable[str]:
         """Every index term of titles and bodies (repeats allowed)."""
+        ...
+
+    def written_words(self, pattern: str, limit: int, budget: Budget) -> tuple[list[tuple[str, str]], bool]:
+        """The words titles and bodies write (``indexer.words``) that match ``pattern`` (``*``
+        for any letters), each with its index term, in code-point order: at most ``limit`` + 1
+        (one more says there were more), looking at no more words than ``budget`` allows; and
+        False when it ran out first."""
+        ...
+
+    def field_values(self, field: str) -> Iterator[str]:
+        """The distinct values of a facet field, in code-point order."""
         ...
 
     def titles(self) -> Iterable[tuple[str, str]]:

@@ -6,7 +6,14 @@ rewrite  - what the service does with a tree (some of the words, alternatives, h
 """
 
 from indexer.query.parser import Parsed, parse
-from indexer.query.rewrite import Highlight, expand_terms, highlight_terms, plain_terms, some_words
+from indexer.query.rewrite import (
+    Highlight,
+    expand_patterns,
+    expand_terms,
+    highlight_terms,
+    plain_terms,
+    some_words,
+)
 from indexer.query.tree import KEYWORD_FIELDS, QUERY_FIELDS, TEXT_FIELDS, show
 
 __all__ = [
@@ -15,6 +22,7 @@ __all__ = [
     "TEXT_FIELDS",
     "Highlight",
     "Parsed",
+    "expand_patterns",
     "expand_terms",
     "highlight_terms",
     "parse",

@@ -4,7 +4,7 @@ back out of it: the words made optional, alternatives added, the terms to highli
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 from indexer.query.tree import (
     TEXT_FIELDS,
@@ -16,6 +16,7 @@ from indexer.query.tree import (
     Pattern,
     Phrase,
     Term,
+    Terms,
     and_,
     in_text,
     or_,
@@ -28,53 +29,64 @@ class Highlight:
     """Which index terms of title and body a result should mark."""
 
     terms: frozenset[str]
-    prefixes: tuple[str, ...] = ()
-    patterns: tuple[Pattern, ...] = field(default=())
-    # One set per word of the query: the word's term and its alternatives. A text where every
-    # group has a match holds all the query's words (snippets stop looking there). Empty: unknown.
+    # One set per word of the query: the word's term and its alternatives (a pattern's: the
+    # terms it stands for). A text where every group has a match holds all the query's words
+    # (snippets stop looking there). Empty: unknown.
     groups: tuple[frozenset[str], ...] = ()
 
     def __call__(self, term: str) -> bool:
-        if term in self.terms:
-            return True
-        if not (self.prefixes or self.patterns):  # the usual case, asked for every word of a body
-            return False
-        return any(term.startswith(p) for p in self.prefixes) or any(p.matches(term) for p in self.patterns)
+        return term in self.terms
 
     def __bool__(self) -> bool:
-        return bool(self.terms or self.prefixes or self.patterns)
+        return bool(self.terms)
 
 
 def highlight_terms(q: Node) -> Highlight:
+    """The terms to mark: every title/body word, phrase word and pattern term of ``q`` that is
+    not excluded (patterns count once they stand for their terms: ``expand_patterns``)."""
     terms: set[str] = set()
-    prefixes: list[str] = []
-    patterns: list[Pattern] = []
     for leaf in wanted_leaves(q):
         if not in_text(leaf):
             continue
         if isinstance(leaf, Term):
             terms.add(leaf.text)
-        elif isinstance(leaf, Phrase):
+        elif isinstance(leaf, Phrase | Terms):
             terms.update(leaf.terms)
-        elif leaf.prefix is not None:
-            prefixes.append(leaf.prefix)
-        else:
-            patterns.append(leaf)
-    return Highlight(frozenset(terms), tuple(dict.fromkeys(prefixes)), tuple(dict.fromkeys(patterns)))
+    return Highlight(frozenset(terms))
 
 
 def word_groups(q: Node, alternatives: dict[str, list[tuple[str, float]]]) -> tuple[frozenset[str], ...]:
-    """Each title/body word of ``q`` (phrase words one by one) with its alternatives; none when
-    ``q`` has a pattern (any number of words may match it)."""
+    """Each title/body word of ``q`` (phrase words one by one) with its alternatives, and each
+    pattern's terms; none while ``q`` holds a pattern not expanded."""
     groups: list[frozenset[str]] = []
     for leaf in wanted_leaves(q):
         if not in_text(leaf):
             continue
         if isinstance(leaf, Pattern):
             return ()
+        if isinstance(leaf, Terms):
+            groups.append(frozenset(leaf.terms))
+            continue
         for t in (leaf.text,) if isinstance(leaf, Term) else leaf.terms:
             groups.append(frozenset({t, *(a for a, _ in alternatives.get(t, ()))}))
     return tuple(dict.fromkeys(groups))
+
+
+def expand_patterns(q: Node, stands_for: Callable[[Pattern], Terms]) -> Node:
+    """``q`` with each pattern replaced by the terms it stands for (``stands_for``)."""
+
+    def rewrite(node: Node) -> Node:
+        if isinstance(node, Pattern):
+            return stands_for(node)
+        if isinstance(node, And):
+            return And(tuple(rewrite(c) for c in node.children))
+        if isinstance(node, Or):
+            return Or(tuple(rewrite(c) for c in node.children))
+        if isinstance(node, Not):
+            return Not(rewrite(node.child))
+        return node
+
+    return rewrite(q)
 
 
 def plain_terms(q: Node) -> list[str]:
@@ -87,7 +99,7 @@ def _only_words(q: Node) -> bool:
     """Whether ``q`` is made of title/body words, phrases and patterns only (no NOT, no facet)."""
     if isinstance(q, Not | All):
         return False
-    if isinstance(q, Term | Phrase | Pattern):
+    if isinstance(q, Term | Phrase | Pattern | Terms):
         return all(f in TEXT_FIELDS for f in q.fields)
     return all(_only_words(c) for c in q.children)
 
@@ -137,4 +149,12 @@ def expand_terms(q: Node, alternatives: Callable[[str], list[tuple[str, float]]]
     return rewrite(q)
 
 
-__all__ = ["Highlight", "and_", "expand_terms", "highlight_terms", "plain_terms", "some_words"]
+__all__ = [
+    "Highlight",
+    "and_",
+    "expand_patterns",
+    "expand_terms",
+    "highlight_terms",
+    "plain_terms",
+    "some_words",
+]

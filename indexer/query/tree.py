@@ -9,7 +9,8 @@ evaluates it. Nodes are small frozen values; a word is searched in every field o
     Term("खेल", ("category",))             a facet value, exactly
     Term("खेलत", exact=True)                "खेलते": this word, no alternatives added
     Phrase(("विराट", "कोहली"))              the words next to each other (stopwords skipped)
-    Pattern("किसा*")                        index terms matching a pattern (``*``: any letters)
+    Pattern("किसा*")                        words matching a pattern (``*``: any letters)
+    Terms(("किसान", "किसानी"), pattern="किसा*")  the index terms a pattern stands for
     And((a, b, Not(c)))                     a and b, never c
     Or((a, b))                              a or b (the scores of both add up)
     All()                                   every article
@@ -17,10 +18,10 @@ evaluates it. Nodes are small frozen values; a word is searched in every field o
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cached_property
+
+from indexer.query.glob import collapse, glob_match, literal_head
 
 TEXT_FIELDS: tuple[str, ...] = ("title", "body")
 # Facet values: searched exactly as written, and only as filters (they add nothing to a score).
@@ -47,11 +48,16 @@ class Phrase:
 
 @dataclass(frozen=True)
 class Pattern:
-    """Index terms matching ``pattern``, where ``*`` stands for any run of characters."""
+    """Words matching ``pattern`` as written (normalised), where ``*`` stands for any run of
+    characters; for a facet, its values matching it. The search service turns it into the
+    ``Terms`` it stands for before an engine sees it (``indexer/search/patterns.py``)."""
 
     pattern: str
     fields: tuple[str, ...] = TEXT_FIELDS
     boost: float = 1.0
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "pattern", collapse(self.pattern))
 
     @property
     def prefix(self) -> str | None:
@@ -61,17 +67,22 @@ class Pattern:
 
     @property
     def literal_prefix(self) -> str:
-        """The text before the first ``*``: every matching term starts with it."""
-        return self.pattern.split("*", 1)[0]
+        """The text before the first ``*``: every matching word starts with it."""
+        return literal_head(self.pattern)
 
-    @cached_property
-    def regex(self) -> re.Pattern[str]:
-        return re.compile(
-            "".join(".*" if p == "*" else re.escape(p) for p in re.split(r"(\*)", self.pattern))
-        )
+    def matches(self, word: str) -> bool:
+        return glob_match(self.pattern, word)
 
-    def matches(self, term: str) -> bool:
-        return self.regex.fullmatch(term) is not None
+
+@dataclass(frozen=True)
+class Terms:
+    """Any of these index terms (what a ``Pattern`` stands for in one index), scored as a pattern
+    scores: a constant per field. ``pattern`` is the text it came from, for showing."""
+
+    terms: tuple[str, ...]
+    fields: tuple[str, ...] = TEXT_FIELDS
+    boost: float = 1.0
+    pattern: str = ""
 
 
 @dataclass(frozen=True)
@@ -94,8 +105,8 @@ class All:
     """Every article (an empty query, or a query of only exclusions)."""
 
 
-Leaf = Term | Phrase | Pattern
-Node = Term | Phrase | Pattern | And | Or | Not | All
+Leaf = Term | Phrase | Pattern | Terms
+Node = Term | Phrase | Pattern | Terms | And | Or | Not | All
 
 
 def and_(children: list[Node]) -> Node:
@@ -131,7 +142,7 @@ def wanted_leaves(node: Node) -> Iterator[Leaf]:
     """Every leaf in query order, except those under a Not."""
     if isinstance(node, Not):
         return
-    if isinstance(node, Term | Phrase | Pattern):
+    if isinstance(node, Term | Phrase | Pattern | Terms):
         yield node
     for c in children(node):
         yield from wanted_leaves(c)
@@ -150,10 +161,10 @@ def scores(node: Node) -> bool:
 def show(node: Node) -> str:
     """A compact, readable form for tests and debugging: ``(किसान AND NOT पंजाब)``."""
 
-    def fields(n: Term | Phrase | Pattern) -> str:
+    def fields(n: Leaf) -> str:
         return "" if n.fields == TEXT_FIELDS else ",".join(n.fields) + ":"
 
-    def boost(n: Term | Phrase | Pattern) -> str:
+    def boost(n: Leaf) -> str:
         return "" if n.boost == 1.0 else f"^{n.boost:g}"
 
     if isinstance(node, Term):
@@ -163,6 +174,8 @@ def show(node: Node) -> str:
         return f'{fields(node)}"{" ".join(node.terms)}"{boost(node)}'
     if isinstance(node, Pattern):
         return f"{fields(node)}{node.pattern}{boost(node)}"
+    if isinstance(node, Terms):
+        return f"{fields(node)}{node.pattern}{{{','.join(node.terms)}}}{boost(node)}"
     if isinstance(node, Not):
         return f"NOT {show(node.child)}"
     if isinstance(node, All):

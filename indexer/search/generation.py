@@ -14,8 +14,9 @@ from typing import Any
 
 from indexer.caches import Cache, Lazy
 from indexer.engines.base import Snapshot
+from indexer.patterns import Found
 from indexer.suggest import Suggester
-from indexer.vocabulary import FORMS_CACHE, SURFACE_CACHE, SoundIndex, Vocabulary
+from indexer.vocabulary import FORMS_CACHE, PATTERNS_CACHE, SURFACE_CACHE, SoundIndex, Vocabulary
 
 BACKGROUNDS = 64  # sets of filters whose per-day article counts are kept
 DF_CACHE = 200_000  # document frequencies kept for the characteristic words
@@ -31,6 +32,7 @@ class GenerationTables:
     backgrounds: Cache[tuple[Any, ...], dict[int, int]] = field(default_factory=lambda: Cache(BACKGROUNDS))
     doc_frequencies: Cache[str, int] = field(default_factory=lambda: Cache(DF_CACHE))
     count: Lazy[int] = field(default_factory=Lazy)
+    patterns: Cache[tuple[str, tuple[str, ...]], Found] = field(default_factory=lambda: Cache(PATTERNS_CACHE))
 
     def doc_count(self, snap: Snapshot) -> int:
         return self.count.get(snap.doc_count)
@@ -46,6 +48,7 @@ class GenerationTables:
             self.surface,
             lambda: self.doc_count(snap),
             self.forms,
+            self.patterns,
         )
 
     def suggest_tables(self, snap: Snapshot) -> Suggester:

@@ -9,7 +9,7 @@ from typing import TypeVar
 
 from indexer.engines.base import Filters, Page, Snapshot
 from indexer.facets import Facet
-from indexer.query import some_words
+from indexer.query import expand_patterns, some_words
 from indexer.query.parser import Parsed
 from indexer.query.tree import Node, Not, and_, scores
 from indexer.search.expansion import Alternatives, Expansion
@@ -62,13 +62,15 @@ class AllWordsFirst:
         facets: Sequence[Facet],
         days: bool,
     ) -> Match:
-        q = self.query(parsed)
+        q = expand_patterns(self.query(parsed), words.stands_for)
         if sort == "relevance" and not scores(q):
             sort = "newest"  # browsing, or only filters and exclusions: the latest news first
         found = Alternatives()
         expanded = self.expansion.expand(q, words, found)
         page = snap.search(expanded, filters, sort, start, count, facets, days)
         match = Match(page, q, expanded, found)
+        if words.patterns_truncated:
+            match.notes.append("pattern_truncated")
         q_any = some_words(q) if parsed.side_by_side and self.relax(page.total) else None
         if q_any is None:
             return match

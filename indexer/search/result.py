@@ -19,6 +19,8 @@ NOTES = {
     "nothing_searchable": "The query has no searchable words (only very common words or symbols).",
     "page_out_of_range": "This page is past the last page of results.",
     "too_many_words": "Only the first 100 words of the query were searched.",
+    "pattern_truncated": "A pattern stood for more words than are searched; only the first 10,000 "
+    "of them, in alphabetical order, were searched.",
 }
 
 

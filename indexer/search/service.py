@@ -25,7 +25,7 @@ from indexer.engines import open_engine
 from indexer.engines.base import Engine, Filters, Snapshot
 from indexer.engines.config import EngineConfig
 from indexer.facets import FACETS
-from indexer.query import Highlight, highlight_terms, parse
+from indexer.query import Highlight, expand_patterns, highlight_terms, parse
 from indexer.query.rewrite import word_groups
 from indexer.query.tree import All, Not, and_, scores
 from indexer.ranking import DEFAULT_RANKING, RankingOptions
@@ -157,8 +157,10 @@ class SearchService:
 
     def highlighted_paragraphs(self, text: str, q: str) -> list[str]:
         """``text`` split into paragraphs of escaped HTML, the words of query ``q`` marked."""
-        snap = self.engine.snapshot()
+        snap, tables = self._view()
         node = parse(q, snap.pipeline).node if q.strip() else None
+        if node is not None:
+            node = expand_patterns(node, tables.vocabulary(snap).stands_for)
         marks = highlight_terms(node) if node is not None else Highlight(frozenset())
         return [present.marked(p.strip(), marks, snap.pipeline.terms) for p in text.split("\n") if p.strip()]
 

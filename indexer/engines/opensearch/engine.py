@@ -28,6 +28,7 @@ from indexer.engines.opensearch.connection import explained
 from indexer.engines.opensearch.place import Place
 from indexer.engines.opensearch.translate import FIELD, Translator
 from indexer.facets import Facet
+from indexer.patterns import Budget
 from indexer.query.tree import TEXT_FIELDS, Node
 from indexer.ranking import DEFAULT_RANKING, RankingOptions
 from indexer.records import local_seconds
@@ -37,6 +38,7 @@ FACET_SIZE = 10_000  # values counted per facet: all of them (counts are exact o
 DF_CACHE = 50_000
 DF_BATCH = 1000  # terms per artificial document
 EXPORT_BATCH = 1000
+TERMS_PAGE = 5000  # facet values read per request
 
 
 class OpenSearchEngine:
@@ -140,6 +142,11 @@ def _selections(filters: Filters) -> dict[str, dict[str, Any]]:
     return found
 
 
+def _wildcard(pattern: str) -> str:
+    """Only ``*`` is a wildcard in Khabar's patterns; Lucene also reads ``?`` and ``\\``."""
+    return pattern.replace("\\", "\\\\").replace("?", "\\?")
+
+
 # Ties in article id order, as the Whoosh engine breaks them: the same answer from both engines,
 # whatever order the articles were written in.
 SORTS: dict[str, list[Any]] = {
@@ -155,6 +162,7 @@ class OpenSearchSnapshot:
         self.generation = index
         self.pipeline = pipe
         self.vocab_index = index + "-vocab"
+        self.words_index = index + "-words"
         # Document frequencies are the generation's, whichever thread asked first: shared.
         self._df, self._df_lock = engine.df_cache(index)
 
@@ -432,6 +440,35 @@ class OpenSearchSnapshot:
                 self.engine.conn.client, index=self.vocab_index, query={"_source": ["term"]}, size=5000
             ):
                 yield h["_source"]["term"]
+
+    def written_words(self, pattern: str, limit: int, budget: Budget) -> tuple[list[tuple[str, str]], bool]:
+        """One request to the generation's words index: Lucene matches the pattern against its
+        sorted words with an automaton (no backtracking either)."""
+        head, star, tail = pattern.partition("*")
+        if star and not tail:
+            query: dict[str, Any] = {"prefix": {"word": {"value": head}}} if head else {"match_all": {}}
+        else:
+            query = {"wildcard": {"word": {"value": _wildcard(pattern)}}}
+        body = {"size": limit + 1, "query": query, "sort": [{"word": "asc"}], "_source": ["word", "term"]}
+        hits = self._call(lambda c: c.search(index=self.words_index, body=body))["hits"]["hits"]
+        pairs = [(h["_source"]["word"], h["_source"]["term"]) for h in hits]
+        return pairs, budget.take(len(pairs))
+
+    def field_values(self, field: str) -> Iterator[str]:
+        """A composite aggregation, a page at a time, in value order."""
+        after: dict[str, Any] | None = None
+        while True:
+            composite: dict[str, Any] = {"size": TERMS_PAGE, "sources": [{"v": {"terms": {"field": field}}}]}
+            if after is not None:
+                composite["after"] = after
+            body = {"size": 0, "aggs": {"values": {"composite": composite}}}
+            found = self._call(lambda c, body=body: c.search(index=self.generation, body=body))
+            agg = found["aggregations"]["values"]
+            for b in agg["buckets"]:
+                yield b["key"]["v"]
+            after = agg.get("after_key")
+            if not agg["buckets"] or after is None:
+                return
 
     def texts_with(self, term: str, limit: int) -> list[str]:
         texts: list[str] = []

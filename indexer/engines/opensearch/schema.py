@@ -1,10 +1,12 @@
 """Khabar's indexes in an OpenSearch cluster, and an Article as an OpenSearch document.
 
-For an index named ``khabar`` (``--opensearch-index``), every generation N is three indexes:
+For an index named ``khabar`` (``--opensearch-index``), every generation N is four indexes:
 
     khabar-gNNNNNN          the articles (the alias ``khabar`` points at the live one)
     khabar-gNNNNNN-vocab    one document per distinct title/body term (alias ``khabar-vocab``):
                             spelling neighbours and sound-alikes are looked up in the cluster
+    khabar-gNNNNNN-words    one document per word titles and bodies write, with its term and
+                            how many of them write it (alias ``khabar-words``): patterns
     khabar-gNNNNNN-files    the manifest, one document per corpus file (alias ``khabar-files``)
 
 and ``khabar-lock`` holds the reindex lock. Title and body are analysed by Khabar's own Python
@@ -26,7 +28,7 @@ from indexer.engines.config import EngineConfig
 from indexer.ranking import RankingOptions
 from indexer.records import Article, iso_date, local_seconds
 
-FORMAT = 2  # bump when the mapping or the meaning of a document changes
+FORMAT = 3  # bump when the mapping or the meaning of a document changes
 MAX_RESULT_WINDOW = 110_000  # the web's deepest page: 1,000 pages of 100
 MAX_TERM_CHARS = 2000  # Lucene refuses terms over 32,766 bytes; no word is this long anyway
 _GEN = re.compile(r"-g(\d{6,})$")
@@ -117,6 +119,30 @@ def vocab_index(config: EngineConfig) -> dict[str, Any]:
     }
 
 
+WORDS_PAGE = 20_000  # words a pattern look-up may read in one request
+
+
+def words_index(config: EngineConfig) -> dict[str, Any]:
+    return {
+        "settings": {
+            "index": {
+                "number_of_shards": 1,
+                "number_of_replicas": 0,
+                "refresh_interval": "-1",
+                "max_result_window": WORDS_PAGE,
+            }
+        },
+        "mappings": {
+            "dynamic": "strict",
+            "properties": {
+                "word": {"type": "keyword"},
+                "term": {"type": "keyword", "index": False},
+                "docs": {"type": "long", "index": False},
+            },
+        },
+    }
+
+
 def files_index(config: EngineConfig) -> dict[str, Any]:
     stored = {"type": "keyword", "index": False, "doc_values": False}
     return {
@@ -146,14 +172,19 @@ def analysis_of(mapping_meta: dict[str, Any]) -> AnalysisOptions | None:
         return None
 
 
-def terms(pipeline: Pipeline, text: str) -> list[str]:
-    """Index terms of ``text`` in order, stopwords left out (positions count kept words only)."""
-    return [t if len(t) <= MAX_TERM_CHARS else t[:MAX_TERM_CHARS] for t in pipeline.index_terms(text)]
+def terms(pipeline: Pipeline, text: str) -> tuple[list[str], set[tuple[str, str]]]:
+    """Index terms of ``text`` in order, stopwords left out (positions count kept words only),
+    and its words as written with their terms (``indexer.words``)."""
+    found, written = pipeline.index_terms_and_words(text)
+    return [t if len(t) <= MAX_TERM_CHARS else t[:MAX_TERM_CHARS] for t in found], written
 
 
-def document(a: Article, seq: int, pipeline: Pipeline) -> tuple[dict[str, Any], set[str]]:
-    """The article as a document, and the distinct terms of its title and body."""
-    title, body = terms(pipeline, a.title), terms(pipeline, a.body)
+def document(
+    a: Article, seq: int, pipeline: Pipeline
+) -> tuple[dict[str, Any], set[str], list[set[tuple[str, str]]]]:
+    """The article as a document, the distinct terms of its title and body, and the words each
+    of them writes."""
+    (title, title_words), (body, body_words) = terms(pipeline, a.title), terms(pipeline, a.body)
     doc: dict[str, Any] = {
         "id": a.id,
         "t": " ".join(title),
@@ -174,7 +205,7 @@ def document(a: Article, seq: int, pipeline: Pipeline) -> tuple[dict[str, Any], 
         doc.update(
             year=f"{a.date.year:04d}", month=f"{a.date.year:04d}-{a.date.month:02d}", ts=local_seconds(a.date)
         )
-    return doc, set(title) | set(body)
+    return doc, set(title) | set(body), [title_words, body_words]
 
 
 STORED = ["id", "title", "body", "byline", "date", "url", "category", "source", "author", "tags", "ts"]

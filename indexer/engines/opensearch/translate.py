@@ -3,16 +3,17 @@
 Title and body terms are indexed pre-analysed (``t`` and ``b``, whitespace-split), so a tree's
 terms are looked up as they are. Scores follow the Whoosh engine's: a word counts in each field
 it is in, weighted by the field's boost; facet values and exclusions filter without scoring
-(``constant_score`` with boost 0); a pattern scores its boost per field (constant, as OpenSearch
-scores prefixes anyway). OpenSearch's "BM25" similarity is Lucene's legacy BM25, which keeps
-BM25's (k1 + 1) factor as Whoosh does, so term and pattern scores are on the same scale in both.
+(``constant_score`` with boost 0); the terms a pattern stands for score its boost per field
+(constant, as OpenSearch scores prefixes anyway). OpenSearch's "BM25" similarity is Lucene's
+legacy BM25, which keeps BM25's (k1 + 1) factor as Whoosh does, so term and pattern scores are
+on the same scale in both.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from indexer.query.tree import TEXT_FIELDS, All, And, Node, Not, Or, Pattern, Phrase, Term
+from indexer.query.tree import TEXT_FIELDS, All, And, Node, Not, Or, Phrase, Term, Terms
 from indexer.ranking import RankingOptions
 
 FIELD = {"title": "t", "body": "b"}  # the indexed (analysed) form of each text field
@@ -29,11 +30,6 @@ def _unscored(query: dict[str, Any]) -> dict[str, Any]:
     return {"constant_score": {"filter": query, "boost": 0.0}}
 
 
-def _wildcard(pattern: str) -> str:
-    """Only ``*`` is a wildcard in Khabar's patterns; OpenSearch also reads ``?`` and ``\\``."""
-    return pattern.replace("\\", "\\\\").replace("?", "\\?")
-
-
 class Translator:
     def __init__(self, ranking: RankingOptions) -> None:
         self.boosts = ranking.boosts
@@ -43,8 +39,8 @@ class Translator:
             return _should([self._term(f, node.text, node.boost) for f in node.fields])
         if isinstance(node, Phrase):
             return _should([self._phrase(f, node) for f in node.fields])
-        if isinstance(node, Pattern):
-            return _should([self._pattern(f, node) for f in node.fields])
+        if isinstance(node, Terms):
+            return _should([self._terms(f, node) for f in node.fields])
         if isinstance(node, All):
             return MATCH_ALL_UNSCORED
         if isinstance(node, Not):
@@ -74,12 +70,10 @@ class Translator:
         weight = node.boost * self.boosts.get(fieldname, 1.0)
         return {"match_phrase": {FIELD[fieldname]: {"query": " ".join(node.terms), "boost": weight}}}
 
-    def _pattern(self, fieldname: str, node: Pattern) -> dict[str, Any]:
-        name = FIELD.get(fieldname, fieldname)
-        if node.prefix is not None:
-            query: dict[str, Any] = {"prefix": {name: {"value": node.prefix}}}
-        else:
-            query = {"wildcard": {name: {"value": _wildcard(node.pattern)}}}
+    def _terms(self, fieldname: str, node: Terms) -> dict[str, Any]:
+        if not node.terms:
+            return {"match_none": {}}
+        query = {"terms": {FIELD.get(fieldname, fieldname): list(node.terms)}}
         if fieldname not in TEXT_FIELDS:
             return _unscored(query)
         return {"constant_score": {"filter": query, "boost": node.boost * self.boosts.get(fieldname, 1.0)}}

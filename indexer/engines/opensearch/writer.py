@@ -3,9 +3,11 @@
 - The lock is a document created with ``op_type=create`` in ``<alias>-lock``: a second reindex is
   refused (or waits). The holder writes a heartbeat into it; a lock whose heartbeat is older than
   LOCK_STALE_S was left by a reindex that died, and is taken over.
-- A new generation is three new indexes (articles, vocabulary, files). An incremental one starts
-  as a clone of the live ones (published generations are read-only, so cloning links their
-  segments). Articles are analysed and sent by several processes at once (bulk requests).
+- A new generation is four new indexes (articles, vocabulary, written words, files). An
+  incremental one starts as a clone of the live ones (published generations are read-only,
+  so cloning links their segments). Articles are analysed and sent by several processes at
+  once (bulk requests); the words they write are counted there, and the words of deleted
+  articles counted out, so the written words stay exact.
 - Commit: refresh, count (never publish a generation that lacks articles), replicas as asked,
   wait for the shards to be allocated, make the indexes read-only. Publish: one ``_aliases``
   request moves all three aliases: atomic. A reindex killed at any moment leaves the aliases on
@@ -27,6 +29,7 @@ from typing import Any
 from opensearchpy import exceptions as osx
 
 from indexer import manifest as manifests
+from indexer import words
 from indexer.analysis.pipeline import AnalysisOptions, pipeline
 from indexer.crashpoints import crashpoint
 from indexer.engines.base import IncompleteIndex, IndexUnavailable, Live, ReindexRunning
@@ -34,6 +37,7 @@ from indexer.engines.opensearch import schema
 from indexer.engines.opensearch.connection import Connection, explained
 from indexer.engines.opensearch.place import Place
 from indexer.records import Article
+from indexer.words import WordCounts
 
 LOCK_ID = "reindex"
 LOCK_HEARTBEAT_S = 5.0
@@ -124,8 +128,11 @@ def _generations(place: Place) -> list[int]:
     return sorted({n for name in found if (n := schema.generation_number(place.alias, name)) is not None})
 
 
+SUFFIXES = ("", "-vocab", "-words", "-files")  # a generation's indexes, the files last
+
+
 def _companions(index: str) -> list[str]:
-    return [index, index + "-vocab", index + "-files"]
+    return [index + suffix for suffix in SUFFIXES]
 
 
 def prune(place: Place) -> None:
@@ -190,18 +197,21 @@ def _init_worker(config: Any, analysis: AnalysisOptions) -> None:
     _worker["pipeline"] = pipeline(analysis)
 
 
-def _send(job: tuple[str, list[tuple[Article, int]]]) -> tuple[int, set[str]]:
-    """Analyse a batch of articles and index it; (articles written, distinct terms)."""
+def _send(job: tuple[str, list[tuple[Article, int]]]) -> tuple[int, set[str], WordCounts]:
+    """Analyse a batch of articles and index it; (articles written, distinct terms, the words
+    they write)."""
     index, batch = job
     actions: list[dict[str, Any]] = []
     vocab: set[str] = set()
+    written = WordCounts()
     for article, seq in batch:
-        doc, terms = schema.document(article, seq, _worker["pipeline"])
+        doc, terms, fields = schema.document(article, seq, _worker["pipeline"])
         vocab |= terms
+        written.add(fields)
         actions.append({"index": {"_index": index, "_id": schema.doc_id(article.id)}})
         actions.append(doc)
     _bulk(_worker["conn"], actions)
-    return len(batch), vocab
+    return len(batch), vocab, written
 
 
 def _bulk(conn: Connection, actions: list[dict[str, Any]]) -> None:
@@ -230,6 +240,8 @@ class OpenSearchGeneration:
         n = (gens[-1] if gens else 0) + 1
         self.name = schema.generation_index(place.alias, n)
         self.vocab: set[str] = set()
+        self.words = WordCounts()  # what this reindex changes in the written words' counts
+        self.pipeline = pipeline(analysis)
         self._pending: list[tuple[Article, int]] = []
         self._deletes: list[dict[str, Any]] = []
         self._results: list[Any] = []
@@ -262,6 +274,7 @@ class OpenSearchGeneration:
             (
                 schema.articles_index(cfg, ranking, self.analysis),
                 schema.vocab_index(cfg),
+                schema.words_index(cfg),
                 schema.files_index(cfg),
             ),
             strict=True,
@@ -273,14 +286,14 @@ class OpenSearchGeneration:
         """Published generations are read-only: a clone links their segments, instantly. The
         manifest is written whole (files are few next to articles)."""
         writable = {"settings": {"index.number_of_replicas": 0, "index.blocks.write": False}}
-        for src, dst in zip(_companions(source)[:2], _companions(self.name)[:2], strict=True):
+        for src, dst in zip(_companions(source)[:-1], _companions(self.name)[:-1], strict=True):
             self.conn.call(
                 lambda c, src=src, dst=dst: c.indices.clone(
                     index=src, target=dst, body=writable, params={"wait_for_active_shards": "1"}
                 )
             )
             self._created.append(dst)
-        files = _companions(self.name)[2]
+        files = _companions(self.name)[-1]
         self.conn.call(lambda c: c.indices.create(index=files, body=schema.files_index(self.place.config)))
         self._created.append(files)
         self._settings({"index": {"refresh_interval": "-1"}})
@@ -300,10 +313,21 @@ class OpenSearchGeneration:
         actions, self._deletes = self._deletes, []
         if not actions:
             return
+        self._count_out([a["delete"]["_id"] for a in actions])
         res = self.conn.call(lambda c: c.bulk(body=actions))
         bad = [i for i in res.get("items", []) if i["delete"].get("error")]
         if bad:
             raise OSError(f"{len(bad)} article(s) could not be deleted: {bad[0]['delete']['error']}")
+
+    def _count_out(self, ids: list[str]) -> None:
+        """The words of the articles about to be deleted, counted out (read from the clone of
+        the live generation, which still holds them)."""
+        body = {"ids": ids}
+        params = {"stored_fields": "title,body", "_source": "false"}
+        found = self.conn.call(lambda c: c.mget(index=self.name, body=body, params=params))
+        for doc in found.get("docs", []):
+            if doc.get("found"):
+                self.words.remove(words.stored_words(schema.stored_fields(doc), self.pipeline))
 
     def add(self, article: Article) -> None:
         self._pending.append((article, self.seq))
@@ -323,8 +347,9 @@ class OpenSearchGeneration:
         while len(self._results) > IN_FLIGHT * self._pool._processes:
             self._collect(self._results.pop(0).get())
 
-    def _collect(self, result: tuple[int, set[str]]) -> None:
+    def _collect(self, result: tuple[int, set[str], WordCounts]) -> None:
         self.vocab |= result[1]
+        self.words.merge(result[2])
 
     def _drain(self) -> None:
         self._flush_deletes()
@@ -339,6 +364,7 @@ class OpenSearchGeneration:
     def commit(self, manifest: manifests.Manifest) -> None:
         self._drain()
         self._write_vocab()
+        self._write_words()
         self._write_manifest(manifest)
         crashpoint("committed")
         for name in _companions(self.name):
@@ -388,6 +414,26 @@ class OpenSearchGeneration:
                 actions.append({"term": t})
             _bulk(self.conn, actions)
 
+    def _write_words(self) -> None:
+        """The changes to the written words' counts, on the clone of the live ones (or on an
+        empty index): each word touched read, changed, written back, or deleted at zero."""
+        index = self.name + "-words"
+        changed = sorted(self.words.counts.items())
+        for i in range(0, len(changed), 5000):
+            chunk = changed[i : i + 5000]
+            ids = [schema.doc_id(w) for w, _ in chunk]
+            self.conn.call(lambda c: c.indices.refresh(index=index))
+            have = self.conn.call(lambda c, ids=ids: c.mget(index=index, body={"ids": ids}))["docs"]
+            actions: list[dict[str, Any]] = []
+            for (word, (term, delta)), doc_id, old in zip(chunk, ids, have, strict=True):
+                n = delta + (int(old["_source"]["docs"]) if old.get("found") else 0)
+                if n > 0:
+                    actions.append({"index": {"_index": index, "_id": doc_id}})
+                    actions.append({"word": word, "term": term, "docs": n})
+                elif old.get("found"):
+                    actions.append({"delete": {"_index": index, "_id": doc_id}})
+            _bulk(self.conn, actions)
+
     def _write_manifest(self, manifest: manifests.Manifest) -> None:
         index = self.name + "-files"
         actions: list[dict[str, Any]] = []
@@ -413,7 +459,7 @@ class OpenSearchGeneration:
     def publish(self) -> None:
         alias = self.place.alias
         actions: list[dict[str, Any]] = []
-        for suffix, index in zip(("", "-vocab", "-files"), _companions(self.name), strict=True):
+        for suffix, index in zip(SUFFIXES, _companions(self.name), strict=True):
             actions.append({"remove": {"index": f"{alias}-g*", "alias": alias + suffix, "must_exist": False}})
             actions.append({"add": {"index": index, "alias": alias + suffix}})
         crashpoint("swap")

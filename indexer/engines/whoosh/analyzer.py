@@ -13,8 +13,13 @@ from whoosh.analysis import Token, Tokenizer
 
 from indexer.analysis.pipeline import DEFAULT, AnalysisOptions, Pipeline, pipeline
 from indexer.analysis.tokenize import words
+from indexer.words import WordCounts
 
 _WILDCARDS = frozenset("*?")
+
+# While a generation is written: the words its titles and bodies write, counted as they are
+# analysed, in whichever process Whoosh analyses them (writer.py gathers them).
+recording: WordCounts | None = None
 
 
 class HindiAnalyzer(Tokenizer):
@@ -71,10 +76,13 @@ class HindiAnalyzer(Tokenizer):
         # ("रूस में किम") still matches the indexed text, where the stopword is absent.
         pos = start_pos
         analyze_word = chain.analyze_word
+        written = set() if recording is not None and mode == "index" else None
         for w in words(value):
             term, stop = analyze_word(w.text)
             if not term:
                 continue
+            if written is not None and not stop:
+                written.add((chain.normalize(w.text), term))
             if stop and removestops:
                 continue
             t.text = term
@@ -90,3 +98,5 @@ class HindiAnalyzer(Tokenizer):
             if not stop:
                 pos += 1
             yield t
+        if written is not None and recording is not None:
+            recording.add([written])

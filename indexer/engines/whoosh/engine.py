@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from indexer import manifest as manifests
+from indexer import patterns, words
 from indexer.analysis.pipeline import AnalysisOptions, Pipeline
 from indexer.engines.base import Filters, IndexUnavailable, Live, Page
 from indexer.engines.whoosh import store
@@ -26,9 +27,11 @@ from indexer.engines.whoosh.evaluate import Evaluator
 from indexer.engines.whoosh.scoring import weighting
 from indexer.engines.whoosh.writer import WhooshGeneration, default_procs
 from indexer.facets import Facet
+from indexer.patterns import Budget
 from indexer.query.tree import TEXT_FIELDS, Node
 from indexer.ranking import DEFAULT_RANKING, RankingOptions
 from indexer.records import local_seconds
+from indexer.words import WordTable
 
 UNDATED = np.iinfo(np.int64).min
 
@@ -43,6 +46,7 @@ class WhooshEngine:
         self._local = threading.local()
         self._indexes: dict[str, Any] = {}
         self._docsets: dict[str, DocSets] = {}
+        self._words: dict[str, WordTable] = {}
         self._lock = threading.Lock()
 
     # -- reindexing -----------------------------------------------------------------------------
@@ -103,6 +107,17 @@ class WhooshEngine:
         local.snapshot = WhooshSnapshot(gen, searcher, self)
         local.gen = gen
         return local.snapshot
+
+    def word_table(self, gen: str) -> WordTable:
+        """The words the generation's articles write (read once per generation)."""
+        found = self._words.get(gen)
+        if found is None:
+            with self._lock:
+                found = self._words.get(gen)
+                if found is None:
+                    self._words = {gen: WordTable.read(self.index_dir / gen / words.FILE)}
+                    found = self._words[gen]
+        return found
 
     def docsets(self, gen: str, reader: Any) -> DocSets:
         found = self._docsets.get(gen)
@@ -251,6 +266,14 @@ class WhooshSnapshot:
     def vocabulary(self) -> Iterator[str]:
         for f in TEXT_FIELDS:
             yield from self.reader.field_terms(f)
+
+    def written_words(self, pattern: str, limit: int, budget: Budget) -> tuple[list[tuple[str, str]], bool]:
+        return patterns.scan(self.engine.word_table(self.generation), pattern, limit, budget)
+
+    def field_values(self, field: str) -> Iterator[str]:
+        if field in self.reader.indexed_field_names():
+            for v in self.reader.field_terms(field):
+                yield v.decode("utf-8") if isinstance(v, bytes) else v
 
     def texts_with(self, term: str, limit: int) -> list[str]:
         texts: list[str] = []

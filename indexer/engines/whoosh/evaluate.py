@@ -8,9 +8,10 @@ own boolean matchers are never used (its AndNot returned excluded documents, and
 changed with the page size).
 
 Scores: a word counts in each field it occurs in, weighted by the field's boost (BM25F as a sum,
-as Whoosh's multi-field parser scored it); a phrase scores as its words do where it occurs; a
-pattern scores a constant per field (as Whoosh and Lucene score prefixes); facet values and
-exclusions filter without scoring.
+as Whoosh's multi-field parser scored it); a phrase scores as its words do where it occurs; the
+terms a pattern stands for score a constant per field (as Whoosh and Lucene score prefixes);
+facet values and exclusions filter without scoring. Patterns arrive as those terms (the search
+service finds them, the same for every engine).
 """
 
 from __future__ import annotations
@@ -21,11 +22,10 @@ import numpy as np
 from whoosh import query as wq
 
 from indexer.engines.whoosh.docsets import EMPTY, DocSets
-from indexer.query.tree import TEXT_FIELDS, All, And, Node, Not, Or, Pattern, Phrase, Term
+from indexer.query.tree import TEXT_FIELDS, All, And, Node, Not, Or, Phrase, Term, Terms
 
 Scored = tuple[np.ndarray, np.ndarray]  # sorted unique document numbers, and a score for each
 _NO_SCORES = np.zeros(0)
-MAX_PATTERN_TERMS = 100_000  # index terms a pattern may stand for; beyond, the most frequent ones
 
 
 def _union(parts: list[Scored]) -> Scored:
@@ -67,8 +67,8 @@ class Evaluator:
             return _union([self._term(f, node.text, node.boost) for f in node.fields])
         if isinstance(node, Phrase):
             return _union([self._phrase(f, node.terms, node.boost) for f in node.fields])
-        if isinstance(node, Pattern):
-            return _union([self._pattern(f, node) for f in node.fields])
+        if isinstance(node, Terms):
+            return _union([self._terms(f, node) for f in node.fields])
         if isinstance(node, All):
             return self.ds.all, np.zeros(len(self.ds.all))
         if isinstance(node, Not):
@@ -125,28 +125,12 @@ class Evaluator:
             scores += self.bm25(fieldname, t, docs, tf[pos])
         return docs, scores * (boost * self.boosts.get(fieldname, 1.0))
 
-    def expand(self, fieldname: str, pattern: Pattern) -> list[str]:
-        """The index terms of ``fieldname`` that ``pattern`` matches (the most frequent first when
-        there are more than MAX_PATTERN_TERMS)."""
-        if fieldname not in self.reader.schema or fieldname not in self.reader.indexed_field_names():
-            return []
-        head = pattern.literal_prefix
-        if head:  # Whoosh yields these as bytes
-            candidates = (t.decode("utf-8") for t in self.reader.expand_prefix(fieldname, head))
-        else:
-            candidates = self.reader.field_terms(fieldname)
-        exact = pattern.prefix is not None
-        found = [t for t in candidates if exact or pattern.matches(t)]
-        if len(found) > MAX_PATTERN_TERMS:
-            found.sort(key=lambda t: -self.reader.doc_frequency(fieldname, t))
-            found = found[:MAX_PATTERN_TERMS]
-        return found
-
-    def _pattern(self, fieldname: str, pattern: Pattern) -> Scored:
-        terms = self.expand(fieldname, pattern)
-        if not terms:
+    def _terms(self, fieldname: str, node: Terms) -> Scored:
+        if fieldname not in self.reader.schema or not node.terms:
             return EMPTY, _NO_SCORES
-        parts = [self.ds.term(self.reader, fieldname, t) for t in terms]
+        parts = [d for t in node.terms if len(d := self.ds.term(self.reader, fieldname, t))]
+        if not parts:
+            return EMPTY, _NO_SCORES
         docs = np.unique(np.concatenate(parts)).astype(np.int32) if len(parts) > 1 else parts[0]
-        weight = pattern.boost * self.boosts.get(fieldname, 1.0) if self._scorable(fieldname) else 0.0
+        weight = node.boost * self.boosts.get(fieldname, 1.0) if self._scorable(fieldname) else 0.0
         return docs, np.full(len(docs), weight)

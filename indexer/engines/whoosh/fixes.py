@@ -14,6 +14,8 @@ other version of Whoosh stops with an error that says what to install.
   articles, once per server thread). It is now read in place.
 - The writing processes a multi-process writer forks outlived a killed reindex, waiting forever
   on their job queue. On Linux they now ask the kernel to kill them when their parent dies.
+- A writing process that finished its segment had no way to hand anything else back to the
+  parent; ``SEGMENT_WRITTEN`` hooks run in it then (writer.py leaves its word counts).
 - A writing process that failed (a full disk) printed a traceback and its articles silently
   went missing from the commit. It now prints one line and exits; the reindex counts the
   articles of the new generation before publishing it (``build``). When every writing process
@@ -26,6 +28,7 @@ import ctypes
 import os
 import signal
 import sys
+from collections.abc import Callable
 from queue import Full
 
 import whoosh
@@ -200,10 +203,18 @@ def _mpwriter_init_watched(self, *args, **kwargs):  # type: ignore[no-untyped-de
 multiproc.MpWriter.__init__ = _mpwriter_init_watched
 
 
+# Called in a writing process once its segment is written, with the index folder.
+SEGMENT_WRITTEN: list[Callable[[str], None]] = []
+
+
 def _run_dying_with_parent(self):  # type: ignore[no-untyped-def]
     _die_with_parent(self._parent_pid)  # set by multiprocessing in the parent, before the fork
     try:
-        return _subwriter_run(self)
+        result = _subwriter_run(self)
+        if self.running:  # not cancelled
+            for hook in SEGMENT_WRITTEN:
+                hook(self.storage.folder)
+        return result
     except BaseException as e:
         # Whoosh's parent then commits without this process's segment; the reindex finds the
         # articles missing before it publishes (build.py) and fails with this reason.

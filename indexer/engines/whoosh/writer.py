@@ -4,6 +4,11 @@ An incremental generation starts as a hard-linked copy of the live one (segment 
 rewritten in place); a full one starts empty. Several processes write when there is enough to
 write (each its own segment, no final merge). Before it is published, the generation is checked
 to hold exactly the articles written to it.
+
+The words the titles and bodies write (``indexer.words``, for patterns) are counted as Whoosh
+analyses them, in each writing process; each process leaves its counts in the generation's
+folder when its segment is written, and the commit adds them to the live generation's table,
+from which the deleted articles' words have been counted out.
 """
 
 from __future__ import annotations
@@ -13,16 +18,27 @@ from pathlib import Path
 from typing import Any
 
 from indexer import manifest as manifests
-from indexer.analysis.pipeline import AnalysisOptions
+from indexer import words
+from indexer.analysis.pipeline import AnalysisOptions, pipeline
 from indexer.crashpoints import crashpoint
 from indexer.engines.base import IncompleteIndex
-from indexer.engines.whoosh import store
+from indexer.engines.whoosh import analyzer, fixes, store
 from indexer.engines.whoosh.schema import to_document
 from indexer.records import Article
 
 WRITER_LIMIT_MB = 256  # per writing process
 MAX_PROCS = 4
 BATCH = 200  # articles handed to a writing process at a time
+_PART = "words-{pid}.part"  # a writing process's word counts, until the commit gathers them
+
+
+def _leave_words(folder: str) -> None:
+    """In a writing process, once its segment is written: its word counts for the parent."""
+    if analyzer.recording is not None and os.path.isdir(folder):
+        analyzer.recording.save(Path(folder) / _PART.format(pid=os.getpid()))
+
+
+fixes.SEGMENT_WRITTEN.append(_leave_words)
 
 
 def default_procs() -> int:
@@ -34,19 +50,48 @@ class WhooshGeneration:
         self.root = root
         self.path = store.new_generation(root)
         self.name = self.path.name
+        self.pipeline = pipeline(analysis)
+        self.words = words.WordCounts()  # the base generation's, less the deleted articles'
+        self._base = None  # a searcher on the copy of the base, to read what is deleted
         try:
             if base is None:
                 ix = store.create_index(self.path, analysis)
             else:
                 ix = store.copy_generation(root / base, self.path)
+                if (self.path / words.FILE).exists():
+                    self.words = words.WordCounts.load(self.path / words.FILE)
+                self._base = ix.searcher()
+            # Before the writer: the writing processes it forks start with an empty count.
+            analyzer.recording = words.WordCounts()
             self.writer = _writer(ix, procs)
         except BaseException:
+            self._close_base()
+            analyzer.recording = None
             store.discard(self.path)
             raise
         self._open = True
 
     def delete(self, article_id: str) -> None:
+        if self._base is not None:
+            old = self._base.document(id=article_id)
+            if old:
+                self.words.remove(words.stored_words(old, self.pipeline))
         self.writer.delete_by_term("id", article_id)
+
+    def _close_base(self) -> None:
+        if self._base is not None:
+            self._base.close()
+            self._base = None
+
+    def _gather_words(self) -> None:
+        """The base's counts, the articles this process analysed and each writing process's."""
+        recorded, analyzer.recording = analyzer.recording, None
+        if recorded is not None:
+            self.words.merge(recorded)
+        for part in sorted(self.path.glob(_PART.format(pid="*"))):
+            self.words.merge(words.WordCounts.load(part))
+            part.unlink()
+        self.words.save(self.path / words.FILE)
 
     def add(self, article: Article) -> None:
         self.writer.add_document(**to_document(article))
@@ -54,6 +99,8 @@ class WhooshGeneration:
     def commit(self, manifest: manifests.Manifest) -> None:
         self.writer.commit()
         self._open = False
+        self._close_base()
+        self._gather_words()
         crashpoint("committed")
         # Never publish a generation that lacks articles: a writing process that failed leaves
         # its segment out of Whoosh's commit without an error.
@@ -66,6 +113,8 @@ class WhooshGeneration:
         store.publish(self.root, self.path)
 
     def discard(self) -> None:
+        analyzer.recording = None
+        self._close_base()
         try:
             if self._open:
                 self._open = False
