@@ -10,7 +10,7 @@ from __future__ import annotations
 import gc
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from indexer import manifest
@@ -20,7 +20,7 @@ from indexer.engines import open_engine
 from indexer.engines.base import Engine, IncompleteIndex
 from indexer.engines.config import EngineConfig
 from indexer.ingest import CorpusFile, discover, read_file
-from indexer.records import Article, Problem
+from indexer.records import Problem
 
 PARALLEL_INCREMENT_BYTES = 32 * 1024 * 1024  # smaller increments are written by one process
 
@@ -32,7 +32,12 @@ class NothingToIndex(Exception):
 
 
 class StrictFailure(Exception):
-    """--strict was asked and the input had problems; the live index is left as it was."""
+    """--strict was asked and the input had problems; the live index is left as it was.
+    ``standing``: those recorded for files not read this time (they were not printed again)."""
+
+    def __init__(self, message: str, standing: list[Problem] | None = None) -> None:
+        super().__init__(message)
+        self.standing = standing or []
 
 
 @dataclass
@@ -49,6 +54,9 @@ class BuildReport:
     unchanged: int = 0  # files left as they were indexed
     removed: int = 0  # files gone since the last reindex
     damaged: str | None = None  # why the live index could not be built on (it was rebuilt in full)
+    # Problems recorded when files unchanged since were read (not reported again, but --strict
+    # weighs them: strict means the same whatever was read this time).
+    standing: list[Problem] = field(default_factory=list)
 
     @property
     def skipped(self) -> int:
@@ -149,10 +157,15 @@ def _reindex(
     old = live.manifest
     plan = manifest.plan(files, old)
     report.unchanged = len(plan.unchanged)
+    rel = {manifest.key(cf): cf.rel for cf in files}
+    # Problems met when the unchanged files were read: --strict weighs them on every reindex.
+    report.standing = [p for k, e in plan.unchanged.items() for p in manifest.problems_of(e, rel[k])]
     if old is not None and not plan.changed and not plan.removed:
         report.up_to_date = True
         report.generation = live.generation or ""
         report.seconds = clock() - t0
+        if strict and report.problems + report.standing:
+            raise StrictFailure(_strict_message(report), report.standing)
         return report
     todo = plan.changed
     sizes = [_size(cf) for cf in todo]
@@ -162,29 +175,63 @@ def _reindex(
     gen = engine.new_generation(live if old is not None else None, analysis, parallel)
     report.generation = gen.name
     try:
-        seen = {i: key for key, entry in plan.unchanged.items() for i in entry.ids}
         for key in plan.replaced:
             for article_id in old.files[key].ids if old else ():
                 gen.delete(article_id)
         entries = dict(plan.unchanged)
+        owners = _Owners({n: manifest.key(cf) for n, cf in enumerate(files)}, rel)
+        for k, entry in plan.unchanged.items():
+            owners.hold(entry.ids, k)
         for cf, nbytes in zip(todo, sizes, strict=True):
+            k = manifest.key(cf)
             ids: list[str] = []
+            dups: list[str] = []
+            problems: list[Problem] = []
             for item in read_file(cf):
                 if isinstance(item, Problem):
                     note(item)
-                elif _first_time(item, seen, note):
-                    gen.add(item)
-                    ids.append(item.id)
+                    problems.append(item)
+                    continue
+                holder = owners.holder(item.id)
+                if holder is not None and not owners.before(k, holder):
+                    dup = Problem(
+                        item.origin,
+                        None,
+                        f"duplicate id {item.id!r} (first seen in {owners.origin(item.id)})",
+                    )
+                    note(dup)
+                    problems.append(dup)
+                    dups.append(item.id)
+                    continue
+                if holder is not None:
+                    # An unchanged file after this one held it: a full rebuild gives it to this
+                    # one, the first in order; the other holds it as a duplicate from now on.
+                    gen.delete(item.id)
+                    lost = Problem(
+                        rel[holder], None, f"duplicate id {item.id!r} (first seen in {item.origin})"
+                    )
+                    note(lost)
+                    e = entries[holder]
+                    entries[holder] = replace(
+                        e,
+                        ids=tuple(i for i in e.ids if i != item.id),
+                        dups=(*e.dups, item.id),
+                        problems=(*e.problems, *manifest.recorded([lost])),
+                    )
+                owners.take(item.id, k, item.origin)
+                gen.add(item)
+                ids.append(item.id)
             report.indexed += len(ids)
             if report.indexed:
                 crashpoint("write")
-            k = manifest.key(cf)
-            entries[k] = plan.fingerprints[k].with_ids(ids)
+            entries[k] = replace(
+                plan.fingerprints[k], ids=tuple(ids), dups=tuple(dups), problems=manifest.recorded(problems)
+            )
             progress.file_done(nbytes, report.indexed)
         if not any(e.ids for e in entries.values()):
             raise NothingToIndex("no article could be read from " + ", ".join(map(str, paths)))
-        if strict and report.problems:
-            raise StrictFailure(f"{len(report.problems)} problem(s) in the input and --strict was given")
+        if strict and report.problems + report.standing:
+            raise StrictFailure(_strict_message(report), report.standing)
         crashpoint("commit")
         gen.commit(manifest.Manifest(manifest.describe(analysis), entries))
         report.removed = len(plan.removed)
@@ -199,10 +246,40 @@ def _reindex(
     return report
 
 
-def _first_time(a: Article, seen: dict[str, str], note: Callable[[Problem], None]) -> bool:
-    first = seen.get(a.id)
-    if first is not None:
-        note(Problem(a.origin, None, f"duplicate id {a.id!r} (first seen in {first})"))
-        return False
-    seen[a.id] = a.origin
-    return True
+def _strict_message(report: BuildReport) -> str:
+    n = len(report.problems) + len(report.standing)
+    standing = (
+        f", {len(report.standing)} of them in files unchanged since they were indexed"
+        if report.standing
+        else ""
+    )
+    return f"{n} problem(s) in the input{standing}, and --strict was given"
+
+
+class _Owners:
+    """Which file holds each article id: the first in reading order, as a full rebuild has it."""
+
+    def __init__(self, keys: dict[int, str], rel: dict[str, str]) -> None:
+        self._place = {k: n for n, k in keys.items()}
+        self._rel = rel
+        self._holders: dict[str, str] = {}
+        self._origins: dict[str, str] = {}
+
+    def hold(self, ids: tuple[str, ...], key: str) -> None:
+        for i in ids:
+            self._holders[i] = key
+            self._origins[i] = self._rel[key]
+
+    def holder(self, article_id: str) -> str | None:
+        return self._holders.get(article_id)
+
+    def before(self, key: str, holder: str) -> bool:
+        """Whether the file ``key`` comes before ``holder`` (and so takes its ids)."""
+        return self._place[key] < self._place[holder]
+
+    def take(self, article_id: str, key: str, origin: str) -> None:
+        self._holders[article_id] = key
+        self._origins[article_id] = origin
+
+    def origin(self, article_id: str) -> str:
+        return self._origins[article_id]

@@ -147,7 +147,11 @@ def cmd_reindex(args: argparse.Namespace) -> int:
         )
     except ReindexRunning as e:
         return _fail(str(e), EXIT_BUSY)
-    except (NothingToIndex, StrictFailure, IncompleteIndex) as e:
+    except StrictFailure as e:
+        for p in e.standing:
+            print(f"warning: {p} (recorded when it was indexed)", file=sys.stderr)
+        return _fail(f"{e}; the previous index in {where} is unchanged.", EXIT_FAILED)
+    except (NothingToIndex, IncompleteIndex) as e:
         return _fail(f"{e}; the previous index in {where} is unchanged.", EXIT_FAILED)
     except IndexUnavailable as e:
         return _fail(f"{e}; the previous index is unchanged.", EXIT_NO_INDEX)

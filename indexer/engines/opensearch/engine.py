@@ -442,17 +442,31 @@ class OpenSearchSnapshot:
                 yield h["_source"]["term"]
 
     def written_words(self, pattern: str, limit: int, budget: Budget) -> tuple[list[tuple[str, str]], bool]:
-        """One request to the generation's words index: Lucene matches the pattern against its
-        sorted words with an automaton (no backtracking either)."""
+        """From the generation's words index, where Lucene matches the pattern against the sorted
+        words with an automaton (no backtracking either); a page at a time past the first."""
         head, star, tail = pattern.partition("*")
         if star and not tail:
             query: dict[str, Any] = {"prefix": {"word": {"value": head}}} if head else {"match_all": {}}
         else:
             query = {"wildcard": {"word": {"value": _wildcard(pattern)}}}
-        body = {"size": limit + 1, "query": query, "sort": [{"word": "asc"}], "_source": ["word", "term"]}
-        hits = self._call(lambda c: c.search(index=self.words_index, body=body))["hits"]["hits"]
-        pairs = [(h["_source"]["word"], h["_source"]["term"]) for h in hits]
-        return pairs, budget.take(len(pairs))
+        pairs: list[tuple[str, str]] = []
+        after: list[Any] | None = None
+        while len(pairs) <= limit:
+            size = min(schema.WORDS_PAGE, limit + 1 - len(pairs))
+            body: dict[str, Any] = {"size": size, "query": query, "sort": [{"word": "asc"}]}
+            body["_source"] = ["word", "term"]
+            if after is not None:
+                body["search_after"] = after
+            hits = self._call(lambda c, body=body: c.search(index=self.words_index, body=body))["hits"][
+                "hits"
+            ]
+            pairs += [(h["_source"]["word"], h["_source"]["term"]) for h in hits]
+            if not budget.take(len(hits)):
+                return pairs, False
+            if len(hits) < size:
+                break
+            after = hits[-1]["sort"]
+        return pairs, True
 
     def field_values(self, field: str) -> Iterator[str]:
         """A composite aggregation, a page at a time, in value order."""

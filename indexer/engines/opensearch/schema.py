@@ -144,18 +144,12 @@ def words_index(config: EngineConfig) -> dict[str, Any]:
 
 
 def files_index(config: EngineConfig) -> dict[str, Any]:
-    stored = {"type": "keyword", "index": False, "doc_values": False}
+    """One document per corpus file: its key, and its manifest entry as kept (never searched)."""
     return {
         "settings": {"index": {"number_of_shards": 1, "number_of_replicas": 0, "refresh_interval": "-1"}},
         "mappings": {
             "dynamic": "strict",
-            "properties": {
-                "key": {"type": "keyword"},
-                "size": {"type": "long", "index": False},
-                "mtime_ns": {"type": "long", "index": False},
-                "sha256": stored,
-                "ids": stored,
-            },
+            "properties": {"key": {"type": "keyword"}, "entry": {"type": "object", "enabled": False}},
         },
     }
 

@@ -181,9 +181,10 @@ def _load_manifest(place: Place, index: str) -> manifests.Manifest | None:
     with explained(place.config):
         for h in helpers.scan(place.conn.client, index=index + "-files", size=5000):
             s = h["_source"]
-            files[json.loads(s["key"])] = manifests.FileEntry(
-                s["size"], s["mtime_ns"], s["sha256"], tuple(s["ids"])
-            )
+            try:
+                files[json.loads(s["key"])] = manifests.FileEntry.from_json(s["entry"])
+            except (KeyError, TypeError, ValueError, IndexError):
+                return None  # another version's manifest: rebuild in full
     return manifests.Manifest(analysis, files)
 
 
@@ -339,6 +340,7 @@ class OpenSearchGeneration:
         batch, self._pending = self._pending, []
         if not batch:
             return
+        self._flush_deletes()  # an article deleted, then added again under its id: in that order
         job = (self.name, batch)
         if self._pool is None:
             self._collect(_send(job))
@@ -440,15 +442,7 @@ class OpenSearchGeneration:
         for key, e in manifest.files.items():
             stored = schema.file_key(key)
             actions.append({"index": {"_index": index, "_id": schema.doc_id(stored)}})
-            actions.append(
-                {
-                    "key": stored,
-                    "size": e.size,
-                    "mtime_ns": e.mtime_ns,
-                    "sha256": e.sha256,
-                    "ids": list(e.ids),
-                }
-            )
+            actions.append({"key": stored, "entry": e.to_json()})
             if len(actions) >= 10_000:
                 _bulk(self.conn, actions)
                 actions = []
