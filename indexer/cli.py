@@ -26,6 +26,7 @@ from indexer.engines.base import IndexUnavailable, ReindexRunning
 from indexer.engines.config import ENGINES, EngineConfig, from_options
 from indexer.evaluation import Run, load_qrels, load_queries, score, write_trec_run
 from indexer.facets import FACETS_BY_NAME
+from indexer.ingest.clean import without_surrogates
 from indexer.records import Problem
 from indexer.search import PER_PAGE, SORTS, SearchRequest, SearchResult, SearchService
 
@@ -230,8 +231,8 @@ def print_plain(result: SearchResult, out: TextIO) -> None:
 def _request(args: argparse.Namespace, **more: int) -> SearchRequest:
     """The search the query words and --filter/--from/--to/--sort describe; ValueError if bad."""
     return SearchRequest(
-        q=" ".join(args.query),
-        filters=_parse_filters(args.filter),
+        q=without_surrogates(" ".join(args.query)),  # bytes that are not UTF-8, as Python reads them
+        filters=_parse_filters([without_surrogates(f) for f in args.filter]),
         date_from=args.date_from,
         date_to=args.date_to,
         sort=args.sort,

@@ -58,9 +58,36 @@ def _fragments(text: str, start: int, end: int, matches: list[Term]) -> list[tup
     return out
 
 
+class _Marker:
+    """Finds the words to mark as a text is read, chunk by chunk: each word the matcher marks,
+    and the words of each of its phrases (``matcher.phrases``) where they stand side by side
+    among the words that are not stopwords, as the index counts positions."""
+
+    def __init__(self, matcher: Matcher) -> None:
+        self.matcher = matcher
+        self.phrases: tuple[tuple[str, ...], ...] = getattr(matcher, "phrases", ())
+        self.longest = max((len(p) for p in self.phrases), default=0)
+        self.kept: list[Term] = []  # the words read so far that are not stopwords
+        self.marked: set[int] = set()  # positions in ``kept`` marked
+
+    def feed(self, tokens: list[Term]) -> list[Term]:
+        """The words of ``tokens`` (or of the few before them, for a phrase that ends in them)
+        newly marked, in text order."""
+        first = len(self.kept)
+        self.kept += [t for t in tokens if not t.stop]
+        new = {i for i in range(first, len(self.kept)) if self.matcher(self.kept[i].text)}
+        for i in range(max(0, first - self.longest + 1), len(self.kept)):
+            for p in self.phrases:
+                if tuple(t.text for t in self.kept[i : i + len(p)]) == p:
+                    new.update(range(i, i + len(p)))
+        new -= self.marked
+        self.marked |= new
+        return [self.kept[i] for i in sorted(new)]
+
+
 def highlight(text: str, matcher: Matcher, analyze: Analyze = terms) -> Snippet:
     """The whole text with every matched word marked (for titles and article pages)."""
-    matches = [t for t in analyze(text) if not t.stop and matcher(t.text)]
+    matches = _Marker(matcher).feed(list(analyze(text)))
     return Snippet(tuple(_fragments(text, 0, len(text), matches)))
 
 
@@ -88,19 +115,24 @@ def _scan(text: str, matcher: Matcher, size: int, analyze: Analyze) -> tuple[lis
     tokens: list[Term] = []
     matches: list[Term] = []
     found: set[str] = set()
+    marker = _Marker(matcher)
     pos, stop = 0, len(text)
     while pos < min(len(text), stop):
         end = min(len(text), pos + CHUNK_CHARS)
         if end < len(text):  # chunks end at a space: words never cross one
             cut = text.rfind(" ", pos, end)
             end = cut if cut > pos else end
-        for t in analyze(text[pos:end]):
-            if pos:
-                t = Term(t.text, t.start + pos, t.end + pos, t.stop)
-            tokens.append(t)
-            if not t.stop and matcher(t.text):
-                matches.append(t)
-                found.add(t.text)
+        chunk = list(analyze(text[pos:end]))
+        if pos:
+            chunk = [Term(t.text, t.start + pos, t.end + pos, t.stop) for t in chunk]
+        tokens += chunk
+        new = marker.feed(chunk)
+        if new:
+            late = matches and new[0].start < matches[-1].start  # a phrase that began before
+            matches += new
+            if late:
+                matches.sort(key=lambda t: t.start)
+            found.update(t.text for t in new)
         pos = end
         if groups and stop == len(text) and all(g & found for g in groups):
             stop = matches[-1].end + size

@@ -1,9 +1,11 @@
 """Attention over time: matching articles per period, the period chosen from the span.
 
 Engines count matches per local day (``Page.days``: days since 1970-01-01). This module folds
-those day counts into days, ISO weeks (Monday first), months or years, with the empty periods
-between the first and the last kept (a gap in coverage is information), and, for the share of
-attention, divides each count by the count of all articles of that period.
+those day counts into days, ISO weeks (Monday first), months, years, decades, centuries or
+millennia, with the empty periods between the first and the last kept (a gap in coverage is
+information), and, for the share of attention, divides each count by the count of all articles
+of that period. Any date from 0001-01-01 to 9999-12-31 is drawn: the first period of an era
+starts at year 1 (there is no year 0), the last one ends on 9999-12-31.
 """
 
 from __future__ import annotations
@@ -14,7 +16,8 @@ from datetime import date, timedelta
 
 EPOCH = date(1970, 1, 1)
 MAX_BARS = 60  # the finest interval that keeps the chart under this many bars is chosen
-INTERVALS = ("day", "week", "month", "year")
+INTERVALS = ("day", "week", "month", "year", "decade", "century", "millennium")
+YEARS = {"year": 1, "decade": 10, "century": 100, "millennium": 1000}  # periods of whole years
 
 
 @dataclass(frozen=True)
@@ -57,30 +60,36 @@ def period_start(d: date, interval: str) -> date:
     if interval == "day":
         return d
     if interval == "week":
-        return d - timedelta(days=d.weekday())
+        # The week of 0001-01-01 (a Monday) starts on it; no date comes before.
+        return d - timedelta(days=min(d.weekday(), (d - date.min).days))
     if interval == "month":
         return d.replace(day=1)
-    return d.replace(month=1, day=1)
+    n = YEARS[interval]
+    return date(max(1, d.year - d.year % n), 1, 1)
 
 
-def next_start(d: date, interval: str) -> date:
-    """The start of the period after the one starting at ``d``."""
-    if interval == "day":
-        return d + timedelta(days=1)
-    if interval == "week":
-        return d + timedelta(days=7)
-    if interval == "month":
-        return date(d.year + (d.month == 12), d.month % 12 + 1, 1)
-    return date(d.year + 1, 1, 1)
+def next_start(d: date, interval: str) -> date | None:
+    """The start of the period after the one starting at ``d``; None past 9999-12-31."""
+    try:
+        if interval == "day":
+            return d + timedelta(days=1)
+        if interval == "week":
+            return d + timedelta(days=7 - d.weekday())
+        if interval == "month":
+            return date(d.year + (d.month == 12), d.month % 12 + 1, 1)
+        n = YEARS[interval]
+        return date(d.year - d.year % n + n, 1, 1)
+    except (OverflowError, ValueError):  # date(10000, 1, 1) is no date
+        return None
 
 
 def periods(first: date, last: date, interval: str) -> list[tuple[date, date]]:
     """(start, last day) of every period from the one holding ``first`` to the one holding ``last``."""
-    out = []
-    start = period_start(first, interval)
-    while start <= last:
+    out: list[tuple[date, date]] = []
+    start: date | None = period_start(first, interval)
+    while start is not None and start <= last:
         following = next_start(start, interval)
-        out.append((start, following - timedelta(days=1)))
+        out.append((start, following - timedelta(days=1) if following else date.max))
         start = following
     return out
 
@@ -93,15 +102,17 @@ def count_periods(first: date, last: date, interval: str) -> int:
         return (period_start(last, "week") - period_start(first, "week")).days // 7 + 1
     if interval == "month":
         return (last.year - first.year) * 12 + last.month - first.month + 1
-    return last.year - first.year + 1
+    n = YEARS[interval]
+    return last.year // n - first.year // n + 1
 
 
 def choose_interval(first: date, last: date) -> str:
-    """The finest of day, week, month, year that draws the span in at most MAX_BARS bars."""
+    """The finest interval that draws the span in at most MAX_BARS bars (the ten millennia of
+    the calendar take ten)."""
     for interval in INTERVALS[:-1]:
         if count_periods(first, last, interval) <= MAX_BARS:
             return interval
-    return "year"
+    return INTERVALS[-1]
 
 
 def _fold(days: dict[int, int], spans: list[tuple[date, date]]) -> list[int]:

@@ -8,6 +8,7 @@ how is this (stemmed) index term written in the articles.
 
 from __future__ import annotations
 
+import copy
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 
@@ -16,7 +17,7 @@ from indexer.analysis.forms import other_forms
 from indexer.caches import Cache
 from indexer.engines.base import Snapshot
 from indexer.patterns import Budget, Found
-from indexer.query.tree import Pattern, Terms
+from indexer.query.tree import TEXT_FIELDS, Pattern, Terms
 from indexer.romanize import english_respellings, has_devanagari, is_latin_word, key, latin_variants
 from indexer.spelling import Neighbour, neighbours, written_variants
 
@@ -132,6 +133,19 @@ class Vocabulary:
         self._near: dict[str, list[Neighbour]] = {}
         self._budget = Budget()  # the work this search's patterns may do
         self.patterns_truncated = False  # a pattern stood for more terms than were searched
+        self.fields: tuple[str, ...] = TEXT_FIELDS  # the fields whose words count
+        self._views: dict[tuple[str, ...], Vocabulary] = {self.fields: self}
+
+    def within(self, fields: tuple[str, ...]) -> Vocabulary:
+        """The same search's view of the words of ``fields`` only (``title:आदोलन`` is helped by
+        the spellings titles hold, not bodies): its own frequencies, the same shared tables."""
+        fields = tuple(f for f in fields if f in TEXT_FIELDS) or TEXT_FIELDS
+        view = self._views.get(fields)
+        if view is None:
+            view = copy.copy(self)
+            view.fields, view._df, view._near = fields, {}, {}
+            self._views[fields] = view
+        return view
 
     def stands_for(self, pattern: Pattern) -> Terms:
         """The index terms (or facet values) ``pattern`` stands for (``indexer.patterns``); kept
@@ -148,7 +162,7 @@ class Vocabulary:
     def doc_frequency(self, term: str) -> int:
         found = self._df.get(term)
         if found is None:
-            found = self._df[term] = self.snapshot.doc_frequency(term)
+            found = self._df[term] = self.snapshot.doc_frequency(term, self.fields)
         return found
 
     def prefetch(self, terms: Iterable[str]) -> None:
@@ -156,7 +170,7 @@ class Vocabulary:
         round trip, and a query asks for several."""
         missing = [t for t in dict.fromkeys(terms) if t not in self._df]
         if missing:
-            self._df.update(self.snapshot.doc_frequencies(missing))
+            self._df.update(self.snapshot.doc_frequencies(missing, self.fields))
 
     def _neighbours(self, term: str) -> list[Neighbour]:
         """The three nearest spellings of ``term`` in the index (cached for this search)."""
@@ -221,7 +235,7 @@ class Vocabulary:
         out: dict[str, list[tuple[str, int]]] = {}
         todo: dict[str, set[str]] = {}
         for t in terms:
-            known = self.forms_cache.get(f"{strong.__name__}:{t}")
+            known = self.forms_cache.get(f"{strong.__name__}:{','.join(self.fields)}:{t}")
             if known is None:
                 todo[t] = other_forms(t, self.pipeline.analyze_word, strong)
             else:
@@ -231,7 +245,7 @@ class Vocabulary:
             for t, candidates in todo.items():
                 held = [(c, df) for c in candidates if (df := self.doc_frequency(c))]
                 out[t] = sorted(held, key=lambda x: (-x[1], x[0]))
-                self.forms_cache.put(f"{strong.__name__}:{t}", out[t])
+                self.forms_cache.put(f"{strong.__name__}:{','.join(self.fields)}:{t}", out[t])
         return out
 
     def more_common_spelling(self, term: str) -> str | None:

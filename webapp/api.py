@@ -7,7 +7,7 @@ from werkzeug.exceptions import BadRequest
 
 from webapp import links, service
 from webapp.openapi import spec
-from webapp.params import search_request
+from webapp.params import search_request, state
 
 bp = Blueprint("api", __name__)
 
@@ -17,8 +17,9 @@ MAX_SUGGEST_CHARS = 100
 @bp.get("/api/search")
 def search():  # type: ignore[no-untyped-def]
     svc = service(current_app)
-    req = search_request(request.args, current_app.config["MAX_QUERY_CHARS"])
-    return jsonify(links.describe(svc.search(req), request.args, "/api/search", svc.newest_date()))
+    args = state(request.args)
+    req = search_request(args, current_app.config["MAX_QUERY_CHARS"])
+    return jsonify(links.describe(svc.search(req), args, "/api/search", svc.newest_date()))
 
 
 @bp.get("/api/article/<path:article_id>")
@@ -36,7 +37,7 @@ def article(article_id: str):  # type: ignore[no-untyped-def]
 
 @bp.get("/api/suggest")
 def suggest():  # type: ignore[no-untyped-def]
-    q = request.args.get("q", "")
+    q = state(request.args).get("q", "")
     if len(q) > MAX_SUGGEST_CHARS:
         raise BadRequest(f"'q' is longer than {MAX_SUGGEST_CHARS} characters")
     # Autocomplete must answer at once: while the tables are still being built after a start or

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from indexer.timeline import YEARS
+
 WIDTH, HEIGHT = 720, 200
 LEFT, RIGHT, TOP, BOTTOM = 44, 8, 10, 26
 TICKS = 6  # period labels under the axis, at most
@@ -45,9 +47,17 @@ class Chart:
     right: float
 
 
+def _years(start: date, interval: str) -> str:
+    """``1990–1999`` for the decade starting at ``start`` (the first era of each starts at 1)."""
+    n = YEARS[interval]
+    return f"{start.year}–{min(9999, start.year - start.year % n + n - 1)}"
+
+
 def period_label(start: date, interval: str, months: tuple[str, ...], week_word: str) -> str:
     if interval == "year":
         return str(start.year)
+    if interval in YEARS:
+        return _years(start, interval)
     if interval == "month":
         return f"{months[start.month - 1]} {start.year}"
     text = f"{start.day} {months[start.month - 1]} {start.year}"
@@ -57,6 +67,8 @@ def period_label(start: date, interval: str, months: tuple[str, ...], week_word:
 def tick_label(start: date, interval: str, months: tuple[str, ...]) -> str:
     if interval == "year":
         return str(start.year)
+    if interval in YEARS:
+        return _years(start, interval)
     if interval == "month":
         return f"{months[start.month - 1]} {start.year}"
     return f"{start.day} {months[start.month - 1]}"

@@ -11,7 +11,7 @@ from indexer.export import FORMATS, LIMIT, MEDIA_TYPES, chunks
 from webapp import feed as feeds
 from webapp import service, urls
 from webapp.i18n import t
-from webapp.params import search_request
+from webapp.params import search_request, state
 
 bp = Blueprint("exports", __name__)
 
@@ -21,7 +21,7 @@ def export():  # type: ignore[no-untyped-def]
     fmt = request.args.get("format", "csv")
     if fmt not in FORMATS:
         raise BadRequest(f"'format' must be one of {', '.join(FORMATS)}")
-    req = search_request(request.args, current_app.config["MAX_QUERY_CHARS"], research=False)
+    req = search_request(state(request.args), current_app.config["MAX_QUERY_CHARS"], research=False)
     total, articles = service(current_app).export(req, LIMIT)
     # Streamed: rows leave as they are read, so memory stays flat at any size.
     response = Response(stream_with_context(chunks(fmt, articles)), mimetype=MEDIA_TYPES[fmt])
@@ -33,15 +33,16 @@ def export():  # type: ignore[no-untyped-def]
 
 @bp.get("/feed")
 def feed():  # type: ignore[no-untyped-def]
-    req = search_request(request.args, current_app.config["MAX_QUERY_CHARS"], research=False)
+    args = state(request.args)
+    req = search_request(args, current_app.config["MAX_QUERY_CHARS"], research=False)
     _, articles = service(current_app).export(replace(req, sort="newest"), feeds.ENTRIES)
-    state = [(k, v) for k, v in request.args.items(multi=True) if k not in ("sort", "page", "per_page")]
+    kept = [(k, v) for k, v in args.items(multi=True) if k not in ("sort", "page", "per_page")]
     title = t("site") + (f": {req.q.strip()}" if req.q.strip() else "")
     root = request.host_url.rstrip("/")
     body = feeds.atom(
         title,
-        self_url=root + urls.encode("/feed", state),  # also the feed's id: one feed per search
-        page_url=root + urls.encode("/", [*state, ("sort", "newest")]),
+        self_url=root + urls.encode("/feed", kept),  # also the feed's id: one feed per search
+        page_url=root + urls.encode("/", [*kept, ("sort", "newest")]),
         articles=articles,
         article_url=lambda i: url_for("pages.article", article_id=i, _external=True),
     )

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, time, timedelta, timezone
 from xml.etree import ElementTree as ET
 
 from indexer.export import excerpt
+from indexer.ingest.clean import clean
 from indexer.search import StoredArticle
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -42,9 +43,11 @@ def atom(
     ET.register_namespace("", ATOM)
 
     def el(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
-        e = ET.SubElement(parent, f"{{{ATOM}}}{tag}", attrs)
+        # Indexed text is already fit for XML (ingest/clean.py); an index built before that was
+        # may still hold a control character, which no XML parser reads.
+        e = ET.SubElement(parent, f"{{{ATOM}}}{tag}", {k: clean(v)[0] for k, v in attrs.items()})
         if text is not None:
-            e.text = text
+            e.text = clean(text)[0]
         return e
 
     feed = ET.Element(f"{{{ATOM}}}feed")

@@ -9,6 +9,7 @@ from indexer.export import FORMATS as EXPORT_FORMATS
 from indexer.export import LIMIT as EXPORT_LIMIT
 from indexer.facets import FACETS
 from indexer.search import MAX_COMPARE, MAX_PER_PAGE, NOTES, SORTS
+from indexer.timeline import INTERVALS
 
 STR = {"type": "string"}
 NULLABLE_STR = {"type": ["string", "null"]}
@@ -184,7 +185,7 @@ SCHEMAS: dict[str, Any] = {
     ),
     "Timeline": _obj(
         {
-            "interval": {"enum": ["day", "week", "month", "year"]},
+            "interval": {"enum": list(INTERVALS)},
             "series": {
                 "type": "array",
                 "items": _ref("Series"),

@@ -6,7 +6,7 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 
 from webapp import chart, links, service
 from webapp.i18n import MESSAGES, MONTHS, language, t
-from webapp.params import search_request
+from webapp.params import search_request, state
 
 bp = Blueprint("pages", __name__)
 
@@ -14,16 +14,17 @@ bp = Blueprint("pages", __name__)
 @bp.get("/")
 def search():  # type: ignore[no-untyped-def]
     svc = service(current_app)
-    req = search_request(request.args, current_app.config["MAX_QUERY_CHARS"])
+    args = state(request.args)
+    req = search_request(args, current_app.config["MAX_QUERY_CHARS"])
     result = svc.search(req)
-    view = links.describe(result, request.args, "/", svc.newest_date())
+    view = links.describe(result, args, "/", svc.newest_date())
     timeline = view.get("timeline")
     drawn = None
     if timeline:
         drawn = chart.draw(
             timeline, timeline["share"], MONTHS[language()], t("week_of"), MESSAGES["n_articles"][language()]
         )
-    return render_template("search.html", result=result, req=req, view=view, args=request.args, chart=drawn)
+    return render_template("search.html", result=result, req=req, view=view, args=args, chart=drawn)
 
 
 @bp.get("/favicon.ico")
@@ -38,7 +39,8 @@ def article(article_id: str):  # type: ignore[no-untyped-def]
     found = svc.article(article_id)
     if found is None:
         abort(404, description=t("no_article", id=article_id))
-    q = request.args.get("q", "")[: current_app.config["MAX_QUERY_CHARS"]]
+    args = state(request.args)
+    q = args.get("q", "")[: current_app.config["MAX_QUERY_CHARS"]]
     paragraphs = svc.highlighted_paragraphs(found.body, q)
     return render_template(
         "article.html",
@@ -46,5 +48,5 @@ def article(article_id: str):  # type: ignore[no-untyped-def]
         paragraphs=paragraphs,
         q=q,
         similar=svc.similar(article_id),
-        args=request.args,
+        args=args,
     )

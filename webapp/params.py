@@ -8,6 +8,7 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import BadRequest
 
 from indexer.facets import FACETS
+from indexer.ingest.clean import clean
 from indexer.search import MAX_COMPARE, MAX_PER_PAGE, PER_PAGE, SORTS, SearchRequest
 
 MAX_PAGE = 1000
@@ -44,10 +45,28 @@ def _switch(args: MultiDict, name: str) -> bool:
     return raw == "1"
 
 
+def state(args: MultiDict) -> MultiDict:
+    """The URL's parameters as the search reads them: text fit for a page (ingest/clean.py),
+    facet values and dates without surrounding spaces, empty and repeated values dropped. Links
+    are made from this, so a value given as ``%20खेल`` is selected, and unselected, as ``खेल``."""
+    out: MultiDict = MultiDict()
+    seen: set[tuple[str, str]] = set()
+    for k, v in args.items(multi=True):
+        v = clean(v)[0]
+        if k in FILTER_PARAMS or k in ("from", "to"):
+            v = v.strip()
+            if not v or (k, v) in seen:
+                continue
+            seen.add((k, v))
+        out.add(k, v)
+    return out
+
+
 def search_request(args: MultiDict, max_query_chars: int, research: bool = True) -> SearchRequest:
     """The request the URL describes; ``research``: with the timeline and characteristic words
     (each can be turned off with ``timeline=0``, ``words=0``: a client that does not show them
     saves their time)."""
+    args = state(args)
     q = args.get("q", "")
     if len(q) > max_query_chars:
         raise BadRequest(f"the query is longer than {max_query_chars} characters")
@@ -64,7 +83,9 @@ def search_request(args: MultiDict, max_query_chars: int, research: bool = True)
         raise BadRequest("'from' is after 'to'")
     return SearchRequest(
         q=q,
-        filters={name: [v.strip() for v in args.getlist(name)] for name in FILTER_PARAMS if name in args},
+        filters={
+            name: [clean(v)[0].strip() for v in args.getlist(name)] for name in FILTER_PARAMS if name in args
+        },
         date_from=date_from,
         date_to=date_to,
         sort=sort,

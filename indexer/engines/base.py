@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from indexer.analysis.pipeline import AnalysisOptions, Pipeline
 from indexer.facets import Facet
 from indexer.manifest import Manifest
-from indexer.query.tree import Node
+from indexer.query.tree import TEXT_FIELDS, Node
 from indexer.records import Article
 
 if TYPE_CHECKING:
@@ -89,16 +89,18 @@ class Snapshot(Protocol):
 
     def similar(self, article_id: str, count: int) -> list[tuple[dict[str, Any], float]]: ...
 
-    def doc_frequency(self, term: str) -> int:
-        """Articles holding ``term`` (an index term) in the title, plus those holding it in the body."""
+    def doc_frequency(self, term: str, fields: tuple[str, ...] = TEXT_FIELDS) -> int:
+        """Articles holding ``term`` (an index term) in the title, plus those holding it in the
+        body (or in ``fields`` only)."""
         ...
 
-    def doc_frequencies(self, terms: list[str]) -> dict[str, int]:
+    def doc_frequencies(self, terms: list[str], fields: tuple[str, ...] = TEXT_FIELDS) -> dict[str, int]:
         """``doc_frequency`` of several terms at once."""
         ...
 
     def terms_near(self, term: str, maxdist: int) -> Iterable[str]:
-        """Body terms within ``maxdist`` code-point edits of ``term`` (sharing its first letter)."""
+        """Title and body terms within ``maxdist`` code-point edits of ``term`` (sharing its
+        first letter); some may be in one of the fields only."""
         ...
 
     def vocabulary(self) -> Iterable[str]:

@@ -8,6 +8,7 @@ from datetime import date as date_type
 from datetime import timedelta
 from typing import Any
 
+from indexer.ingest.clean import clean, without_surrogates
 from indexer.ingest.dates import parse_date
 from indexer.records import Article, Problem
 
@@ -54,6 +55,41 @@ def _today() -> date_type:
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
+class _Fixes:
+    """Each field's text made fit to keep (``clean``), counting what was replaced where."""
+
+    def __init__(self) -> None:
+        self.surrogates: dict[str, int] = {}
+        self.controls: dict[str, int] = {}
+
+    def __call__(self, field: str, text: str) -> str:
+        if field == "id":  # its control characters go (clean_id): an id is part of a link
+            fixed = without_surrogates(text)
+            surrogates, controls, text = sum(a != b for a, b in zip(text, fixed, strict=True)), 0, fixed
+        else:
+            text, surrogates, controls = clean(text)
+        if surrogates:
+            self.surrogates[field] = self.surrogates.get(field, 0) + surrogates
+        if controls:
+            self.controls[field] = self.controls.get(field, 0) + controls
+        return text.strip() if field != "body" else text
+
+    def problems(self, path: str, line: int | None) -> list[Problem]:
+        def where(counts: dict[str, int]) -> str:
+            return ", ".join(f"{n} in the {f}" for f, n in counts.items())
+
+        out = []
+        if self.surrogates:
+            why = (
+                f"lone surrogates, which are not Unicode text ({where(self.surrogates)}): replaced by U+FFFD"
+            )
+            out.append(Problem(path, line, why, skipped=False))
+        if self.controls:
+            why = f"control characters ({where(self.controls)}): replaced by a space or U+FFFD"
+            out.append(Problem(path, line, why, skipped=False))
+        return out
+
+
 def clean_id(raw: str) -> str:
     """An article id that makes a working link (``/article/<id>``): no empty segments (``/lead``,
     ``a//b``), none that a browser would resolve away (``a/../b``, ``./a``), no control characters."""
@@ -92,6 +128,11 @@ def build_article(
         tags = split_tags(record.get("tags"))
     except TypeError as e:
         return None, [Problem(path, line, f"a field holds a {e} instead of text")]
+    fixes = _Fixes()
+    body, title, byline = fixes("body", body), fixes("title", title), fixes("byline", byline)
+    meta = {k: fixes(k, v) for k, v in meta.items()}
+    tags = [t for t in dict.fromkeys(fixes("tags", t) for t in tags) if t]
+    problems += fixes.problems(path, line)
     if not body:
         return None, [Problem(path, line, "record has no body (expected one of: body, text, content)")]
     date = None

@@ -26,49 +26,57 @@ from indexer.query.tree import (
 
 @dataclass(frozen=True)
 class Highlight:
-    """Which index terms of title and body a result should mark."""
+    """Which index terms of title and body a result should mark: ``terms`` wherever they are,
+    the terms of ``phrases`` only where they stand side by side (stopwords between them
+    skipped, as the index skips them)."""
 
     terms: frozenset[str]
     # One set per word of the query: the word's term and its alternatives (a pattern's: the
-    # terms it stands for). A text where every group has a match holds all the query's words
-    # (snippets stop looking there). Empty: unknown.
+    # terms it stands for; a phrase's: its terms, found together). A text where every group has
+    # a match holds all the query's words (snippets stop looking there). Empty: unknown.
     groups: tuple[frozenset[str], ...] = ()
+    phrases: tuple[tuple[str, ...], ...] = ()
 
     def __call__(self, term: str) -> bool:
         return term in self.terms
 
     def __bool__(self) -> bool:
-        return bool(self.terms)
+        return bool(self.terms or self.phrases)
 
 
 def highlight_terms(q: Node) -> Highlight:
-    """The terms to mark: every title/body word, phrase word and pattern term of ``q`` that is
-    not excluded (patterns count once they stand for their terms: ``expand_patterns``)."""
+    """What to mark: every title/body word, phrase and pattern term of ``q`` that is not
+    excluded (patterns count once they stand for their terms: ``expand_patterns``)."""
     terms: set[str] = set()
+    phrases: list[tuple[str, ...]] = []
     for leaf in wanted_leaves(q):
         if not in_text(leaf):
             continue
         if isinstance(leaf, Term):
             terms.add(leaf.text)
-        elif isinstance(leaf, Phrase | Terms):
+        elif isinstance(leaf, Terms):
             terms.update(leaf.terms)
-    return Highlight(frozenset(terms))
+        elif isinstance(leaf, Phrase):
+            phrases.append(leaf.terms)
+    return Highlight(frozenset(terms), phrases=tuple(dict.fromkeys(phrases)))
 
 
-def word_groups(q: Node, alternatives: dict[str, list[tuple[str, float]]]) -> tuple[frozenset[str], ...]:
-    """Each title/body word of ``q`` (phrase words one by one) with its alternatives, and each
-    pattern's terms; none while ``q`` holds a pattern not expanded."""
+def word_groups(
+    q: Node, alternatives: dict[tuple[str, tuple[str, ...]], list[tuple[str, float]]]
+) -> tuple[frozenset[str], ...]:
+    """Each title/body word of ``q`` with its alternatives, each phrase's and each pattern's
+    terms; none while ``q`` holds a pattern not expanded."""
     groups: list[frozenset[str]] = []
     for leaf in wanted_leaves(q):
         if not in_text(leaf):
             continue
         if isinstance(leaf, Pattern):
             return ()
-        if isinstance(leaf, Terms):
+        if isinstance(leaf, Terms | Phrase):
             groups.append(frozenset(leaf.terms))
             continue
-        for t in (leaf.text,) if isinstance(leaf, Term) else leaf.terms:
-            groups.append(frozenset({t, *(a for a, _ in alternatives.get(t, ()))}))
+        t = leaf.text
+        groups.append(frozenset({t, *(a for a, _ in alternatives.get((t, leaf.fields), ()))}))
     return tuple(dict.fromkeys(groups))
 
 
@@ -91,8 +99,13 @@ def expand_patterns(q: Node, stands_for: Callable[[Pattern], Terms]) -> Node:
 
 def plain_terms(q: Node) -> list[str]:
     """The single-word title/body terms of ``q`` in query order, excluded words left out."""
-    found = (leaf.text for leaf in wanted_leaves(q) if isinstance(leaf, Term) and in_text(leaf))
-    return list(dict.fromkeys(found))
+    return list(dict.fromkeys(t.text for t in plain_words(q)))
+
+
+def plain_words(q: Node) -> list[Term]:
+    """The single-word title/body leaves of ``q`` in query order (each once), excluded words
+    left out."""
+    return list(dict.fromkeys(leaf for leaf in wanted_leaves(q) if isinstance(leaf, Term) and in_text(leaf)))
 
 
 def _only_words(q: Node) -> bool:
@@ -123,8 +136,9 @@ def some_words(q: Node) -> Node | None:
     return and_([*required, anyword]) if required else anyword
 
 
-def expand_terms(q: Node, alternatives: Callable[[str], list[tuple[str, float]]]) -> Node:
-    """Give each title/body term the alternatives ``alternatives(term)`` proposes, as an Or of
+def expand_terms(q: Node, alternatives: Callable[[str, tuple[str, ...]], list[tuple[str, float]]]) -> Node:
+    """Give each title/body term the alternatives ``alternatives(term, fields)`` proposes (the
+    words of those fields: ``title:आदोलन`` gets the spellings titles hold), as an Or of
     weighted terms (spelling neighbours, sound-alikes in the other script). Excluded words,
     quoted words and the words of phrases are left alone."""
 
@@ -134,7 +148,7 @@ def expand_terms(q: Node, alternatives: Callable[[str], list[tuple[str, float]]]
         if isinstance(node, Term):
             if not in_text(node) or node.exact:
                 return node
-            alts = alternatives(node.text)
+            alts = alternatives(node.text, node.fields)
             if not alts:
                 return node
             return Or(
@@ -156,5 +170,6 @@ __all__ = [
     "expand_terms",
     "highlight_terms",
     "plain_terms",
+    "plain_words",
     "some_words",
 ]

@@ -23,7 +23,8 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from indexer.analysis.stem import lucene_letters_stem
-from indexer.query import expand_terms, plain_terms
+from indexer.query import expand_terms
+from indexer.query.rewrite import plain_words
 from indexer.query.tree import Node
 from indexer.ranking import DEFAULT_RANKING, RankingOptions
 from indexer.romanize import has_devanagari, is_latin_word
@@ -55,7 +56,7 @@ class Alternatives:
     term's alternatives (shared by the all-words and some-words passes of one search)."""
 
     added: dict[str, dict[str, list[str]]] = field(default_factory=dict)  # part -> term -> terms
-    cache: dict[str, Weighted] = field(default_factory=dict)
+    cache: dict[tuple[str, tuple[str, ...]], Weighted] = field(default_factory=dict)  # (term, fields)
 
     def of(self, part: str) -> dict[str, list[str]]:
         return self.added.get(part, {})
@@ -172,24 +173,31 @@ class Expansion:
         self.most_words = most_words
 
     def expand(self, q: Node, words: Vocabulary, found: Alternatives) -> Node:
-        """``q`` with each plain word an Or of itself and its weighted alternatives."""
-        terms = plain_terms(q)
-        words.prefetch(terms)  # every word's frequency in one look-up
-        for part in self.parts:
-            part.prefetch(terms, words)
+        """``q`` with each plain word an Or of itself and its weighted alternatives, found among
+        the words of the fields it is searched in."""
+        by_fields: dict[tuple[str, ...], list[str]] = {}
+        for leaf in plain_words(q):
+            by_fields.setdefault(leaf.fields, []).append(leaf.text)
+        for fields, terms in by_fields.items():
+            view = words.within(fields)
+            view.prefetch(terms)  # every word's frequency in one look-up
+            for part in self.parts:
+                part.prefetch(terms, view)
 
-        def alternatives(term: str) -> Weighted:
-            if term in found.cache:
-                return found.cache[term]
+        def alternatives(term: str, fields: tuple[str, ...]) -> Weighted:
+            key = (term, fields)
+            if key in found.cache:
+                return found.cache[key]
             if len(found.cache) >= self.most_words:
                 return []
+            view = words.within(fields)
             alts: Weighted = []
             for part in self.parts:
-                got = part.alternatives(term, alts, words)
+                got = part.alternatives(term, alts, view)
                 if got:
                     found.added.setdefault(part.name, {})[term] = [t for t, _ in got]
                     alts = alts + got
-            found.cache[term] = alts
+            found.cache[key] = alts
             return alts
 
         return expand_terms(q, alternatives)

@@ -3,6 +3,7 @@ words the search added, as a reader should see them (written as the articles wri
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -10,7 +11,8 @@ from indexer.analysis.pipeline import Term
 from indexer.analysis.tokenize import words as word_spans
 from indexer.engines.base import Snapshot
 from indexer.facets import Facet
-from indexer.query import Highlight, plain_terms
+from indexer.query import Highlight
+from indexer.query.rewrite import plain_words
 from indexer.query.tree import Node
 from indexer.search.expansion import Alternatives
 from indexer.search.result import FacetValue, Hit
@@ -46,10 +48,28 @@ def marked(text: str, marks: Highlight, analyze: Analyze) -> str:
     return highlight(text, marks, analyze).html()
 
 
+def paragraphs(text: str, marks: Highlight, analyze: Analyze) -> list[str]:
+    """``text`` as paragraphs of escaped HTML, matched words in ``<mark>``: marked whole, then cut
+    at its line ends, so a phrase that runs across one is still marked."""
+    out: list[str] = []
+    current: list[str] = []
+    for frag, hit in highlight(text, marks, analyze).fragments:
+        pieces = [frag] if hit else frag.split("\n")
+        for n, piece in enumerate(pieces):
+            if n:
+                out.append("".join(current))
+                current = []
+            current.append(f"<mark>{html.escape(piece)}</mark>" if hit else html.escape(piece))
+    out.append("".join(current))
+    return [p.strip() for p in out if p.strip()]
+
+
 def facet_values(f: Facet, counts: dict[str, int], selected: list[str]) -> list[FacetValue]:
-    """The facet's values in its order: the first FACET_VALUES of them, and every selected one."""
+    """The facet's values in its order: the first FACET_VALUES of them, and every selected one,
+    even one no article now holds (count 0): its toggle is how a reader unselects it."""
     ordered = f.order(counts)
     shown = ordered[:FACET_VALUES] + [(v, c) for v, c in ordered[FACET_VALUES:] if v in selected]
+    shown += [(v, 0) for v in selected if v not in counts]
     return [FacetValue(v, c, v in selected) for v, c in shown]
 
 
@@ -84,11 +104,11 @@ def suggestion(
     fixes: dict[str, str] = {t: near[0] for t, near in found.of("spellings").items()}
     if total < SUGGEST_BELOW:
         romanized = found.of("transliterations")
-        for term in plain_terms(q):
-            if term not in fixes and term not in romanized:
-                better = words.more_common_spelling(term)
+        for leaf in plain_words(q):
+            if leaf.text not in fixes and leaf.text not in romanized:
+                better = words.within(leaf.fields).more_common_spelling(leaf.text)
                 if better:
-                    fixes[term] = better
+                    fixes[leaf.text] = better
     if not fixes:
         return None
     out, pos, changed = [], 0, False

@@ -162,7 +162,7 @@ class SearchService:
         if node is not None:
             node = expand_patterns(node, tables.vocabulary(snap).stands_for)
         marks = highlight_terms(node) if node is not None else Highlight(frozenset())
-        return [present.marked(p.strip(), marks, snap.pipeline.terms) for p in text.split("\n") if p.strip()]
+        return present.paragraphs(text, marks, snap.pipeline.terms)
 
     # -- autocomplete, the index itself ---------------------------------------------------
 

@@ -53,7 +53,7 @@ class OpenSearchEngine:
         self.conn = self.place.conn
         self.translator = Translator(ranking)
         self._local = threading.local()
-        self._df_caches: dict[str, tuple[OrderedDict[str, int], threading.Lock]] = {}
+        self._df_caches: dict[str, tuple[OrderedDict[str, dict[str, int]], threading.Lock]] = {}
         self._routings: dict[str, list[str]] = {}
         self._lock = threading.Lock()
 
@@ -90,7 +90,7 @@ class OpenSearchEngine:
                 self._routings = {index: found}
         return found
 
-    def df_cache(self, index: str) -> tuple[OrderedDict[str, int], threading.Lock]:
+    def df_cache(self, index: str) -> tuple[OrderedDict[str, dict[str, int]], threading.Lock]:
         """The document-frequency cache of one generation (older generations' are dropped)."""
         with self._lock:
             found = self._df_caches.get(index)
@@ -364,14 +364,15 @@ class OpenSearchSnapshot:
 
     # -- vocabulary (in the cluster) ------------------------------------------------------------
 
-    def doc_frequencies(self, terms: list[str]) -> dict[str, int]:
-        """Title df + body df of each term (as the Whoosh engine counts it), read from the term
-        dictionaries: the term statistics of an artificial document holding the terms, once per
-        shard (a routing value that lands on it), summed. One cheap request, where counting
-        matches (a filter aggregation per term) cost 11 ms a term at a million articles."""
+    def doc_frequencies(self, terms: list[str], fields: tuple[str, ...] = TEXT_FIELDS) -> dict[str, int]:
+        """Title df + body df of each term (as the Whoosh engine counts it; or of ``fields``),
+        read from the term dictionaries: the term statistics of an artificial document holding
+        the terms, once per shard (a routing value that lands on it), summed. One cheap request,
+        where counting matches (a filter aggregation per term) cost 11 ms a term at a million
+        articles. Both fields' counts are kept, whichever were asked for."""
         with self._df_lock:
-            out = {t: self._df[t] for t in terms if t in self._df}
-        missing = [t for t in dict.fromkeys(terms) if t not in out and t]
+            known = {t: self._df[t] for t in terms if t in self._df}
+        missing = [t for t in dict.fromkeys(terms) if t not in known and t]
         routings = self._shard_routings() if missing else []
         for i in range(0, len(missing), DF_BATCH):
             chunk = missing[i : i + DF_BATCH]
@@ -392,28 +393,26 @@ class OpenSearchSnapshot:
             found = self._call(
                 lambda c, docs=docs: c.mtermvectors(index=self.generation, body={"docs": docs})
             )
-            counts = dict.fromkeys(chunk, 0)
+            counts = {t: dict.fromkeys(TEXT_FIELDS, 0) for t in chunk}
             for d in found["docs"]:
                 for f in TEXT_FIELDS:
                     got = d.get("term_vectors", {}).get(FIELD[f], {}).get("terms", {})
                     for t in chunk:
-                        counts[t] += int(got.get(t, {}).get("doc_freq", 0))
-            out.update(counts)
-        for t in terms:
-            out.setdefault(t, 0)
-        with self._df_lock:
-            for t in missing:
-                self._df[t] = out[t]
-            while len(self._df) > DF_CACHE:
-                self._df.popitem(last=False)
-        return out
+                        counts[t][f] += int(got.get(t, {}).get("doc_freq", 0))
+            known.update(counts)
+            with self._df_lock:
+                self._df.update(counts)
+                while len(self._df) > DF_CACHE:
+                    self._df.popitem(last=False)
+        empty = dict.fromkeys(TEXT_FIELDS, 0)
+        return {t: sum(known.get(t, empty).get(f, 0) for f in fields) for t in terms}
 
     def _shard_routings(self) -> list[str]:
         """One routing value per shard of this generation (found once, kept by the engine)."""
         return self.engine.shard_routings(self.generation, self._call)
 
-    def doc_frequency(self, term: str) -> int:
-        return self.doc_frequencies([term])[term]
+    def doc_frequency(self, term: str, fields: tuple[str, ...] = TEXT_FIELDS) -> int:
+        return self.doc_frequencies([term], fields)[term]
 
     def terms_near(self, term: str, maxdist: int) -> Iterable[str]:
         """Lucene's fuzzy query goes to two edits at most; the caller measures in graphemes."""

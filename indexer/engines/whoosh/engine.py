@@ -254,14 +254,15 @@ class WhooshSnapshot:
 
     # -- vocabulary -----------------------------------------------------------------------------
 
-    def doc_frequency(self, term: str) -> int:
-        return sum(self.reader.doc_frequency(f, term) for f in TEXT_FIELDS)
+    def doc_frequency(self, term: str, fields: tuple[str, ...] = TEXT_FIELDS) -> int:
+        return sum(self.reader.doc_frequency(f, term) for f in fields if f in TEXT_FIELDS)
 
-    def doc_frequencies(self, terms: list[str]) -> dict[str, int]:
-        return {t: self.doc_frequency(t) for t in terms}
+    def doc_frequencies(self, terms: list[str], fields: tuple[str, ...] = TEXT_FIELDS) -> dict[str, int]:
+        return {t: self.doc_frequency(t, fields) for t in terms}
 
     def terms_near(self, term: str, maxdist: int) -> Iterable[str]:
-        return self.reader.terms_within("body", term, maxdist, prefix=1)
+        near = {t for f in TEXT_FIELDS for t in self.reader.terms_within(f, term, maxdist, prefix=1)}
+        return sorted(near)
 
     def vocabulary(self) -> Iterator[str]:
         for f in TEXT_FIELDS:
