@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Iterable, Iterator
 
 from indexer.analysis.graphemes import floor_boundary
@@ -31,16 +32,17 @@ def excerpt(body: str, limit: int = EXCERPT) -> str:
     return flat[: floor_boundary(flat, limit)]
 
 
-_FORMULA_START = ("=", "+", "@", "\t", "\r")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+# A cell that is nothing but a number may keep its sign: -12, +3.5, -1,000, 2e-3.
+_NUMBER = re.compile(r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:[eE][+-]?\d+)?%?", re.ASCII)
 
 
 def cell(value: str) -> str:
-    """A CSV cell a spreadsheet shows as text: a value that starts like a formula (=, +, @, or -
-    before something other than a number) gets a leading apostrophe, which Excel and LibreOffice
-    hide; a scraped title such as ``=HYPERLINK(...)`` must not run when the file is opened."""
-    if value.startswith(_FORMULA_START) or (
-        value.startswith("-") and not value[1:2].isdigit() and value[1:2] not in (" ", "")
-    ):
+    """A CSV cell a spreadsheet shows as text: a value that starts like a formula (=, +, -, @, a
+    tab or a line end) gets a leading apostrophe, which Excel and LibreOffice hide, unless the
+    whole cell is a number; a scraped title such as ``=HYPERLINK(...)`` or ``-1+cmd|' /C calc'!A0``
+    must not run when the file is opened."""
+    if value.startswith(_FORMULA_START) and not _NUMBER.fullmatch(value):
         return "'" + value
     return value
 

@@ -64,8 +64,17 @@ def test_unknown_format() -> None:
         ("+91 98", "'+91 98"),
         ("@user", "'@user"),
         ("-cmd|' /C calc'!A0", "'-cmd|' /C calc'!A0"),
-        ("-5 डिग्री", "-5 डिग्री"),  # a negative number stays as written
-        ("- सूत्र", "- सूत्र"),  # a dash and a space: a list item, not a formula
+        ("-1+cmd|' /C calc'!A0", "'-1+cmd|' /C calc'!A0"),  # a digit after the sign (issue 18)
+        ("+1+cmd|' /C calc'!A0", "'+1+cmd|' /C calc'!A0"),
+        ("-5 डिग्री", "'-5 डिग्री"),  # only a cell that is all a number keeps its sign bare
+        ("- सूत्र", "'- सूत्र"),
+        ("-12", "-12"),
+        ("+3.5", "+3.5"),
+        ("-1,000", "-1,000"),
+        ("-2.5e3", "-2.5e3"),
+        ("-12%", "-12%"),
+        ("-१२", "'-१२"),  # Devanagari digits: no spreadsheet reads them as a number
+        ("\n=1+1", "'\n=1+1"),
         ("मुंबई = राजधानी", "मुंबई = राजधानी"),
         ("", ""),
     ],

@@ -24,7 +24,8 @@ def export():  # type: ignore[no-untyped-def]
     req = search_request(state(request.args), current_app.config["MAX_QUERY_CHARS"], research=False)
     total, articles = service(current_app).export(req, LIMIT)
     # Streamed: rows leave as they are read, so memory stays flat at any size.
-    response = Response(stream_with_context(chunks(fmt, articles)), mimetype=MEDIA_TYPES[fmt])
+    # content_type, not mimetype: Flask adds "; charset=utf-8" to a text/* mimetype again.
+    response = Response(stream_with_context(chunks(fmt, articles)), content_type=MEDIA_TYPES[fmt])
     response.headers["Content-Disposition"] = f'attachment; filename="khabar-export.{fmt}"'
     response.headers["X-Khabar-Total"] = str(total)
     response.headers["X-Khabar-Exported"] = str(min(total, LIMIT))

@@ -16,6 +16,11 @@ from flask import Flask
 
 from webapp import create_app, service
 
+# Every request line up to this reaches Khabar, which answers an over-long query with its own
+# error (JSON on the API, a Hindi page on the site); a server's own limit answers first with a
+# page of its own, in English (Gunicorn's default, 4,094 bytes, met a 460-letter Devanagari query).
+MAX_REQUEST_BYTES = 1024 * 1024
+
 
 def default_workers() -> int:
     return max(1, min(os.cpu_count() or 1, 4))
@@ -36,7 +41,14 @@ def run(index: Any, host: str, port: int, workers: int, threads: int) -> None:
     else:
         from waitress import serve
 
-        serve(app, host=host, port=port, threads=threads, ident="khabar")
+        serve(
+            app,
+            host=host,
+            port=port,
+            threads=threads,
+            ident="khabar",
+            max_request_header_size=MAX_REQUEST_BYTES,
+        )
 
 
 def _gunicorn_available() -> bool:
@@ -47,8 +59,25 @@ def _gunicorn_available() -> bool:
     return True
 
 
+def _bound_request_lines() -> None:
+    """With ``limit_request_line`` 0, Gunicorn's pure-Python parser reads a request line of any
+    length into memory: bound it at MAX_REQUEST_BYTES as its C parser does."""
+    from gunicorn.http import message, parser
+
+    if not hasattr(message.Request, "read_line") or parser.RequestParser.mesg_class is not message.Request:
+        return
+
+    class BoundedRequest(message.Request):  # type: ignore[misc]
+        def read_line(self, unreader, buf, limit=0):  # type: ignore[no-untyped-def]
+            return super().read_line(unreader, buf, limit or MAX_REQUEST_BYTES)
+
+    parser.RequestParser.mesg_class = BoundedRequest
+
+
 def _gunicorn(app: Flask, host: str, port: int, workers: int, threads: int) -> None:
     from gunicorn.app.base import BaseApplication
+
+    _bound_request_lines()
 
     class Server(BaseApplication):  # type: ignore[misc]
         def load_config(self) -> None:
@@ -61,9 +90,10 @@ def _gunicorn(app: Flask, host: str, port: int, workers: int, threads: int) -> N
                 "graceful_timeout": 10,
                 "accesslog": None,
                 "loglevel": "warning",
-                # A 500-character Devanagari query is 4,500 bytes once percent-encoded; Gunicorn's
-                # default request line (4,094 bytes) answered it 414 before the app saw it.
-                "limit_request_line": 8190,
+                # Gunicorn's limit is at most 8,190 bytes (a 910-letter Devanagari query) and its
+                # 414 page is its own: 0 lets every line of up to MAX_REQUEST_BYTES reach the app
+                # (its C parser, when installed, stops there; the Python one: _bound_request_lines).
+                "limit_request_line": 0,
             }
             for key, value in settings.items():
                 self.cfg.set(key, value)

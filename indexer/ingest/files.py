@@ -158,6 +158,15 @@ def _walk(root: Path) -> Iterator[CorpusFile | Problem]:
     yield from problems
 
 
+def looks_binary(head: bytes) -> bool:
+    """Whether a file that starts with ``head`` is binary rather than text: a NUL byte in its
+    first 8 KB (git's test; no text encoding Khabar reads without a BOM has one)."""
+    return b"\x00" in head[:_SNIFF_BYTES]
+
+
+BINARY = "binary file, not text"
+
+
 def decode(data: bytes) -> str:
     """Decode file content as UTF-8 (a BOM is allowed; UTF-16 and UTF-32 with a BOM too), or raise
     UnreadableFile."""
@@ -174,8 +183,8 @@ def decode(data: bytes) -> str:
             return normalize_newlines(data.decode("utf-16"))
         except UnicodeDecodeError as e:
             raise UnreadableFile(f"broken UTF-16 at byte {e.start}") from None
-    if b"\x00" in data[:_SNIFF_BYTES]:
-        raise UnreadableFile("binary file, not text")
+    if looks_binary(data):
+        raise UnreadableFile(BINARY)
     try:
         return normalize_newlines(data.decode("utf-8-sig"))
     except UnicodeDecodeError as e:

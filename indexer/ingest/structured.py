@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from indexer.ingest.fields import build_article
-from indexer.ingest.files import CorpusFile, UnreadableFile, read_text
+from indexer.ingest.files import BINARY, CorpusFile, UnreadableFile, looks_binary, read_text
 from indexer.records import Article, Problem
 
 Item = Article | Problem
@@ -54,11 +54,16 @@ def read_jsonl(cf: CorpusFile) -> Iterator[Item]:
         yield Problem(cf.rel, None, f"cannot read file: {e.strerror}")
         return
     with fh:
+        head = fh.read(8192)
+        fh.seek(0)
+        if head.startswith(_WIDE_BOMS):
+            yield Problem(cf.rel, None, "JSON Lines must be UTF-8 (this file is UTF-16 or UTF-32)")
+            return
+        if looks_binary(head):  # one problem for the file, not one per "line" of it
+            yield Problem(cf.rel, None, BINARY)
+            return
         for lineno, raw in enumerate(fh, start=1):
             if lineno == 1:
-                if raw.startswith(_WIDE_BOMS):
-                    yield Problem(cf.rel, None, "JSON Lines must be UTF-8 (this file is UTF-16 or UTF-32)")
-                    return
                 raw = raw.removeprefix(b"\xef\xbb\xbf")
             if not raw.strip():
                 continue
