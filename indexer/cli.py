@@ -22,6 +22,7 @@ from typing import Any, TextIO
 
 from indexer import export as export_formats
 from indexer.build import BuildReport, IncompleteIndex, NothingToIndex, Progress, StrictFailure, reindex
+from indexer.engines import MissingDependency
 from indexer.engines.base import IndexUnavailable, ReindexRunning
 from indexer.engines.config import ENGINES, EngineConfig, from_options
 from indexer.evaluation import Run, load_qrels, load_queries, score, write_trec_run
@@ -125,6 +126,7 @@ def engine_config(args: argparse.Namespace) -> EngineConfig:
         ca_file=args.opensearch_ca,
         shards=getattr(args, "shards", None),
         replicas=getattr(args, "replicas", None),
+        insecure=args.opensearch_insecure or None,
     )
 
 
@@ -475,6 +477,11 @@ def add_engine_options(
     g.add_argument(
         "--opensearch-ca", type=Path, default=None, metavar="FILE", help="CA certificate file for https"
     )
+    g.add_argument(
+        "--opensearch-insecure",
+        action="store_true",
+        help="send credentials over plain http to a host that is not this machine (refused otherwise)",
+    )
     if reindexing:
         g.add_argument(
             "--shards", type=_positive, default=None, help="OpenSearch shards of a new index (default 3)"
@@ -670,6 +677,8 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(query_words_apart(argv))
     try:
         return args.func(args)
+    except MissingDependency as e:
+        return _fail(str(e), EXIT_USAGE)
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130

@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import subprocess
 import sys
 import urllib.error
@@ -212,3 +213,89 @@ def test_dates_of_every_form_stay_within_the_calendar() -> None:
     for text in ("0001-01-01", "9999-12-31T23:59:59+14:00", "1 जनवरी 0001", "31 दिसंबर 9999", "253402300799"):
         d = parse_date(text)
         assert date(1, 1, 1) <= d.date() <= date(9999, 12, 31)
+
+
+# -- case 13: credentials never in clear text to another machine -----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("options", "refused"),
+    [
+        ({"opensearch_url": "http://db.example.com:9200", "user": "u", "password": "p"}, "clear text"),
+        ({"opensearch_url": "http://u:p@db.example.com:9200"}, "clear text"),
+        ({"opensearch_url": "http://10.0.0.5:9200", "api_key": "k"}, "clear text"),
+        ({"opensearch_url": "https://a.example:9200,http://b.example:9200"}, "mix https:// and http://"),
+        ({"opensearch_url": "http://127.0.0.1:9200,https://127.0.0.1:9201"}, "mix https:// and http://"),
+        ({"opensearch_url": "http://127.0.0.2:9200", "user": "u", "password": "p"}, None),  # loopback
+        ({"opensearch_url": "http://[::1]:9200", "user": "u", "password": "p"}, None),
+        ({"opensearch_url": "http://localhost:9200", "user": "u", "password": "p"}, None),
+        ({"opensearch_url": "https://db.example.com:9200", "user": "u", "password": "p"}, None),
+        ({"opensearch_url": "http://db.example.com:9200"}, None),  # nothing secret to send
+        ({"opensearch_url": "http://db.example.com:9200", "user": "u", "insecure": True}, None),  # asked for
+    ],
+)
+def test_credentials_over_plain_http_are_refused(options: dict, refused: str | None) -> None:
+    from indexer.engines.config import from_options
+
+    if refused is None:
+        from_options(engine="opensearch", environ={}, **options)
+        return
+    with pytest.raises(ValueError, match=refused) as e:
+        from_options(engine="opensearch", environ={}, **options)
+    assert "p@" not in str(e.value) and "u:p" not in str(e.value)
+
+
+def test_the_cli_refuses_before_sending_a_packet(tmp_path: Path) -> None:
+    """Run where no packet can leave (an empty network namespace): the refusal comes first, as a
+    one-line error and exit status 2; with --opensearch-insecure it tries, and fails to reach it."""
+    cmd = [sys.executable, "-m", "indexer.cli", "search", "रूस", "--engine", "opensearch",
+           "--opensearch-url", "http://db.example.com:9200", "--opensearch-user", "editor"]  # fmt: skip
+    env = {**os.environ, "KHABAR_OPENSEARCH_PASSWORD": "hunter2"}
+    if subprocess.run(["unshare", "-n", "true"], capture_output=True).returncode != 0:
+        pytest.skip("unshare -n is not permitted here: the test must not reach the network")
+    out = subprocess.run(["unshare", "-n", *cmd], cwd=REPO, env=env, capture_output=True, text=True)
+    assert out.returncode == 2 and "refusing to send OpenSearch credentials in clear text" in out.stderr
+    assert "hunter2" not in out.stderr + out.stdout and "Traceback" not in out.stderr
+    out = subprocess.run(["unshare", "-n", *cmd, "--opensearch-insecure"], cwd=REPO, env=env,
+                         capture_output=True, text=True)  # fmt: skip
+    assert out.returncode == 3 and "cannot reach the OpenSearch cluster" in out.stderr
+    assert "hunter2" not in out.stderr + out.stdout and "Traceback" not in out.stderr
+
+
+def test_redact_keeps_ipv6_brackets() -> None:
+    from indexer.engines.config import redact
+
+    assert redact("http://u:p@[::1]:9200/x") == "http://[::1]:9200/x"
+    assert redact("https://user:pa:ss@[2001:db8::1]/") == "https://[2001:db8::1]/"
+    assert redact("http://[::1]:9200") == "http://[::1]:9200"
+
+
+# -- case 18: an optional library not installed ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["reindex", str(CORPUS)],
+        ["search", "रूस"],
+        ["export", "रूस"],
+        ["serve", "--port", "0"],
+        ["eval", "--docs", str(CORPUS), "--queries", "q.tsv", "--qrels", "r.txt"],
+    ],
+)
+def test_a_missing_engine_library_names_the_extra_to_install(args: list[str], tmp_path: Path) -> None:
+    """Installed without the [opensearch] extra: a traceback ending in ModuleNotFoundError, and
+    exit status 0, before issue 18."""
+    if args[0] == "eval":
+        (tmp_path / "q.tsv").write_text("1\tरूस\n", encoding="utf-8")
+        (tmp_path / "r.txt").write_text("1 0 x 1\n", encoding="utf-8")
+    code = (
+        "import sys; sys.modules['opensearchpy'] = None  # as if it were not installed\n"
+        "from indexer.cli import main; sys.exit(main(sys.argv[1:]))"
+    )
+    cmd = [sys.executable, "-c", code, *args, "--engine", "opensearch"]
+    out = subprocess.run(
+        cmd, cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(REPO)}, capture_output=True, text=True
+    )
+    assert out.returncode == 2, (out.returncode, out.stderr)
+    assert "pip install 'khabar[opensearch]'" in out.stderr and "Traceback" not in out.stderr

@@ -14,12 +14,28 @@ if TYPE_CHECKING:
     from indexer.engines.base import Engine
 
 
+class MissingDependency(Exception):
+    """An engine's library is not installed; the message says which extra installs it."""
+
+
+# Each engine's library, and the extra of Khabar's that installs it.
+LIBRARIES = {"opensearch": ("opensearchpy", "opensearch-py", "opensearch")}
+
+
 def open_engine(index: Path | str | EngineConfig, ranking: RankingOptions = DEFAULT_RANKING) -> Engine:
     """The engine a configuration names; a path is a Whoosh index folder."""
     config = index if isinstance(index, EngineConfig) else EngineConfig(index_dir=Path(index))
     if config.engine == "opensearch":
-        from indexer.engines.opensearch.engine import OpenSearchEngine
-
+        try:
+            from indexer.engines.opensearch.engine import OpenSearchEngine
+        except ModuleNotFoundError as e:
+            module, package, extra = LIBRARIES["opensearch"]
+            if (e.name or "").split(".")[0] != module:
+                raise
+            raise MissingDependency(
+                f"the OpenSearch engine needs the {package} package, which is not installed: "
+                f"pip install 'khabar[{extra}]'"
+            ) from None
         return OpenSearchEngine(config, ranking)
     from indexer.engines.whoosh.engine import WhooshEngine
 

@@ -6,12 +6,17 @@ environment, else the defaults (Whoosh in ``index/``).
     KHABAR_OPENSEARCH_INDEX     the name of Khabar's index in the cluster (an alias), default khabar
     KHABAR_OPENSEARCH_USER, KHABAR_OPENSEARCH_PASSWORD, KHABAR_OPENSEARCH_API_KEY
     KHABAR_OPENSEARCH_CA        a CA file for TLS
+    KHABAR_OPENSEARCH_INSECURE  1: send credentials over plain http to a host not on this machine
 
 Credentials are never printed: ``EngineConfig`` leaves them out of its repr and of ``where``.
+They are never sent in clear text to another machine unless the user says so: a configuration
+with credentials and an ``http://`` URL whose host is not loopback is refused before anything is
+sent, and so is a list of nodes that mixes ``https://`` and ``http://``.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 from collections.abc import Mapping
@@ -38,6 +43,7 @@ class EngineConfig:
     ca_file: Path | None = None
     shards: int = 3
     replicas: int = 1
+    insecure: bool = False  # credentials over plain http to another machine, knowingly
 
     def __post_init__(self) -> None:
         if self.engine not in ENGINES:
@@ -51,6 +57,26 @@ class EngineConfig:
             parts = urlsplit(url)
             if parts.scheme not in ("http", "https") or not parts.hostname:
                 raise ValueError(f"{redact(url)!r} is not an http(s) URL")
+        schemes = {urlsplit(u).scheme for u in self.opensearch_urls}
+        if self.engine == "opensearch" and len(schemes) > 1:
+            raise ValueError(
+                "the OpenSearch URLs mix https:// and http:// ("
+                + ", ".join(redact(u) for u in self.opensearch_urls)
+                + "): give every node the same scheme"
+            )
+        credentials = (
+            self.user
+            or self.password
+            or self.api_key
+            or any(urlsplit(u).username or urlsplit(u).password for u in self.opensearch_urls)
+        )
+        if self.engine == "opensearch" and credentials and schemes == {"http"} and not self.insecure:
+            remote = [u for u in self.opensearch_urls if not is_loopback(urlsplit(u).hostname or "")]
+            if remote:
+                raise ValueError(
+                    f"refusing to send OpenSearch credentials in clear text to {redact(remote[0])}: use "
+                    "https://, or --opensearch-insecure (KHABAR_OPENSEARCH_INSECURE=1) to send them anyway"
+                )
         if self.shards < 1 or self.replicas < 0:
             raise ValueError("shards must be 1 or more and replicas 0 or more")
 
@@ -63,14 +89,23 @@ class EngineConfig:
 
 
 def redact(url: str) -> str:
-    """``url`` without a user name or password in it."""
+    """``url`` without a user name or password in it (an IPv6 host keeps its brackets)."""
     parts = urlsplit(url)
-    if parts.username is None and parts.password is None:
+    if "@" not in parts.netloc:
         return url
-    host = parts.hostname or ""
-    if parts.port:
-        host = f"{host}:{parts.port}"
+    host = parts.netloc.rsplit("@", 1)[1]
     return urlunsplit((parts.scheme, host, parts.path, parts.query, parts.fragment))
+
+
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` is this machine: localhost, 127.0.0.0/8 or ::1 (never looked up)."""
+    host = host.strip("[]").rstrip(".").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def from_options(
@@ -84,6 +119,7 @@ def from_options(
     ca_file: Path | None = None,
     shards: int | None = None,
     replicas: int | None = None,
+    insecure: bool | None = None,
     environ: Mapping[str, str] | None = None,
 ) -> EngineConfig:
     """Options given win over the environment, which wins over the defaults."""
@@ -101,4 +137,6 @@ def from_options(
         ca_file=ca,
         shards=shards if shards is not None else 3,
         replicas=replicas if replicas is not None else 1,
+        insecure=insecure
+        or env.get("KHABAR_OPENSEARCH_INSECURE", "").strip().lower() in ("1", "true", "yes"),
     )
