@@ -22,6 +22,7 @@ from indexer.benchmark.measure import serving
 from indexer.build import reindex
 from indexer.cli import main
 from indexer.engines.whoosh import store
+from indexer.ingest import Article, read_corpus
 from indexer.search import SearchRequest, SearchService
 from tests.conftest import CORPUS, REPO, write
 
@@ -116,7 +117,11 @@ def test_a_full_disk_leaves_the_old_index(small_disk: Path) -> None:
             outcomes.append(done.returncode)
             (small_disk / "filler").unlink(missing_ok=True)
     assert 0 in outcomes and 1 in outcomes, outcomes  # the sweep saw both sides of the edge
-    assert SearchService(ix).search(SearchRequest(q="रूस")).total >= 1
+    _, every = SearchService(ix).export(SearchRequest(q=""), 100)
+    served = {a.id for a in every}  # the whole corpus, with the added article or without it
+    corpus = {a.id for a in read_corpus([CORPUS]) if isinstance(a, Article)}
+    assert served in (corpus, corpus | {"नया/a"}) and len(corpus) == 9
+    assert [h.id for h in SearchService(ix).search(SearchRequest(q="रूस")).hits] == ["wire-1"]
 
 
 def test_load_test_tool_runs(corpus_index: Path, capsys: pytest.CaptureFixture[str]) -> None:

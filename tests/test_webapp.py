@@ -7,7 +7,7 @@ import re
 import urllib.request
 from html import unescape
 from pathlib import Path
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, quote, urlsplit
 
 import pytest
 from flask.testing import FlaskClient
@@ -168,13 +168,34 @@ def test_bad_parameters_are_400(client: FlaskClient, query: str) -> None:
 
 
 def test_unknown_parameters_are_ignored(client: FlaskClient) -> None:
-    assert client.get("/api/search?q=रूस&colour=red").status_code == 200
+    def answer(url: str) -> dict:
+        r = client.get(url)
+        assert r.status_code == 200
+        data = r.get_json()
+        facets = {
+            k: [(v["value"], v["count"], v["selected"]) for v in vs] for k, vs in data["facets"].items()
+        }
+        return {"facets": facets, **{k: data[k] for k in ("total", "hits", "notes", "query")}}
+
+    assert answer("/api/search?q=रूस&colour=red") == answer("/api/search?q=रूस")
+    assert [h["id"] for h in answer("/api/search?q=रूस&colour=red")["hits"]] == ["wire-1"]
 
 
-def test_malformed_query_is_not_an_error(client: FlaskClient) -> None:
-    for q in ['"""((', "AND", "title:", "-", "*"]:
-        assert client.get("/?q=" + q).status_code == 200
-        assert client.get("/api/search?q=" + q).status_code == 200
+@pytest.mark.parametrize(
+    ("q", "total", "notes"),
+    [
+        ('"""((', 0, ["plain_words", "nothing_searchable"]),
+        ("AND", 0, ["plain_words", "nothing_searchable"]),
+        ("-", 0, ["nothing_searchable"]),
+        ("*", 9, []),  # a pattern of anything: every article
+        ("रूस ((", 1, ["plain_words"]),  # read as far as it goes: the word is searched
+    ],
+)
+def test_malformed_query_is_not_an_error(client: FlaskClient, q: str, total: int, notes: list[str]) -> None:
+    data = client.get("/api/search?q=" + quote(q)).get_json()
+    assert (data["total"], data["notes"]) == (total, notes)
+    html = page(client, "/?q=" + quote(q))
+    assert f"<strong>{total}</strong>" in html
 
 
 def test_unknown_route_and_method(client: FlaskClient) -> None:
