@@ -204,6 +204,45 @@ def test_phone_layout(browser, server: str) -> None:  # type: ignore[no-untyped-
     context.close()
 
 
+@pytest.mark.parametrize("width", [320, 390, 768, 1280])
+def test_the_chart_labels_are_readable_at_every_width(browser, server: str, width: int) -> None:  # type: ignore[no-untyped-def]
+    """On a 390 px phone the tick labels were drawn 4-5 px high (SVG text shrinks with the chart)."""
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    pg = context.new_page()
+    pg.goto(server + "/?q=" + ("कोरोना" if width != 768 else "रूस"))  # years; months
+    labels = pg.locator(".plot .ticks span:visible, .plot .ymax")
+    assert labels.count() >= 3
+    boxes = []
+    for i in range(labels.count()):
+        label = labels.nth(i)
+        size = float(label.evaluate("e => parseFloat(getComputedStyle(e).fontSize)"))
+        box = label.bounding_box()
+        assert size >= 11 and box and box["height"] >= 11, (width, label.inner_text(), size, box)
+        assert box["x"] >= 0 and box["x"] + box["width"] <= width + 1  # nothing off the screen
+        if "ymax" not in (label.get_attribute("class") or ""):
+            boxes.append((box["x"], box["x"] + box["width"]))
+    boxes.sort()
+    assert all(a[1] <= b[0] for a, b in zip(boxes, boxes[1:])), boxes  # no two labels overlap
+    context.close()
+
+
+def test_a_month_timeline_ends_where_the_page_ends(page) -> None:  # type: ignore[no-untyped-def]
+    """The screen-reader table was positioned out of sight but still 5,282 px tall (a table ignores
+    height: 1px): the page ran on in blank space far below its footer."""
+    page.goto(page.url + "?q=रूस")
+    assert page.locator(".timeline table tbody tr").count() >= 2
+    height = page.evaluate("document.documentElement.scrollHeight")
+    foot = page.evaluate("document.querySelector('.foot').getBoundingClientRect().bottom + window.scrollY")
+    assert height <= foot + 2, (height, foot)
+
+
+def test_browsing_marks_the_order_it_lists_in(page) -> None:  # type: ignore[no-untyped-def]
+    """The front page lists the newest first, and says so (it marked relevance)."""
+    assert page.locator(".sort [aria-current]").inner_text() == "नवीनतम पहले"
+    page.goto(page.url + "?q=रूस")
+    assert page.locator(".sort [aria-current]").inner_text() == "प्रासंगिकता"
+
+
 def test_keyboard_reaches_the_facets(page) -> None:  # type: ignore[no-untyped-def]
     page.goto(page.url + "?q=कोरोना")  # a results page: no autofocus, so Tab starts at the top
     page.keyboard.press("Tab")
@@ -250,7 +289,7 @@ def test_compare_two_searches_and_show_shares(page) -> None:  # type: ignore[no-
     assert len(colours) == 2  # one colour per series
     page.locator(".chart-controls a", has_text=re.compile("हिस्सा")).click()
     page.wait_for_url(re.compile("share=1"))
-    assert page.locator("svg.chart text").first.text_content().endswith("%")
+    assert page.locator(".plot .ymax").text_content().endswith("%")
     shot(page, "compare")
     # The compared query stays when the main query changes (it is part of the form's state).
     page.fill("#q", "लॉकडाउन")

@@ -12,8 +12,8 @@ from typing import Any
 
 from indexer.timeline import YEARS
 
-WIDTH, HEIGHT = 720, 200
-LEFT, RIGHT, TOP, BOTTOM = 44, 8, 10, 26
+WIDTH, HEIGHT = 720, 180
+LEFT, RIGHT, TOP, BOTTOM = 4, 4, 30, 2  # the labels are HTML around the drawing (_timeline.html)
 TICKS = 6  # period labels under the axis, at most
 COLOURS = ("#b3261e", "#1f5fa8", "#2e7d32", "#8e44ad", "#c77700")  # one per series, distinct in greyscale too
 
@@ -41,6 +41,8 @@ class Chart:
     height: int
     bars: list[Bar]
     ticks: list[Tick]
+    cells: list[tuple[str, bool]]  # one per period: its tick label ("" for none), whether a
+    # narrow screen leaves it out (every second one)
     top_label: str  # the value at the top of the scale
     baseline: float  # y of the axis
     left: float
@@ -128,4 +130,10 @@ def draw(
         )
         for i in range(0, n, step)
     ]
-    return Chart(WIDTH, HEIGHT, bars, ticks, value_text(top, share), TOP + plot_h, LEFT, WIDTH - RIGHT)
+    cells = [("", False)] * n
+    for k, i in enumerate(range(0, n, step)):
+        cells[i] = (
+            tick_label(date.fromisoformat(series[0]["buckets"][i]["start"]), interval, months),
+            k % 2 == 1,
+        )
+    return Chart(WIDTH, HEIGHT, bars, ticks, cells, value_text(top, share), TOP + plot_h, LEFT, WIDTH - RIGHT)

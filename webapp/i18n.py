@@ -139,8 +139,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "show_share": {"hi": "सभी लेखों में हिस्सा दिखाएँ", "en": "Show as a share of all articles"},
     "show_counts": {"hi": "लेखों की संख्या दिखाएँ", "en": "Show article counts"},
     "share_about": {
-        "hi": "हिस्सा: उस अवधि के सभी लेखों (इन्हीं फ़िल्टरों के साथ) में से मिलते लेख",
-        "en": "Share: matching articles out of all articles of the period (under the same filters)",
+        "hi": "हिस्सा: उस अवधि के सभी लेखों (इन्हीं फ़िल्टरों के साथ) में से मिलते लेख।",
+        "en": "Share: matching articles out of all articles of the period (under the same filters).",
     },
     "compare": {"hi": "तुलना करें", "en": "Compare"},
     "compare_with": {"hi": "किसी और खोज से तुलना", "en": "Compare with another search"},

@@ -70,7 +70,11 @@ SCHEMAS: dict[str, Any] = {
             "page": {"type": "integer", "minimum": 1},
             "pages": {"type": "integer", "minimum": 1},
             "per_page": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE},
-            "sort": {"enum": list(SORTS)},
+            "sort": {
+                "enum": list(SORTS),
+                "description": "the order of the hits: as asked, or newest first when nothing ranks them "
+                "(no query, or only filters and exclusions)",
+            },
             "filters": {"type": "object", "additionalProperties": {"type": "array", "items": STR}},
             "date_from": NULLABLE_STR,
             "date_to": NULLABLE_STR,

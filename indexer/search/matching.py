@@ -28,6 +28,7 @@ class Match:
     q: Node  # the query searched last (the relaxed one when some words were enough)
     expanded: Node
     found: Alternatives
+    sort: str  # the order the hits are in (relevance without words to weigh is newest first)
     notes: list[str] = field(default_factory=list)
     all_words: int | None = None
     every_word: Node | None = None  # when some words were enough: the query with every word
@@ -68,7 +69,7 @@ class AllWordsFirst:
         found = Alternatives()
         expanded = self.expansion.expand(q, words, found)
         page = snap.search(expanded, filters, sort, start, count, facets, days)
-        match = Match(page, q, expanded, found)
+        match = Match(page, q, expanded, found, sort)
         if words.patterns_truncated:
             match.notes.append("pattern_truncated")
         q_any = some_words(q) if parsed.side_by_side and self.relax(page.total) else None

@@ -62,6 +62,7 @@ class SearchResult:
     timeline: Timeline | None = None
     characteristic: list[Word] = field(default_factory=list)
     characteristic_sample: int = 0  # best-ranked results the characteristic words were read from
+    sort: str = ""  # the order of the hits: the one asked for, or newest when nothing ranks them
 
     @property
     def pages(self) -> int:
@@ -79,7 +80,7 @@ class SearchResult:
             "page": r.page,
             "pages": self.pages,
             "per_page": r.per_page,
-            "sort": r.sort,
+            "sort": self.sort or r.sort,
             "filters": r.filters,
             "date_from": r.date_from.isoformat() if r.date_from else None,
             "date_to": r.date_to.isoformat() if r.date_to else None,

@@ -96,7 +96,9 @@ class SearchService:
             f.name: present.facet_values(f, page.counts[f.name], req.filters.get(f.name, []))
             for f in req.facets
         }
-        result = SearchResult(req, page.total, 0.0, hits, facets, notes, marks, all_words=match.all_words)
+        result = SearchResult(
+            req, page.total, 0.0, hits, facets, notes, marks, all_words=match.all_words, sort=match.sort
+        )
 
         if req.timeline:
             result.timeline = self.desk.timeline(snap, tables, words, req, page.days or {})
