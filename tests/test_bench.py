@@ -63,3 +63,25 @@ def test_bench_runs_and_prints_every_figure(tmp_path: Path, capsys: pytest.Captu
 def test_bench_skips_without_sources(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["bench", str(tmp_path / "missing"), "--size", "10"]) == 0
     assert "skipped" in capsys.readouterr().err
+
+
+def test_stock_whoosh_runs_without_khabars_corrections(tmp_path: Path) -> None:
+    """The peer ran in the bench's own process, after Khabar's engine had patched Whoosh's
+    internals (issue 18): it now runs in a fresh interpreter, which refuses to measure otherwise."""
+    import subprocess
+    import sys
+
+    from indexer.engines.whoosh import stock
+
+    docs = tmp_path / "d.jsonl"
+    docs.write_text(json.dumps({"id": "a", "title": "रूस", "body": "रूस भारत", "category": "x"}) + "\n")
+    assert stock.in_own_process("index", str(docs), str(tmp_path / "ix")) > 0
+    (tmp_path / "q.json").write_text('["रूस", "भारत"]', encoding="utf-8")
+    assert len(stock.in_own_process("search", str(tmp_path / "ix"), str(tmp_path / "q.json"))) == 2  # type: ignore[arg-type]
+    patched = (
+        "import runpy, indexer.engines.whoosh.fixes\n"
+        "runpy.run_module('indexer.engines.whoosh.stock', run_name='__main__')"
+    )
+    done = subprocess.run([sys.executable, "-c", patched, "index", str(docs), str(tmp_path / "ix2")],
+                          capture_output=True, text=True)  # fmt: skip
+    assert done.returncode != 0 and "without Khabar's corrections" in done.stderr

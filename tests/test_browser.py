@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterator
+from itertools import pairwise
 from pathlib import Path
 from urllib.parse import parse_qsl, unquote, urlsplit
 
@@ -222,7 +223,7 @@ def test_the_chart_labels_are_readable_at_every_width(browser, server: str, widt
         if "ymax" not in (label.get_attribute("class") or ""):
             boxes.append((box["x"], box["x"] + box["width"]))
     boxes.sort()
-    assert all(a[1] <= b[0] for a, b in zip(boxes, boxes[1:])), boxes  # no two labels overlap
+    assert all(a[1] <= b[0] for a, b in pairwise(boxes)), boxes  # no two labels overlap
     context.close()
 
 

@@ -1,6 +1,7 @@
 """The two peers `khabar bench` runs beside Khabar on the same articles and queries.
 
-- stock Whoosh: its StandardAnalyzer and default BM25F, top 10 only (no facets, no snippets);
+- stock Whoosh: its StandardAnalyzer and default BM25F, top 10 only (no facets, no snippets),
+  in a process of its own (Khabar's engine corrects Whoosh's internals in this one);
 - SQLite FTS5 (Python's sqlite3, unicode61 tokenizer): bm25 top 10 with snippet() and GROUP BY
   counts for the same facets, as a small self-hosted engine would do it.
 """
@@ -21,11 +22,13 @@ __all__ = ["fts5_index", "fts5_search", "stock_whoosh_index", "stock_whoosh_sear
 
 
 def stock_whoosh_index(corpus: Path, index_dir: Path) -> float:
-    return stock.stock_whoosh_index(records(corpus), index_dir)
+    return float(stock.in_own_process("index", str(corpus), str(index_dir)))  # type: ignore[arg-type]
 
 
 def stock_whoosh_search(index_dir: Path, queries: list[Query]) -> dict[str, float]:
-    return latency_summary(stock.stock_whoosh_search(index_dir, [q.q for q in queries]))
+    texts = index_dir.with_name(index_dir.name + "-queries.json")
+    texts.write_text(json.dumps([q.q for q in queries], ensure_ascii=False), encoding="utf-8")
+    return latency_summary(stock.in_own_process("search", str(index_dir), str(texts)))  # type: ignore[arg-type]
 
 
 def records(corpus: Path) -> Iterator[dict]:
