@@ -334,3 +334,72 @@ def test_articles_with_some_words_are_set_apart(client: FlaskClient) -> None:
     assert 'class="partial"' not in page(client, "/?q=किसान दिल्ली&page=3&per_page=1")
     data = client.get("/api/search?q=किसान दिल्ली").get_json()
     assert data["all_words"] == 1 and data["notes"] == ["some_words"]
+
+
+# -- issue 18, case 12: what a page shows and links --------------------------------------------------
+
+
+def test_a_value_given_with_spaces_is_selected_and_unselected(client: FlaskClient) -> None:
+    """``?category=%20खेल`` selected खेल, but its toggle added ``खेल`` beside `` खेल``: it could
+    not be unselected."""
+    data = client.get("/api/search?category=%20%E0%A4%96%E0%A5%87%E0%A4%B2%20").get_json()
+    assert data["filters"] == {"category": ["खेल"]} and data["total"] == 2
+    sport = next(v for v in data["facets"]["category"] if v["value"] == "खेल")
+    assert sport["selected"] and params(sport["toggle_url"]) == []
+    (chip,) = data["selected"]
+    assert params(chip["remove_url"]) == [] and data["clear_url"] == "/api/search"
+    html = page(client, "/?category=%20%E0%A4%96%E0%A5%87%E0%A4%B2")
+    assert ("category", " खेल") not in [p for u in links(html) for p in params(u)]
+
+
+def test_a_selected_value_no_article_has_stays_listed_with_its_toggle(client: FlaskClient) -> None:
+    data = client.get("/api/search?q=कोहली&category=व्यापार").get_json()
+    assert data["total"] == 0
+    business = next(v for v in data["facets"]["category"] if v["value"] == "व्यापार")
+    assert (
+        business["count"] == 0 and business["selected"] and params(business["toggle_url"]) == [("q", "कोहली")]
+    )
+    assert "व्यापार" in page(client, "/?q=कोहली&category=व्यापार")
+
+
+def test_a_phrase_marks_its_words_only_where_they_stand_together(tmp_path: Path) -> None:
+    corpus = tmp_path / "c"
+    body = "विराट ने शतक लगाया। कोहली बाद में आए। फिर विराट कोहली ने कप्तानी की।"
+    write(corpus, "a.jsonl", json.dumps({"id": "a", "title": "विराट का दिन", "body": body}) + "\n")
+    reindex([corpus], tmp_path / "ix")
+    c = create_app(tmp_path / "ix").test_client()
+    hit = c.get('/api/search?q="विराट कोहली"').get_json()["hits"][0]
+    assert hit["snippet"].count("<mark>") == 2 and "<mark>विराट</mark> <mark>कोहली</mark>" in hit["snippet"]
+    assert "<mark>" not in hit["title_html"]  # the title has विराट alone
+    article = page(c, "/article/a?q=%22विराट%20कोहली%22")
+    assert article.count("<mark>") == 2
+    # A stopword between them is skipped, as the index skips it.
+    assert c.get('/api/search?q="विराट का दिन"').get_json()["hits"][0]["title_html"].count("<mark>") == 2
+
+
+def test_spelling_help_comes_from_the_field_searched(tmp_path: Path) -> None:
+    """``title:आदोलन`` offered ``title:आंदोलन``, which no title holds (neighbours came from bodies)."""
+    corpus = tmp_path / "c"
+    write(
+        corpus, "a.jsonl", json.dumps({"id": "a", "title": "किसानों का धरना", "body": "आंदोलन जारी है।"}) + "\n"
+    )
+    reindex([corpus], tmp_path / "ix")
+    c = create_app(tmp_path / "ix").test_client()
+    assert c.get("/api/search?q=आदोलन").get_json()["suggestion"] == "आंदोलन"
+    titled = c.get("/api/search?q=title:आदोलन").get_json()
+    assert titled["suggestion"] is None and titled["total"] == 0
+    write(corpus, "b.jsonl", json.dumps({"id": "b", "title": "आंदोलन तेज़", "body": "दिल्ली में।"}) + "\n")
+    reindex([corpus], tmp_path / "ix")
+    c = create_app(tmp_path / "ix").test_client()
+    titled = c.get("/api/search?q=title:आदोलन").get_json()
+    assert titled["suggestion"] == "title:आंदोलन" and [h["id"] for h in titled["hits"]] == ["b"]
+
+
+def test_the_front_page_marks_newest_first_and_the_share_note_ends(client: FlaskClient) -> None:
+    html = page(client, "/?lang=hi")  # (an earlier test left the English cookie)
+    assert '<span aria-current="true">नवीनतम पहले</span>' in html
+    assert client.get("/api/search").get_json()["sort"] == "newest"
+    assert client.get("/api/search?q=रूस").get_json()["sort"] == "relevance"
+    shares = page(client, "/?q=रूस&share=1&lang=hi")
+    assert "इन्हीं फ़िल्टरों के साथ) में से मिलते लेख।" in shares
+    assert "(under the same filters)." in page(client, "/?q=रूस&share=1&lang=en")
