@@ -95,3 +95,25 @@ def test_joined_words_match_like_separate_words(seeds_service: SearchService, jo
     together = seeds_service.search(SearchRequest(q=joined, per_page=100))
     assert apart.hits and [h.id for h in together.hits] == [h.id for h in apart.hits]
     assert (together.total, together.notes, together.all_words) == (apart.total, apart.notes, apart.all_words)
+
+
+def test_the_readme_json_example_is_what_the_seeds_answer(indexes: Indexes) -> None:
+    """README.md shows /api/search?q=रूस&category=अंतरराष्ट्रीय&per_page=1 on the seeds: its figures
+    must be today's (it showed a score of an older ranking)."""
+    import re
+
+    from tests.conftest import REPO
+    from webapp import create_app
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    example = readme.split("/api/search?q=रूस&category=अंतरराष्ट्रीय&per_page=1` on the seeds answers", 1)[1]
+    example = example.split("```", 2)[1]
+    ix = indexes.config("readme")
+    reindex([SEEDS], ix)
+    data = create_app(ix).test_client().get("/api/search?q=रूस&category=अंतरराष्ट्रीय&per_page=1").get_json()
+    hit = data["hits"][0]
+    assert f'"total": {data["total"]}' in example and f'"pages": {data["pages"]}' in example
+    assert f'"id": "{hit["id"]}"' in example and f'"score": {hit["score"]}' in example
+    shown = re.search(r'"snippet": "(.*?) …"', example)
+    assert shown and hit["snippet"].startswith(shown.group(1)), (shown, hit["snippet"])
+    assert f'"value": "राजनीति", "count": {data["facets"]["category"][1]["count"]}' in example
