@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import bisect
 import os
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -27,56 +28,64 @@ MAX_WORD_CHARS = 200
 _END = "\U0010ffff"  # sorts after every word that starts with a given prefix
 
 
-def article_words(article: Article, pipeline: Pipeline) -> list[set[tuple[str, str]]]:
-    """(word, term) pairs of the article's title and of its body, each field counted once."""
+Pairs = list[tuple[str, str]]  # (word, term) of each distinct spelling in one field
+
+
+def article_words(article: Article, pipeline: Pipeline) -> list[Pairs]:
+    """The words of the article's title and of its body (``Pipeline.written``)."""
     return [pipeline.written(article.title), pipeline.written(article.body)]
 
 
-def stored_words(fields: dict[str, str], pipeline: Pipeline) -> list[set[tuple[str, str]]]:
+def stored_words(fields: dict[str, str], pipeline: Pipeline) -> list[Pairs]:
     """The same for an article as an engine stored it (to count a deleted article out)."""
     return [pipeline.written(fields.get("title", "")), pipeline.written(fields.get("body", ""))]
 
 
 class WordCounts:
-    """word -> [term, article fields writing it]."""
+    """(word, term) -> how many article fields write it (a field with two spellings of it,
+    बाज़ार and बाजार, counts twice: counted out the same way, it still reaches zero when no field
+    writes it). A word always has the same term, so each word is one key; counting is a
+    ``Counter`` update, in C: it is done for every field of every article a reindex reads."""
 
     def __init__(self) -> None:
-        self.counts: dict[str, list] = {}
+        self.counts: Counter[tuple[str, str]] = Counter()
 
     def __len__(self) -> int:
         return len(self.counts)
 
-    def add(self, fields: Iterable[set[tuple[str, str]]], by: int = 1) -> None:
-        """Count each (word, term) pair of each field ``by`` times."""
-        counts = self.counts
+    def add(self, fields: Iterable[Pairs]) -> None:
+        update = self.counts.update
         for pairs in fields:
-            for word, term in pairs:
-                if len(word) > MAX_WORD_CHARS:
-                    continue
-                entry = counts.get(word)
-                if entry is None:
-                    counts[word] = [term, by]
-                else:
-                    entry[1] += by
+            update(pairs)
 
-    def remove(self, fields: Iterable[set[tuple[str, str]]]) -> None:
+    @classmethod
+    def of_spellings(cls, spellings: Counter[str], pipeline: Pipeline) -> WordCounts:
+        """The counts of distinct spellings per field (what the Whoosh analyzer counts as it
+        goes, the cheapest count there is), as words and terms."""
+        found = cls()
+        pair = pipeline.written_pair
+        for w, n in spellings.items():
+            found.counts[pair(w)] += n
+        return found
+
+    def remove(self, fields: Iterable[Pairs]) -> None:
         """Count the fields out (a table of changes may go below zero)."""
-        self.add(fields, by=-1)
+        for pairs in fields:
+            self.counts.subtract(pairs)
 
     def merge(self, other: WordCounts) -> None:
-        for word, (term, n) in other.counts.items():
-            entry = self.counts.get(word)
-            if entry is None:
-                self.counts[word] = [term, n]
-            else:
-                entry[1] += n
+        self.counts.update(other.counts)
+
+    def changes(self) -> Iterator[tuple[str, str, int]]:
+        """(word, term, count) of every word counted, zero and below included, in code-point
+        order; the over-long ones left out."""
+        for (word, term), n in sorted(self.counts.items()):
+            if len(word) <= MAX_WORD_CHARS:
+                yield word, term, n
 
     def items(self) -> Iterator[tuple[str, str, int]]:
         """(word, term, count) of the words still written, in code-point order."""
-        for word in sorted(self.counts):
-            term, n = self.counts[word]
-            if n > 0:
-                yield word, term, n
+        return ((w, t, n) for w, t, n in self.changes() if n > 0)
 
     # -- the file -----------------------------------------------------------------------------
 
@@ -93,7 +102,7 @@ class WordCounts:
         with path.open(encoding="utf-8", newline="\n") as fh:
             for line in fh:
                 word, term, n = line.rstrip("\n").split("\t")
-                found.counts[word] = [term, int(n)]
+                found.counts[(word, term)] = int(n)
         return found
 
 

@@ -78,6 +78,10 @@ class Pipeline:
 
         self.analyze_word: Callable[[str], tuple[str, bool]] = lru_cache(maxsize=262_144)(analyze)
         self.normalize: Callable[[str], str] = lru_cache(maxsize=262_144)(lambda w: norm.normalize(w, rules))
+        # A word as written (normalised) and its term: what patterns are matched against.
+        self.written_pair: Callable[[str], tuple[str, str]] = lru_cache(maxsize=262_144)(
+            lambda w: (self.normalize(w), self.analyze_word(w)[0])
+        )
 
     def index_terms(self, text: str) -> list[str]:
         """The index terms of ``text`` in order, stopwords left out (what an engine indexes)."""
@@ -89,14 +93,15 @@ class Pipeline:
                 out.append(term)
         return out
 
-    def written(self, text: str) -> set[tuple[str, str]]:
-        """The distinct words of ``text`` as written (normalised), each with its index term;
-        stopwords left out. What patterns are matched against (``indexer.words``)."""
+    def written(self, text: str) -> list[tuple[str, str]]:
+        """Each distinct spelling in ``text`` of a word that is not a stopword: the word as
+        written (normalised) and its index term. Two spellings of one word (बाज़ार, बाजार) give
+        it twice: what patterns are matched against (``indexer.words``) counts them so."""
         return self.index_terms_and_words(text)[1]
 
-    def index_terms_and_words(self, text: str) -> tuple[list[str], set[tuple[str, str]]]:
+    def index_terms_and_words(self, text: str) -> tuple[list[str], list[tuple[str, str]]]:
         """``index_terms`` and ``written`` in one pass over the words."""
-        analyze, normalize = self.analyze_word, self.normalize
+        analyze, pair = self.analyze_word, self.written_pair
         terms: list[str] = []
         seen: set[str] = set()
         for w in word_texts(text):
@@ -104,7 +109,7 @@ class Pipeline:
             if term and not stop:
                 terms.append(term)
                 seen.add(w)
-        return terms, {(normalize(w), analyze(w)[0]) for w in seen}
+        return terms, [pair(w) for w in seen]
 
     def terms(self, text: str) -> Iterator[Term]:
         """Every word of ``text`` with its term; stopwords are included and flagged."""

@@ -249,8 +249,9 @@ class OpenSearchGeneration:
         self._pool: Any = None
         self._created: list[str] = []
         try:
-            if base is not None and base.generation:
-                self._clone(base.generation)
+            self._cloned = base is not None and bool(base.generation)
+            if self._cloned:
+                self._clone(base.generation)  # type: ignore[union-attr]
                 self.seq = self._max_seq() + 1
             else:
                 self._create()
@@ -420,14 +421,16 @@ class OpenSearchGeneration:
         """The changes to the written words' counts, on the clone of the live ones (or on an
         empty index): each word touched read, changed, written back, or deleted at zero."""
         index = self.name + "-words"
-        changed = sorted(self.words.counts.items())
+        changed = list(self.words.changes())
         for i in range(0, len(changed), 5000):
             chunk = changed[i : i + 5000]
-            ids = [schema.doc_id(w) for w, _ in chunk]
-            self.conn.call(lambda c: c.indices.refresh(index=index))
-            have = self.conn.call(lambda c, ids=ids: c.mget(index=index, body={"ids": ids}))["docs"]
+            ids = [schema.doc_id(w) for w, _, _ in chunk]
+            have: list[dict[str, Any]] = [{}] * len(chunk)  # a new generation starts with none
+            if self._cloned:
+                self.conn.call(lambda c: c.indices.refresh(index=index))
+                have = self.conn.call(lambda c, ids=ids: c.mget(index=index, body={"ids": ids}))["docs"]
             actions: list[dict[str, Any]] = []
-            for (word, (term, delta)), doc_id, old in zip(chunk, ids, have, strict=True):
+            for (word, term, delta), doc_id, old in zip(chunk, ids, have, strict=True):
                 n = delta + (int(old["_source"]["docs"]) if old.get("found") else 0)
                 if n > 0:
                     actions.append({"index": {"_index": index, "_id": doc_id}})

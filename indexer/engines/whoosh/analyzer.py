@@ -7,19 +7,19 @@ per-token filter overhead. The object holds no ICU state, so it pickles into the
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 
 from whoosh.analysis import Token, Tokenizer
 
 from indexer.analysis.pipeline import DEFAULT, AnalysisOptions, Pipeline, pipeline
 from indexer.analysis.tokenize import words
-from indexer.words import WordCounts
 
 _WILDCARDS = frozenset("*?")
 
-# While a generation is written: the words its titles and bodies write, counted as they are
-# analysed, in whichever process Whoosh analyses them (writer.py gathers them).
-recording: WordCounts | None = None
+# While a generation is written: the distinct spellings of each title and body, counted as they
+# are analysed, in whichever process Whoosh analyses them (writer.py makes them words).
+recording: Counter[str] | None = None
 
 
 class HindiAnalyzer(Tokenizer):
@@ -82,7 +82,7 @@ class HindiAnalyzer(Tokenizer):
             if not term:
                 continue
             if written is not None and not stop:
-                written.add((chain.normalize(w.text), term))
+                written.add(w.text)
             if stop and removestops:
                 continue
             t.text = term
@@ -99,4 +99,4 @@ class HindiAnalyzer(Tokenizer):
                 pos += 1
             yield t
         if written is not None and recording is not None:
-            recording.add([written])
+            recording.update(written)

@@ -14,6 +14,7 @@ from which the deleted articles' words have been counted out.
 from __future__ import annotations
 
 import os
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -30,12 +31,14 @@ WRITER_LIMIT_MB = 256  # per writing process
 MAX_PROCS = 4
 BATCH = 200  # articles handed to a writing process at a time
 _PART = "words-{pid}.part"  # a writing process's word counts, until the commit gathers them
+_analysis: list[AnalysisOptions] = [AnalysisOptions()]  # of the generation being written (forked)
 
 
 def _leave_words(folder: str) -> None:
     """In a writing process, once its segment is written: its word counts for the parent."""
     if analyzer.recording is not None and os.path.isdir(folder):
-        analyzer.recording.save(Path(folder) / _PART.format(pid=os.getpid()))
+        counted = words.WordCounts.of_spellings(analyzer.recording, pipeline(_analysis[0]))
+        counted.save(Path(folder) / _PART.format(pid=os.getpid()))
 
 
 fixes.SEGMENT_WRITTEN.append(_leave_words)
@@ -62,7 +65,7 @@ class WhooshGeneration:
                     self.words = words.WordCounts.load(self.path / words.FILE)
                 self._base = ix.searcher()
             # Before the writer: the writing processes it forks start with an empty count.
-            analyzer.recording = words.WordCounts()
+            analyzer.recording, _analysis[0] = Counter(), analysis
             self.writer = _writer(ix, procs)
         except BaseException:
             self._close_base()
@@ -87,7 +90,7 @@ class WhooshGeneration:
         """The base's counts, the articles this process analysed and each writing process's."""
         recorded, analyzer.recording = analyzer.recording, None
         if recorded is not None:
-            self.words.merge(recorded)
+            self.words.merge(words.WordCounts.of_spellings(recorded, self.pipeline))
         for part in sorted(self.path.glob(_PART.format(pid="*"))):
             self.words.merge(words.WordCounts.load(part))
             part.unlink()
