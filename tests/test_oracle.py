@@ -283,9 +283,7 @@ def render(q: Q, rnd: random.Random) -> str:
         return q[1] + ("*" if kind == "pattern" and "*" not in q[1] else "")
     if kind == "quoted":
         return f'"{q[1]}"'
-    if kind == "title":
-        return f"title:{q[1]}"
-    if kind == "title_pattern":
+    if kind in ("title", "title_pattern"):
         return f"title:{q[1]}"
     if kind == "hyphen":
         return f"{q[1]}-{q[2]}"
