@@ -102,9 +102,8 @@ class SearchService:
 
         if req.timeline:
             result.timeline = self.desk.timeline(snap, tables, words, req, page.days or {})
-        if req.words and 0 < page.total < tables.doc_count(
-            snap
-        ):  # the whole archive has nothing to stand out from
+        # (When everything matches, the whole archive has nothing to stand out from.)
+        if req.words and 0 < page.total < tables.doc_count(snap):
             texts = [f for f, _ in stored] if sample else None
             result.characteristic, result.characteristic_sample = self.desk.characteristic(
                 snap, tables, match.expanded, req.engine_filters, marks, texts
