@@ -328,6 +328,11 @@ def test_a_date_in_the_far_future_does_not_move_the_quick_ranges(tmp_path: Path,
     svc = SearchService(config)
     assert svc.newest_date() == date(2021, 5, 1)
     assert ids(svc, q="", date_from=date(9999, 1, 1)) == ["b"]  # still found by an explicit range
+    # And drawn: the timeline's last period ends on the calendar's last day (this was a 500).
+    res = svc.search(SearchRequest(q="", timeline=True, words=True))
+    assert res.timeline is not None and res.timeline.interval == "millennium"
+    assert res.timeline.series[0].buckets[-1].end == date(9999, 12, 31)
+    assert [b.count for b in res.timeline.series[0].buckets if b.count] == [1, 1]
 
 
 def test_from_after_to_is_refused() -> None:
