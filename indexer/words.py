@@ -15,7 +15,7 @@ from __future__ import annotations
 import bisect
 import os
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from indexer.analysis.pipeline import Pipeline
@@ -115,10 +115,11 @@ class WordTable:
         self.terms = [t for _, t in pairs]
 
     @classmethod
-    def read(cls, path: Path) -> WordTable:
-        """The table of a saved file (empty when there is none: an index built before it)."""
+    def read(cls, path: Path, terms: Callable[[], Iterable[str]]) -> WordTable:
+        """The table of a saved file. An index built before there was one has its ``terms``
+        stand for themselves (patterns then meet stems, as they did; its next reindex is full)."""
         if not path.exists():
-            return cls([])
+            return cls((t, t) for t in set(terms()))
         with path.open(encoding="utf-8", newline="\n") as fh:
             return cls(tuple(line.split("\t", 2)[:2]) for line in fh)  # type: ignore[misc]
 

@@ -205,3 +205,14 @@ def test_the_written_words_of_a_real_index(tmp_path: Path) -> None:
     gen = next((tmp_path / "ix").glob("g*"))
     kept = WordCounts.load(gen / "khabar-words.tsv")
     assert list(kept.items()) == list(counted.items()) and len(kept) > 100
+
+
+def test_an_index_built_before_the_table_still_answers_patterns(tmp_path: Path) -> None:
+    """Without its words file (an index of an earlier version), a pattern meets the stems, as it
+    did; the next reindex rebuilds it in full (the manifest's format changed with the table)."""
+    corpus = Path(__file__).parent / "fixtures" / "corpus"
+    reindex([corpus], tmp_path / "ix")
+    gen = next((tmp_path / "ix").glob("g*"))
+    (gen / "khabar-words.tsv").unlink()
+    found = SearchService(tmp_path / "ix").search(SearchRequest(q="किसा*"))
+    assert found.total >= 1 and "pattern_truncated" not in found.notes

@@ -108,14 +108,14 @@ class WhooshEngine:
         local.gen = gen
         return local.snapshot
 
-    def word_table(self, gen: str) -> WordTable:
+    def word_table(self, gen: str, terms: Callable[[], Iterable[str]]) -> WordTable:
         """The words the generation's articles write (read once per generation)."""
         found = self._words.get(gen)
         if found is None:
             with self._lock:
                 found = self._words.get(gen)
                 if found is None:
-                    self._words = {gen: WordTable.read(self.index_dir / gen / words.FILE)}
+                    self._words = {gen: WordTable.read(self.index_dir / gen / words.FILE, terms)}
                     found = self._words[gen]
         return found
 
@@ -269,7 +269,7 @@ class WhooshSnapshot:
             yield from self.reader.field_terms(f)
 
     def written_words(self, pattern: str, limit: int, budget: Budget) -> tuple[list[tuple[str, str]], bool]:
-        return patterns.scan(self.engine.word_table(self.generation), pattern, limit, budget)
+        return patterns.scan(self.engine.word_table(self.generation, self.vocabulary), pattern, limit, budget)
 
     def field_values(self, field: str) -> Iterator[str]:
         if field in self.reader.indexed_field_names():
