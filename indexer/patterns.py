@@ -73,8 +73,8 @@ def text_terms(pattern: Pattern, snap: Snapshot, budget: Budget) -> Found:
 
 def facet_values(pattern: Pattern, snap: Snapshot, budget: Budget) -> Found:
     """The values of ``pattern``'s facet it matches, as written."""
-    (field,) = pattern.fields
-    return _collect(snap.field_values(field), lambda v: glob_match(pattern.pattern, v), budget)
+    (facet,) = pattern.fields
+    return _collect(snap.field_values(facet), lambda v: glob_match(pattern.pattern, v), budget)
 
 
 def _collect(candidates: Iterable[str], matches: Callable[[str], bool], budget: Budget) -> Found:
