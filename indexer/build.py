@@ -157,7 +157,7 @@ def _reindex(
     old = live.manifest
     plan = manifest.plan(files, old)
     report.unchanged = len(plan.unchanged)
-    rel = {manifest.key(cf): cf.rel for cf in files}
+    rel = {k: cf.rel for k, cf in zip(plan.keys, files, strict=True)}
     # Problems met when the unchanged files were read: --strict weighs them on every reindex.
     report.standing = [p for k, e in plan.unchanged.items() for p in manifest.problems_of(e, rel[k])]
     if old is not None and not plan.changed and not plan.removed:
@@ -179,7 +179,7 @@ def _reindex(
             for article_id in old.files[key].ids if old else ():
                 gen.delete(article_id)
         entries = dict(plan.unchanged)
-        owners = _Owners({n: manifest.key(cf) for n, cf in enumerate(files)}, rel)
+        owners = _Owners(plan.keys, rel)
         for k, entry in plan.unchanged.items():
             owners.hold(entry.ids, k)
         for cf, nbytes in zip(todo, sizes, strict=True):
@@ -259,8 +259,8 @@ def _strict_message(report: BuildReport) -> str:
 class _Owners:
     """Which file holds each article id: the first in reading order, as a full rebuild has it."""
 
-    def __init__(self, keys: dict[int, str], rel: dict[str, str]) -> None:
-        self._place = {k: n for n, k in keys.items()}
+    def __init__(self, keys: list[str], rel: dict[str, str]) -> None:
+        self._place = {k: n for n, k in enumerate(keys)}
         self._rel = rel
         self._holders: dict[str, str] = {}
         self._origins: dict[str, str] = {}

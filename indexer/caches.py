@@ -32,10 +32,6 @@ class Cache(Generic[K, V]):
                 self._items.move_to_end(key)
             return found
 
-    def __contains__(self, key: K) -> bool:
-        with self._lock:
-            return key in self._items
-
     def put(self, key: K, value: V) -> None:
         with self._lock:
             self._items[key] = value
@@ -46,9 +42,6 @@ class Cache(Generic[K, V]):
     def update(self, items: dict[K, V]) -> None:
         for key, value in items.items():
             self.put(key, value)
-
-    def __len__(self) -> int:
-        return len(self._items)
 
 
 class Lazy(Generic[T]):

@@ -94,6 +94,7 @@ class Plan:
     replaced: list[str] = field(default_factory=list)  # keys whose old articles must go
     removed: list[str] = field(default_factory=list)  # keys of files no longer there
     fingerprints: dict[str, FileEntry] = field(default_factory=dict)
+    keys: list[str] = field(default_factory=list)  # each file's key, in the files' order
 
 
 def key(cf: CorpusFile) -> str:
@@ -134,31 +135,29 @@ def fingerprint(cf: CorpusFile, old: FileEntry | None) -> FileEntry:
 def plan(files: list[CorpusFile], old: Manifest | None) -> Plan:
     """What to read again. An unchanged file is read again too when it holds, as duplicates,
     ids of an article that goes (a file changed or removed): it may be theirs now."""
-    p = Plan()
+    p = Plan(keys=[key(cf) for cf in files])
     previous = old.files if old else {}
-    current: dict[str, CorpusFile] = {}
-    for cf in files:
-        k = key(cf)
-        current[k] = cf
+    changed: set[str] = set()
+    for cf, k in zip(files, p.keys, strict=True):
         before = previous.get(k)
         now = fingerprint(cf, before)
         p.fingerprints[k] = now
         if before is not None and now.sha256 and now.sha256 == before.sha256:
             p.unchanged[k] = now if now is before else replace(before, **_stat_of(now))
         else:
-            p.changed.append(cf)
+            changed.add(k)
             if before is not None:
                 p.replaced.append(k)
+    current = set(p.keys)
     p.removed = [k for k in previous if k not in current]
     p.replaced += p.removed
     freed = {i for k in p.replaced for i in previous[k].ids}
     again = [k for k, e in p.unchanged.items() if freed.intersection(e.dups)]
     for k in again:
         del p.unchanged[k]
-        p.changed.append(current[k])
+        changed.add(k)
         p.replaced.append(k)
-    order = {key(cf): n for n, cf in enumerate(files)}
-    p.changed.sort(key=lambda cf: order[key(cf)])
+    p.changed = [cf for cf, k in zip(files, p.keys, strict=True) if k in changed]  # reading order
     return p
 
 

@@ -256,15 +256,16 @@ class Vocabulary:
             return near[0].term
         return None
 
-    def surface_form(self, term: str, texts: Iterable[str] = ()) -> str:
-        """How ``term`` (index terms are stemmed) is written in ``texts``: among the forms used at
-        least a third as often as the commonest, the shortest (किसान over किसानों, but कोरोना
-        over a stray कोरोन)."""
+    def surface_form(self, term: str) -> str:
+        """How ``term`` (index terms are stemmed) is written in the articles (three that hold it,
+        read only when the generation has not been asked before): among the forms used at least
+        a third as often as the commonest, the shortest (किसान over किसानों, but कोरोना over a
+        stray कोरोन)."""
         known = self.surface_cache.get(term)
         if known is not None:
             return known
         seen: Counter[str] = Counter()
-        for text in texts:
+        for text in self.snapshot.texts_with(term, 3):
             seen.update(text[t.start : t.end] for t in self.pipeline.terms(text) if t.text == term)
         found = term
         if seen:

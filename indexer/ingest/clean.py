@@ -14,20 +14,15 @@ from __future__ import annotations
 import re
 
 REPLACEMENT = "\ufffd"
-_SPACES = re.compile("[\x0b\x0c\x1c-\x1f\x85]")
-_BAD = re.compile(
-    "[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]"
-    "|[\U0001fffe\U0001ffff\U0002fffe\U0002ffff\U0003fffe\U0003ffff\U0004fffe\U0004ffff"
-    "\U0005fffe\U0005ffff\U0006fffe\U0006ffff\U0007fffe\U0007ffff\U0008fffe\U0008ffff"
-    "\U0009fffe\U0009ffff\U000afffe\U000affff\U000bfffe\U000bffff\U000cfffe\U000cffff"
-    "\U000dfffe\U000dffff\U000efffe\U000effff\U000ffffe\U000fffff\U0010fffe\U0010ffff]"
-)
-_SURROGATE = re.compile("[\ud800-\udfff]")
 _NONCHARACTERS = "".join(chr(p + d) for p in range(0x1_0000, 0x11_0000, 0x1_0000) for d in (0xFFFE, 0xFFFF))
+# Controls that separate words become a space; the rest of what no output can carry, U+FFFD.
+_SPACE_CHARS = "\x0b\x0c\x1c-\x1f\x85"
+_BAD_CHARS = "\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff" + _NONCHARACTERS
+_SPACES = re.compile(f"[{_SPACE_CHARS}]")
+_BAD = re.compile(f"[{_BAD_CHARS}]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 # Everything either pattern replaces (and a carriage return), as one class: one fast scan.
-_ANY = re.compile(
-    "[\r\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff" + _NONCHARACTERS + "]"
-)
+_ANY = re.compile(f"[\r{_SPACE_CHARS}{_BAD_CHARS}]")
 
 
 def _printable(text: str) -> bool:

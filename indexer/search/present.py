@@ -73,25 +73,17 @@ def facet_values(f: Facet, counts: dict[str, int], selected: list[str]) -> list[
     return [FacetValue(v, c, v in selected) for v, c in shown]
 
 
-def written(snap: Snapshot, words: Vocabulary, term: str) -> str:
-    """How an index term is written in the articles (for showing it to a reader)."""
-    known = words.surface_cache.get(term)
-    if known is not None:
-        return known
-    return words.surface_form(term, snap.texts_with(term, 3))
-
-
-def transliterations(snap: Snapshot, words: Vocabulary, found: Alternatives) -> dict[str, list[str]]:
+def transliterations(words: Vocabulary, found: Alternatives) -> dict[str, list[str]]:
     """Each Latin word and the Devanagari words it also matched."""
     return {
-        word: [written(snap, words, t) for t in terms] for word, terms in found.of("transliterations").items()
+        word: [words.surface_form(t) for t in terms] for word, terms in found.of("transliterations").items()
     }
 
 
-def variants(snap: Snapshot, words: Vocabulary, found: Alternatives) -> dict[str, list[str]]:
+def variants(words: Vocabulary, found: Alternatives) -> dict[str, list[str]]:
     """Each rare spelling and the common candra variants it also matched."""
     return {
-        written(snap, words, term): [written(snap, words, t) for t in terms]
+        words.surface_form(term): [words.surface_form(t) for t in terms]
         for term, terms in found.of("variants").items()
     }
 
@@ -116,7 +108,7 @@ def suggestion(
         term = snap.pipeline.analyze_word(w.text)[0]
         if term in fixes:
             out.append(text[pos : w.start])
-            out.append(written(snap, words, fixes[term]))
+            out.append(words.surface_form(fixes[term]))
             pos, changed = w.end, True
     out.append(text[pos:])
     return "".join(out).strip() if changed else None

@@ -109,8 +109,8 @@ class SearchService:
                 snap, tables, match.expanded, req.engine_filters, marks, texts
             )
         if scores(match.q):
-            result.transliterations = present.transliterations(snap, words, found)
-            result.variants = present.variants(snap, words, found)
+            result.transliterations = present.transliterations(words, found)
+            result.variants = present.variants(words, found)
             result.suggestion = present.suggestion(snap, words, req.q, match.q, found, page.total)
         result.took_ms = (time.perf_counter() - t0) * 1000
         return result

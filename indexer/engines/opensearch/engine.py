@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import threading
 import time
-from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from datetime import date, datetime, timedelta
@@ -21,6 +20,7 @@ from opensearchpy import exceptions as osx
 from opensearchpy import helpers
 
 from indexer.analysis.pipeline import AnalysisOptions, Pipeline
+from indexer.caches import Cache
 from indexer.engines.base import Filters, IndexUnavailable, Live, Page
 from indexer.engines.config import EngineConfig
 from indexer.engines.opensearch import schema, writer
@@ -49,11 +49,10 @@ class OpenSearchEngine:
         self.config = config
         self.ranking = ranking
         self.where = config.where
-        self.alias = config.opensearch_index
         self.conn = self.place.conn
         self.translator = Translator(ranking)
         self._local = threading.local()
-        self._df_caches: dict[str, tuple[OrderedDict[str, dict[str, int]], threading.Lock]] = {}
+        self._df_caches: dict[str, Cache[str, dict[str, int]]] = {}
         self._routings: dict[str, list[str]] = {}
         self._lock = threading.Lock()
 
@@ -90,12 +89,12 @@ class OpenSearchEngine:
                 self._routings = {index: found}
         return found
 
-    def df_cache(self, index: str) -> tuple[OrderedDict[str, dict[str, int]], threading.Lock]:
+    def df_cache(self, index: str) -> Cache[str, dict[str, int]]:
         """The document-frequency cache of one generation (older generations' are dropped)."""
         with self._lock:
             found = self._df_caches.get(index)
             if found is None:
-                self._df_caches = {index: (OrderedDict(), threading.Lock())}
+                self._df_caches = {index: Cache(DF_CACHE)}
                 found = self._df_caches[index]
         return found
 
@@ -164,7 +163,7 @@ class OpenSearchSnapshot:
         self.vocab_index = index + "-vocab"
         self.words_index = index + "-words"
         # Document frequencies are the generation's, whichever thread asked first: shared.
-        self._df, self._df_lock = engine.df_cache(index)
+        self._df = engine.df_cache(index)
 
     def _call(self, what: Callable[[Any], Any]) -> Any:
         try:
@@ -370,8 +369,7 @@ class OpenSearchSnapshot:
         the terms, once per shard (a routing value that lands on it), summed. One cheap request,
         where counting matches (a filter aggregation per term) cost 11 ms a term at a million
         articles. Both fields' counts are kept, whichever were asked for."""
-        with self._df_lock:
-            known = {t: self._df[t] for t in terms if t in self._df}
+        known = {t: n for t in terms if (n := self._df.get(t)) is not None}
         missing = [t for t in dict.fromkeys(terms) if t not in known and t]
         routings = self._shard_routings() if missing else []
         for i in range(0, len(missing), DF_BATCH):
@@ -400,10 +398,7 @@ class OpenSearchSnapshot:
                     for t in chunk:
                         counts[t][f] += int(got.get(t, {}).get("doc_freq", 0))
             known.update(counts)
-            with self._df_lock:
-                self._df.update(counts)
-                while len(self._df) > DF_CACHE:
-                    self._df.popitem(last=False)
+            self._df.update(counts)
         empty = dict.fromkeys(TEXT_FIELDS, 0)
         return {t: sum(known.get(t, empty).get(f, 0) for f in fields) for t in terms}
 

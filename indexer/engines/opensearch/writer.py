@@ -426,8 +426,7 @@ class OpenSearchGeneration:
             chunk = changed[i : i + 5000]
             ids = [schema.doc_id(w) for w, _, _ in chunk]
             have: list[dict[str, Any]] = [{}] * len(chunk)  # a new generation starts with none
-            if self._cloned:
-                self.conn.call(lambda c: c.indices.refresh(index=index))
+            if self._cloned:  # a get is real-time: no refresh needed to read the clone
                 have = self.conn.call(lambda c, ids=ids: c.mget(index=index, body={"ids": ids}))["docs"]
             actions: list[dict[str, Any]] = []
             for (word, term, delta), doc_id, old in zip(chunk, ids, have, strict=True):
