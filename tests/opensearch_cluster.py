@@ -1,4 +1,4 @@
-"""A real local OpenSearch cluster (3 nodes, one JVM each) for tests, shared by the whole session.
+"""A real local OpenSearch 2.19.1 cluster with k-NN (3 nodes, one JVM each) for tests, shared by the session.
 
 Use it from any test file:
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import threading
 import time
 import urllib.error
@@ -177,14 +178,164 @@ def test_searches_survive_sigkill_of_a_node(opensearch_cluster: ClusterInfo) -> 
     request(f"{url}/{INDEX}", "DELETE")
 
 
-def _exists(url: str) -> bool:
+def _exists(url: str, index: str = INDEX) -> bool:
     try:
-        request(f"{url}/{INDEX}", "HEAD")
+        request(f"{url}/{index}", "HEAD")
     except urllib.error.HTTPError as exc:
         if exc.code == 404:
             return False
         raise
     return True
+
+
+KNN_INDEX = "khabar-knn-test"
+KNN_PLUGIN = "org.opensearch.knn.plugin.KNNPlugin"
+# Four dimensions, a keyword to filter on. Nearest to [1, 0, 0, 0]: a, b, f, c, d, e; b and e are "en".
+VECTORS: dict[str, tuple[list[float], str]] = {
+    "a": ([1.0, 0.0, 0.0, 0.0], "hi"),
+    "b": ([0.9, 0.1, 0.0, 0.0], "en"),
+    "c": ([0.7, 0.7, 0.0, 0.0], "hi"),
+    "d": ([0.0, 1.0, 0.0, 0.0], "hi"),
+    "e": ([0.0, 0.0, 1.0, 0.0], "en"),
+    "f": ([0.95, 0.05, 0.1, 0.0], "hi"),
+}
+
+
+def _cosine(a: list[float], b: list[float]) -> float:
+    dot = sum(x * y for x, y in zip(a, b, strict=True))
+    return dot / math.sqrt(sum(x * x for x in a)) / math.sqrt(sum(y * y for y in b))
+
+
+def _hits(answer: dict[str, Any]) -> list[tuple[str, float]]:
+    return [(hit["_id"], hit["_score"]) for hit in answer["hits"]["hits"]]
+
+
+def test_knn_vectors_filtered_knn_query_and_exact_scores(opensearch_cluster: ClusterInfo) -> None:
+    info = opensearch_cluster
+    url = info.url
+    # The k-NN plugin zip is loaded on every node (a classpath plugin: named by its class, version NA).
+    nodes = request(f"{url}/_nodes/plugins")["nodes"].values()
+    assert all(KNN_PLUGIN in {p["classname"] for p in n["plugins"]} for n in nodes)
+    rows = request(f"{url}/_cat/plugins?format=json")
+    assert {r["name"] for r in rows if r["component"] == KNN_PLUGIN} == {n.name for n in info.nodes}
+
+    if _exists(url, KNN_INDEX):
+        request(f"{url}/{KNN_INDEX}", "DELETE")
+    vector = {"name": "hnsw", "engine": "lucene", "space_type": "cosinesimil"}
+    request(
+        f"{url}/{KNN_INDEX}",
+        "PUT",
+        {
+            "settings": {"index.knn": True, "number_of_shards": 2, "number_of_replicas": 1},
+            "mappings": {
+                "properties": {
+                    "v": {"type": "knn_vector", "dimension": 4, "method": vector},
+                    "lang": {"type": "keyword"},
+                }
+            },
+        },
+    )
+    try:
+        lines = []
+        for doc_id, (v, lang) in VECTORS.items():
+            lines.append(json.dumps({"index": {"_index": KNN_INDEX, "_id": doc_id}}))
+            lines.append(json.dumps({"v": v, "lang": lang}))
+        assert not request(f"{url}/_bulk?refresh=true", "POST", "\n".join(lines) + "\n", timeout=60)["errors"]
+        query = [1.0, 0.0, 0.0, 0.0]
+
+        def knn(**extra: Any) -> list[tuple[str, float]]:
+            body = {"size": 3, "query": {"knn": {"v": {"vector": query, "k": 3, **extra}}}}
+            return _hits(request(f"{url}/{KNN_INDEX}/_search", "POST", body))
+
+        # Lucene scores cosinesimil as (1 + cos) / 2. The filter applies during the search (efficient
+        # filtering): the three nearest "hi" documents, not the "hi" ones among the three nearest.
+        assert [h for h, _ in knn()] == ["a", "b", "f"]
+        filtered = knn(filter={"term": {"lang": "hi"}})
+        assert [h for h, _ in filtered] == ["a", "f", "c"]
+        for doc_id, score in filtered:
+            assert score == pytest.approx((1 + _cosine(VECTORS[doc_id][0], query)) / 2, abs=1e-5)
+
+        # Exact scores of given documents: the k-NN scoring script over an ids query. For indexes made
+        # by k-NN 2.19 or later it gives (1 + cos) / 2 for cosinesimil, the scale of the knn query
+        # (older indexes got 1 + cos).
+        given = ["a", "c", "d", "e"]
+        other = [1.0, 1.0, 0.0, 0.0]
+        params = {"field": "v", "query_value": other, "space_type": "cosinesimil"}
+        script = {"lang": "knn", "source": "knn_score", "params": params}
+        body = {"query": {"script_score": {"query": {"ids": {"values": given}}, "script": script}}}
+        exact = _hits(request(f"{url}/{KNN_INDEX}/_search", "POST", body))
+        order = [h for h, _ in exact]
+        assert sorted(order) == sorted(given) and order[0] == "c" and order[-1] == "e"  # a, d tie
+        for doc_id, score in exact:
+            assert score == pytest.approx((1 + _cosine(VECTORS[doc_id][0], other)) / 2, abs=1e-6)
+
+        # k-NN's Painless functions are there too (the launcher hands Painless its extensions).
+        painless = {"source": "1.0 + cosineSimilarity(params.q, doc['v'])", "params": {"q": other}}
+        body = {"query": {"script_score": {"query": {"ids": {"values": given}}, "script": painless}}}
+        for doc_id, score in _hits(request(f"{url}/{KNN_INDEX}/_search", "POST", body)):
+            assert score == pytest.approx(1 + _cosine(VECTORS[doc_id][0], other), abs=1e-6)
+    finally:
+        request(f"{url}/{KNN_INDEX}", "DELETE")
+
+
+def test_analysis_common_painless_scripts(opensearch_cluster: ClusterInfo) -> None:
+    """analysis-common extends Painless too: a predicate_token_filter script compiles."""
+    keep_long = {"type": "predicate_token_filter", "script": {"source": "token.getTerm().length() > 3"}}
+    body = {"tokenizer": "whitespace", "filter": [keep_long], "text": "रूस किसानों ab abcdef"}
+    tokens = request(f"{opensearch_cluster.url}/_analyze", "POST", body)["tokens"]
+    assert [t["token"] for t in tokens] == ["किसानों", "abcdef"]
+
+
+def _plugin_zip(target: Path, name: str, jars: list[str], opensearch_version: str) -> Path:
+    folder = target / "plugins" / name
+    folder.mkdir(parents=True)
+    (folder / localcluster.PLUGIN_DESCRIPTOR).write_text(
+        f"# a comment\nname={name}\nversion={opensearch_version}.0\nclassname=org.example.{name}.Plugin\n"
+        f"opensearch.version={opensearch_version}\nextended.plugins=lang-painless\n"
+    )
+    for jar in jars:
+        (folder / jar).write_bytes(b"PK")
+    return folder
+
+
+def test_plugin_zip_jars_are_settled_once(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    version = localcluster.OPENSEARCH_VERSION
+    assert localcluster.jar_artifact("guava-32.1.3-jre.jar") == ("guava", "32.1.3-jre")
+    assert localcluster.jar_artifact("netty-transport-native-unix-common-4.1.118.Final.jar") == (
+        "netty-transport-native-unix-common",
+        "4.1.118.Final",
+    )
+    assert localcluster.jar_artifact("scala-java8-compat_3-1.0.2.jar") == ("scala-java8-compat_3", "1.0.2")
+    (tmp_path / "lib").mkdir()
+    for jar in (f"opensearch-{version}.jar", "netty-common-4.1.118.Final.jar"):
+        (tmp_path / "lib" / jar).write_bytes(b"PK")
+    netty = "netty-common-4.1.118.Final.jar"
+    one = _plugin_zip(tmp_path, "one", ["one-1.0.jar", "guava-33.4.0-jre.jar", netty], version)
+    two = _plugin_zip(tmp_path, "two", ["two-1.0.jar", "guava-33.4.0-jre.jar"], version)
+    found = localcluster.settle_plugin_jars(tmp_path, log=print)
+    assert [d["name"] for d in found] == ["one", "two"]
+    assert found[0]["extended.plugins"] == "lang-painless" and "# a comment" not in str(found[0])
+    # A jar already on the classpath in the same version is kept once.
+    assert sorted(p.name for p in one.glob("*.jar")) == ["guava-33.4.0-jre.jar", "one-1.0.jar"]
+    assert sorted(p.name for p in two.glob("*.jar")) == ["two-1.0.jar"]
+    assert netty in capsys.readouterr().out
+    home = tmp_path
+    (home / "classes").mkdir()
+    entries = localcluster.classpath(home).split(":")
+    assert entries == [str(home / "classes"), str(home / "lib" / "*"), str(one / "*"), str(two / "*")]
+
+    # The same library in two versions is a choice to make in the pom, not a guess.
+    _plugin_zip(tmp_path, "three", ["guava-32.1.3-jre.jar"], version)
+    conflict = r"three has guava-32\.1\.3-jre\.jar, the plugin zip one has guava-33\.4\.0-jre\.jar"
+    with pytest.raises(localcluster.ClusterError, match=conflict):
+        localcluster.settle_plugin_jars(tmp_path)
+
+
+def test_a_plugin_zip_for_another_opensearch_version_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "lib").mkdir()
+    _plugin_zip(tmp_path, "old", ["old-1.0.jar"], "2.19.6")
+    with pytest.raises(localcluster.ClusterError, match=r"built for OpenSearch 2\.19\.6"):
+        localcluster.settle_plugin_jars(tmp_path)
 
 
 def test_missing_java_or_maven_says_what_to_install(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1,4 +1,4 @@
-"""A local OpenSearch 2.19 cluster on 127.0.0.1: one JVM per node, built from Maven Central.
+"""A local OpenSearch 2.19.1 cluster with k-NN on 127.0.0.1: one JVM per node, built from Maven Central.
 
     python -m indexer.engines.opensearch.localcluster start [--nodes 3] [--heap 512m]
     python -m indexer.engines.opensearch.localcluster status
@@ -7,9 +7,10 @@
 (and `khabar cluster start|stop|status` once indexer/cli.py calls register()).
 
 start() builds the launcher in cluster/ (pom.xml and a small Node subclass, see cluster/README.md)
-with Maven the first time, into KHABAR_CLUSTER_HOME (default ~/.cache/khabar/opensearch-2.19.6),
-then starts each node as its own `java` process, bound to 127.0.0.1 only, with its own config,
-data and log folders under the state folder (KHABAR_CLUSTER_STATE, default ~/.cache/khabar/cluster),
+with Maven the first time, into KHABAR_CLUSTER_HOME (default ~/.cache/khabar/opensearch-2.19.1):
+the server and its modules in lib/, each plugin zip (k-NN) unpacked in plugins/NAME. It then
+starts each node as its own `java` process, bound to 127.0.0.1 only, with its own config, data
+and log folders under the state folder (KHABAR_CLUSTER_STATE, default ~/.cache/khabar/cluster),
 waits for health green with every node, and writes cluster.json there: pids, ports and the URL.
 Plain HTTP, no security plugin, no credentials. kill_node() and restart_node() exist for fault
 tests: SIGKILL one node and bring it back with its data.
@@ -38,11 +39,12 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-OPENSEARCH_VERSION = "2.19.6"
+OPENSEARCH_VERSION = "2.19.1"  # plugin zips must be built for exactly this version (cluster/pom.xml)
 LAUNCHER_CLASS = "khabar.opensearch.LocalNode"
 SOURCE_DIR = Path(__file__).resolve().with_name("cluster")
 STATE_FILE = "cluster.json"
 LAYOUT_FILE = "layout.json"
+PLUGIN_DESCRIPTOR = "plugin-descriptor.properties"
 HOST = "127.0.0.1"
 DEFAULT_HTTP_PORT = 9200
 DEFAULT_TRANSPORT_PORT = 9300
@@ -147,7 +149,7 @@ class ClusterInfo:
 
 
 def cluster_home() -> Path:
-    """Where the built launcher is cached (KHABAR_CLUSTER_HOME, default ~/.cache/khabar/opensearch-2.19.6)."""
+    """Where the built launcher is cached (KHABAR_CLUSTER_HOME, default ~/.cache/khabar/opensearch-2.19.1)."""
     env = os.environ.get("KHABAR_CLUSTER_HOME")
     if env:
         return Path(env).expanduser()
@@ -242,7 +244,7 @@ def build(force: bool = False, log: Callable[[str], None] | None = None) -> Path
     """Build the launcher into cluster_home() unless an up-to-date build is cached there.
 
     Maven runs offline first (-o, everything already in ~/.m2), then online if that fails.
-    Returns the folder that holds classes/ and lib/.
+    Returns the folder that holds classes/, lib/ and plugins/ (one folder per plugin zip).
     """
     log = log or _err
     home = cluster_home()
@@ -260,7 +262,7 @@ def build(force: bool = False, log: Callable[[str], None] | None = None) -> Path
         work.mkdir(parents=True)
         shutil.copy2(SOURCE_DIR / "pom.xml", work / "pom.xml")
         shutil.copytree(SOURCE_DIR / "src", work / "src")
-        goals = ["compile", "dependency:copy-dependencies"]
+        goals = ["compile"]  # the pom binds copying lib/ and unpacking the plugin zips to compile
         base = [mvn, "-q", "-B", "-Dstyle.color=never", "-f", str(work / "pom.xml")]
         how = "offline, from ~/.m2"
         offline = subprocess.run([*base, "-o", *goals], capture_output=True, text=True)
@@ -271,17 +273,104 @@ def build(force: bool = False, log: Callable[[str], None] | None = None) -> Path
             if online.returncode != 0:
                 tail = _tail_text((online.stdout + online.stderr).strip(), 40)
                 raise ClusterError(f"Maven could not build the OpenSearch launcher in {work}:\n{tail}")
-        for name in ("classes", "lib"):
+        zips = settle_plugin_jars(work / "target", log)
+        for name in ("classes", "lib", "plugins"):
             shutil.rmtree(home / name, ignore_errors=True)
-            (work / "target" / name).rename(home / name)
+            if (work / "target" / name).exists():
+                (work / "target" / name).rename(home / name)
         shutil.rmtree(work, ignore_errors=True)
         (home / "build.stamp").write_text(fingerprint + "\n")
-        log(f"built in {time.monotonic() - started:.1f} s ({how})")
+        plugins = ", ".join(f"{d['name']} {d['version']}" for d in zips) or "none"
+        log(f"built in {time.monotonic() - started:.1f} s ({how}); plugin zips: {plugins}")
     return home
 
 
+def read_descriptor(path: Path) -> dict[str, str]:
+    """A plugin-descriptor.properties as a dict (key=value lines; # and ! start comments)."""
+    result: dict[str, str] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if line and line[0] not in "#!" and "=" in line:
+            key, value = line.split("=", 1)
+            result[key.strip()] = value.strip()
+    return result
+
+
+_JAR = re.compile(r"(?P<artifact>.+?)-(?P<version>\d[^/]*)\.jar")
+
+
+def jar_artifact(filename: str) -> tuple[str, str]:
+    """('guava', '32.1.3-jre') for guava-32.1.3-jre.jar: Maven's artifactId-version[-classifier].jar."""
+    match = _JAR.fullmatch(filename)
+    if not match:
+        return filename.removesuffix(".jar"), ""
+    return match["artifact"], match["version"]
+
+
+def plugin_dirs(root: Path) -> list[Path]:
+    """The unpacked plugin zips under root (root/plugins/NAME with a plugin-descriptor.properties)."""
+    plugins = root / "plugins"
+    if not plugins.is_dir():
+        return []
+    return sorted(d for d in plugins.iterdir() if (d / PLUGIN_DESCRIPTOR).is_file())
+
+
+def settle_plugin_jars(target: Path, log: Callable[[str], None] | None = None) -> list[dict[str, str]]:
+    """Check the plugin zips that Maven unpacked in target/plugins; return their descriptors.
+
+    Every jar ends up on one classpath, so each library must be there once: a plugin's jar that
+    target/lib (or a plugin zip before it, by name) already holds in the same version is removed;
+    the same library in two versions stops the build, to be settled in pom.xml with <excludes> on
+    the artifactItem whose copy is not wanted. A zip built for another OpenSearch version stops it
+    too: OpenSearch would refuse to load it.
+    """
+    log = log or _err
+    seen: dict[str, Path] = {}
+    for jar in sorted((target / "lib").glob("*.jar")):
+        seen.setdefault(jar_artifact(jar.name)[0], jar)
+    descriptors: list[dict[str, str]] = []
+    conflicts: list[str] = []
+    for folder in plugin_dirs(target):
+        descriptor = read_descriptor(folder / PLUGIN_DESCRIPTOR)
+        name = descriptor.get("name", folder.name)
+        built_for = descriptor.get("opensearch.version")
+        if built_for != OPENSEARCH_VERSION:
+            raise ClusterError(
+                f"the plugin zip {name} {descriptor.get('version', '?')} is built for OpenSearch "
+                f"{built_for}, the launcher is {OPENSEARCH_VERSION}: a plugin only loads into the version "
+                "it was built for"
+            )
+        if not descriptor.get("classname"):
+            raise ClusterError(f"{folder / PLUGIN_DESCRIPTOR} names no classname")
+        dropped: list[str] = []
+        for jar in sorted(folder.glob("*.jar")):
+            artifact, _ = jar_artifact(jar.name)
+            other = seen.get(artifact)
+            if other is None:
+                seen[artifact] = jar
+            elif other.name == jar.name:
+                jar.unlink()  # the same jar again: one copy on the classpath is enough
+                dropped.append(jar.name)
+            else:
+                where = "lib" if other.parent.name == "lib" else f"the plugin zip {other.parent.name}"
+                conflicts.append(f"{name} has {jar.name}, {where} has {other.name}")
+        if dropped:
+            log(f"{name}: {len(dropped)} jar(s) already on the classpath, kept once: {', '.join(dropped)}")
+        descriptors.append(descriptor)
+    if conflicts:
+        raise ClusterError(
+            "the same library in two versions would be on the launcher's classpath: "
+            + "; ".join(conflicts)
+            + ". Choose one copy in cluster/pom.xml: <excludes> on the artifactItem of the zip whose copy "
+            "is not wanted (or pin the library as a dependency and exclude it from every zip)."
+        )
+    return descriptors
+
+
 def classpath(home: Path) -> str:
-    return os.pathsep.join([str(home / "classes"), str(home / "lib" / "*")])
+    """classes, lib/* and each plugin zip's folder/*: the launcher loads every zip it finds there."""
+    entries = [home / "classes", home / "lib" / "*", *(d / "*" for d in plugin_dirs(home))]
+    return os.pathsep.join(str(e) for e in entries)
 
 
 # -- processes ---------------------------------------------------------------------------------------
@@ -630,6 +719,16 @@ def start(
         existing = _read_state(state)
         if existing is not None:
             alive = [n for n in existing.nodes if n.alive()]
+            if alive and existing.version != OPENSEARCH_VERSION:
+                log(
+                    f"the cluster running in {state} is OpenSearch {existing.version}, not "
+                    f"{OPENSEARCH_VERSION}: `khabar cluster stop` and start it again for "
+                    f"{OPENSEARCH_VERSION} (its data is then removed)"
+                )
+                if len(alive) != len(existing.nodes):
+                    raise ClusterError(
+                        f"cannot start {OPENSEARCH_VERSION} nodes into an {existing.version} cluster"
+                    )
             if len(alive) == len(existing.nodes):
                 if len(existing.nodes) != nodes:
                     log(f"{len(existing.nodes)} node(s) already running (stop them to change that)")
@@ -763,6 +862,10 @@ def restart_node(
     if node.alive():
         raise ClusterError(f"{node.name} is running (pid {node.pid}); kill_node({i}) first")
     _reap(node.pid)
+    if info.version != OPENSEARCH_VERSION:
+        raise ClusterError(
+            f"the cluster is OpenSearch {info.version}; this launcher starts {OPENSEARCH_VERSION} nodes"
+        )
     java, _ = require_tools()
     _start_node(info, i, java, build())
     _write_state(info)

@@ -1,17 +1,28 @@
 package khabar.opensearch;
 
+import java.io.File;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.ServiceLoader;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+import org.opensearch.Version;
 import org.opensearch.analysis.common.CommonAnalysisPlugin;
 import org.opensearch.common.logging.LogConfigurator;
 import org.opensearch.common.settings.Settings;
@@ -19,16 +30,22 @@ import org.opensearch.env.Environment;
 import org.opensearch.node.InternalSettingsPreparer;
 import org.opensearch.node.Node;
 import org.opensearch.painless.PainlessPlugin;
+import org.opensearch.plugins.ExtensiblePlugin;
 import org.opensearch.plugins.Plugin;
 import org.opensearch.transport.Netty4Plugin;
 
 /**
- * One OpenSearch node in this JVM, with the modules Khabar needs loaded from the classpath.
+ * One OpenSearch node in this JVM, with the modules and plugins Khabar needs loaded from the classpath.
  *
- * <p>Usage: {@code java -cp 'classes:lib/*' khabar.opensearch.LocalNode CONFIG_DIR}. CONFIG_DIR holds the
- * node's {@code opensearch.yml}, which must set {@code path.home} (and normally node.name, path.data,
- * path.logs, network.host, http.port, transport.port and discovery). A {@code log4j2.properties} that
- * logs to standard output is written there if the folder has none.
+ * <p>Usage: {@code java -cp 'classes:lib/*:plugins/opensearch-knn/*' khabar.opensearch.LocalNode CONFIG_DIR}.
+ * CONFIG_DIR holds the node's {@code opensearch.yml}, which must set {@code path.home} (and normally
+ * node.name, path.data, path.logs, network.host, http.port, transport.port and discovery). A
+ * {@code log4j2.properties} that logs to standard output is written there if the folder has none.
+ *
+ * <p>Plugin zips: every folder of the classpath (given as {@code DIR/*}, or holding a jar given by
+ * name) that holds a {@code plugin-descriptor.properties} is an unpacked plugin zip. Its
+ * {@code classname} is loaded beside the modules, after checking that its {@code opensearch.version}
+ * is this server's version and that the plugins it extends are there.
  *
  * <p>The distribution's {@code bin/opensearch} does more (security manager, native checks, jar hell,
  * keystore); a node bound to loopback for development and tests needs none of it. SIGTERM closes the
@@ -36,12 +53,48 @@ import org.opensearch.transport.Netty4Plugin;
  */
 public final class LocalNode {
 
-    /** The modules of the OpenSearch distribution that are compiled into this launcher's classpath. */
-    static final List<Class<? extends Plugin>> PLUGINS = List.of(
-        Netty4Plugin.class,
-        CommonAnalysisPlugin.class,
-        PainlessPlugin.class
-    );
+    /** The modules of the OpenSearch distribution compiled into this launcher, by their distribution names. */
+    static final Map<String, Class<? extends Plugin>> MODULES;
+
+    static {
+        Map<String, Class<? extends Plugin>> modules = new LinkedHashMap<>();
+        modules.put("transport-netty4", Netty4Plugin.class);
+        modules.put("analysis-common", CommonAnalysisPlugin.class);
+        modules.put("lang-painless", PainlessPlugin.class);
+        MODULES = Collections.unmodifiableMap(modules);
+    }
+
+    static final String DESCRIPTOR = "plugin-descriptor.properties";
+
+    /** An unpacked plugin zip found on the classpath. */
+    static final class PluginZip {
+        final Path folder;
+        final String name;
+        final String version;
+        final String classname;
+        final String opensearchVersion;
+        final List<String> extendedPlugins;
+
+        PluginZip(Path folder, Properties descriptor) {
+            this.folder = folder;
+            this.name = descriptor.getProperty("name", folder.getFileName().toString()).trim();
+            this.version = descriptor.getProperty("version", "?").trim();
+            this.classname = descriptor.getProperty("classname", "").trim();
+            this.opensearchVersion = descriptor.getProperty("opensearch.version", "").trim();
+            List<String> extended = new ArrayList<>();
+            for (String part : descriptor.getProperty("extended.plugins", "").split(",")) {
+                if (!part.isBlank()) {
+                    extended.add(part.trim());
+                }
+            }
+            this.extendedPlugins = Collections.unmodifiableList(extended);
+        }
+
+        @Override
+        public String toString() {
+            return name + " " + version + " (" + classname + ")";
+        }
+    }
 
     /** A Node that accepts plugins from the classpath (Node's own constructor for that is protected). */
     static final class ClasspathPluginNode extends Node {
@@ -82,7 +135,13 @@ public final class LocalNode {
         Files.createDirectories(environment.pluginsFile());
         Files.createDirectories(environment.logsFile());
 
-        Node node = new ClasspathPluginNode(environment, PLUGINS);
+        Logger logger = LogManager.getLogger(LocalNode.class);
+        List<PluginZip> zips = pluginZips(System.getProperty("java.class.path", ""));
+        List<Class<? extends Plugin>> plugins = plugins(zips);
+        if (!zips.isEmpty()) {
+            logger.info("plugins from zips on the classpath: {}", zips);
+        }
+        Node node = new ClasspathPluginNode(environment, plugins);
         CountDownLatch stopped = new CountDownLatch(1);
         // OpenSearch's threads are daemons: this non-daemon thread keeps the JVM alive until shutdown.
         Thread keepAlive = new Thread(() -> {
@@ -116,6 +175,95 @@ public final class LocalNode {
             t.printStackTrace();
             System.exit(1);
         }
+    }
+
+    /** The plugin zips on the classpath: folders holding a plugin-descriptor.properties, in classpath order. */
+    static List<PluginZip> pluginZips(String classpath) throws IOException {
+        Set<Path> folders = new LinkedHashSet<>();
+        for (String entry : classpath.split(File.pathSeparator)) {
+            if (entry.isEmpty()) {
+                continue;
+            }
+            // java.class.path holds the jars that a DIR/* entry of -cp expanded to, not DIR/* itself.
+            Path path = Paths.get(entry.endsWith("*") ? entry.substring(0, entry.length() - 1) : entry);
+            Path folder = Files.isRegularFile(path) ? path.getParent() : path;
+            if (folder != null && Files.isRegularFile(folder.resolve(DESCRIPTOR))) {
+                folders.add(folder.toAbsolutePath().normalize());
+            }
+        }
+        List<PluginZip> zips = new ArrayList<>();
+        for (Path folder : folders) {
+            Properties descriptor = new Properties();
+            try (InputStream in = Files.newInputStream(folder.resolve(DESCRIPTOR))) {
+                descriptor.load(in);
+            }
+            zips.add(new PluginZip(folder, descriptor));
+        }
+        return zips;
+    }
+
+    /**
+     * The modules and the zips' plugin classes, checked: a zip must be built for this very OpenSearch
+     * version and find the plugins it extends (OpenSearch refuses such plugins too).
+     */
+    static List<Class<? extends Plugin>> plugins(List<PluginZip> zips) throws ClassNotFoundException {
+        List<Class<? extends Plugin>> plugins = new ArrayList<>(MODULES.values());
+        Set<String> names = new LinkedHashSet<>(MODULES.keySet());
+        for (PluginZip zip : zips) {
+            names.add(zip.name);
+        }
+        String current = Version.CURRENT.toString();
+        for (PluginZip zip : zips) {
+            if (!current.equals(zip.opensearchVersion)) {
+                throw new IllegalStateException("plugin " + zip + " in " + zip.folder + " is built for OpenSearch "
+                    + zip.opensearchVersion + ", this node is " + current + ": plugins only load into the exact "
+                    + "version they were built for");
+            }
+            if (zip.classname.isEmpty()) {
+                throw new IllegalStateException(zip.folder.resolve(DESCRIPTOR) + " names no classname");
+            }
+            for (String extended : zip.extendedPlugins) {
+                if (!names.contains(extended)) {
+                    throw new IllegalStateException("plugin " + zip + " extends " + extended
+                        + ", which is neither a module of this launcher " + MODULES.keySet() + " nor a plugin zip "
+                        + "on the classpath");
+                }
+                if (!MODULES.containsKey(extended)) {
+                    LogManager.getLogger(LocalNode.class).warn("plugin {} extends the plugin zip {}: extension "
+                        + "points between classpath plugins are not wired, only lang-painless's are", zip, extended);
+                }
+            }
+            plugins.add(Class.forName(zip.classname, false, LocalNode.class.getClassLoader()).asSubclass(Plugin.class));
+        }
+        loadPainlessExtensions();
+        return plugins;
+    }
+
+    /**
+     * Hands Painless the allowlists of the plugins that extend it: analysis-common's (scripts in the
+     * predicate_token_filter and condition token filters), k-NN's (cosineSimilarity, l2Squared, …).
+     *
+     * <p>OpenSearch's PluginsService calls ExtensiblePlugin.loadExtensions only for plugins loaded from the
+     * modules/ and plugins/ folders, never for classpath plugins, so a classpath Painless would not know
+     * them. PainlessPlugin keeps its allowlists in a static map that every instance's script engine
+     * reads, so filling it from a throwaway instance before the node starts does what PluginsService
+     * would have done (all extensions share this JVM's one class loader).
+     */
+    static void loadPainlessExtensions() {
+        ClassLoader loader = LocalNode.class.getClassLoader();
+        List<String> names = new ArrayList<>();
+        new PainlessPlugin().loadExtensions(new ExtensiblePlugin.ExtensionLoader() {
+            @Override
+            public <T> List<T> loadExtensions(Class<T> extensionPointType) {
+                List<T> found = new ArrayList<>();
+                for (T extension : ServiceLoader.load(extensionPointType, loader)) {
+                    found.add(extension);
+                    names.add(extension.getClass().getName());
+                }
+                return found;
+            }
+        });
+        LogManager.getLogger(LocalNode.class).info("Painless extensions loaded: {}", names);
     }
 
     /** Logs to standard output; localcluster.py sends each node's output to NODE/logs/node.log. */
