@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import gc
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -17,10 +17,12 @@ from indexer import manifest
 from indexer.analysis.pipeline import DEFAULT, AnalysisOptions
 from indexer.crashpoints import crashpoint
 from indexer.engines import open_engine
-from indexer.engines.base import Engine, IncompleteIndex
+from indexer.engines.base import Engine, IncompleteIndex, VectorSpec
 from indexer.engines.config import EngineConfig
 from indexer.ingest import CorpusFile, discover, read_file
-from indexer.records import Problem
+from indexer.meaning import switch
+from indexer.meaning.stage import Embedder
+from indexer.records import Article, Problem
 
 PARALLEL_INCREMENT_BYTES = 32 * 1024 * 1024  # smaller increments are written by one process
 
@@ -57,6 +59,10 @@ class BuildReport:
     # Problems recorded when files unchanged since were read (not reported again, but --strict
     # weighs them: strict means the same whatever was read this time).
     standing: list[Problem] = field(default_factory=list)
+    meaning: str | None = None  # the model of the generation's vectors (search by meaning)
+    meaning_off: str | None = None  # why the generation has no vectors
+    embedded: int = 0  # passages embedded by this reindex (the others came from the cache)
+    embed_seconds: float = 0.0  # the time the embedding took (reading the files included)
 
     @property
     def skipped(self) -> int:
@@ -78,6 +84,11 @@ class Progress:
 
     def waiting(self, holder: str) -> None: ...
 
+    def embed_start(self, passages: int) -> None:
+        """Passages to embed before the index is written (the others are in the vector cache)."""
+
+    def embedded(self, n: int) -> None: ...
+
 
 def _size(cf: CorpusFile) -> int:
     try:
@@ -97,6 +108,7 @@ def reindex(
     full: bool = False,
     wait: bool = False,
     clock: Callable[[], float] = time.perf_counter,
+    semantic: bool | None = None,
 ) -> BuildReport:
     """Bring ``index`` (an index folder, or any engine) in line with the articles under ``paths``
     and publish the result.
@@ -107,6 +119,8 @@ def reindex(
     nothing is written. Raises ReindexRunning, NothingToIndex, StrictFailure or IncompleteIndex;
     in every failure the previously live index keeps serving and the half-built generation is
     removed. ``procs``: writing processes of the Whoosh engine (default: one per core, up to 4).
+    ``semantic``: give each article a vector for search by meaning (None: unless KHABAR_SEMANTIC=0;
+    without the model, the index is built without vectors and the report says why).
     """
     engine = open_engine(index) if isinstance(index, str | Path | EngineConfig) else index
     if procs is not None:
@@ -119,8 +133,10 @@ def reindex(
     collecting = gc.isenabled()
     gc.disable()
     try:
+        encoder, report.meaning_off = switch.encoder(semantic)
+        embedder = Embedder(encoder, engine.vector_cache()) if encoder else None
         with engine.reindex_lock(wait, progress.waiting):
-            return _reindex(paths, engine, strict, progress, analysis, full, clock, report, t0)
+            return _reindex(paths, engine, strict, progress, analysis, full, clock, report, t0, embedder)
     finally:
         if collecting:
             gc.enable()
@@ -136,6 +152,7 @@ def _reindex(
     clock: Callable[[], float],
     report: BuildReport,
     t0: float,
+    embedder: Embedder | None,
 ) -> BuildReport:
     """The body of ``reindex``: the caller holds the reindex lock."""
 
@@ -154,6 +171,10 @@ def _reindex(
     crashpoint("read")
     live = engine.live(analysis, full)
     report.damaged = live.damaged
+    spec = VectorSpec(embedder.encoder.name, embedder.meaning, embedder.encoder.dim) if embedder else None
+    if live.manifest is not None and live.meaning != (spec.checksum if spec else None):
+        live = replace(live, manifest=None)  # vectors of another model (or none): rebuild in full
+    report.meaning = spec.model if spec else None
     old = live.manifest
     plan = manifest.plan(files, old)
     report.unchanged = len(plan.unchanged)
@@ -171,8 +192,19 @@ def _reindex(
     sizes = [_size(cf) for cf in todo]
     progress.start(sum(sizes), len(todo))
 
+    if embedder is not None:
+
+        def articles() -> Iterator[Article]:
+            for cf in todo:
+                yield from (a for a in read_file(cf) if not isinstance(a, Problem))
+
+        t_embed = clock()
+        report.embedded = embedder.fill(articles, progress.embed_start, progress.embedded)
+        report.embed_seconds = clock() - t_embed
+        crashpoint("embedded")
+
     parallel = old is None or sum(sizes) > PARALLEL_INCREMENT_BYTES
-    gen = engine.new_generation(live if old is not None else None, analysis, parallel)
+    gen = engine.new_generation(live if old is not None else None, analysis, parallel, spec)
     report.generation = gen.name
     try:
         for key in plan.replaced:
@@ -219,7 +251,7 @@ def _reindex(
                         problems=(*e.problems, *manifest.recorded([lost])),
                     )
                 owners.take(item.id, k, item.origin)
-                gen.add(item)
+                gen.add(item, embedder.vector(item) if embedder else None)
                 ids.append(item.id)
             report.indexed += len(ids)
             if report.indexed:

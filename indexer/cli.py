@@ -42,6 +42,7 @@ class TqdmProgress(Progress):
     def __init__(self, stream: TextIO) -> None:
         self.stream = stream
         self.bar = None
+        self.embed_bar: Any = None
         self.t0 = time.perf_counter()
 
     def start(self, total_bytes: int, files: int) -> None:
@@ -67,6 +68,26 @@ class TqdmProgress(Progress):
     def waiting(self, holder: str) -> None:
         print(f"waiting for the running reindex (pid {holder}) to end...", file=self.stream, flush=True)
 
+    def embed_start(self, passages: int) -> None:
+        if not passages:
+            return
+        if not self.stream.isatty():
+            print(f"embedding {passages} passage(s) for search by meaning...", file=self.stream, flush=True)
+            return
+        from tqdm import tqdm
+
+        self.embed_bar = tqdm(
+            total=passages, unit=" passages", desc="embedding", file=self.stream, dynamic_ncols=True
+        )  # its ETA: the rate so far over what is left
+
+    def embedded(self, n: int) -> None:
+        bar = getattr(self, "embed_bar", None)
+        if bar is not None:
+            bar.update(n)
+            if bar.n >= bar.total:
+                bar.close()
+                self.embed_bar = None
+
     def problem(self, problem: Problem) -> None:
         line = f"warning: {problem}"
         if self.bar is not None:
@@ -82,6 +103,8 @@ class TqdmProgress(Progress):
 def _summary(report: BuildReport, out: TextIO) -> None:
     if report.damaged:
         print(f"note: {report.damaged}; rebuilt in full.", file=out)
+    if report.meaning_off:
+        print(f"Search by meaning is off: {report.meaning_off}.", file=out)
     if report.up_to_date:
         print(
             f"The index in {report.index_dir} is up to date: {report.files} file(s) unchanged "
@@ -100,6 +123,14 @@ def _summary(report: BuildReport, out: TextIO) -> None:
         print(
             f"Incremental: {report.unchanged} file(s) unchanged, {read} added or changed, "
             f"{report.removed} removed (--full rebuilds everything).",
+            file=out,
+        )
+    if report.meaning:
+        rate = f" in {report.embed_seconds:.1f} s ({report.embedded / report.embed_seconds:.1f}/s)" if (
+            report.embedded and report.embed_seconds) else ""  # fmt: skip
+        print(
+            f"Search by meaning: {report.embedded} passage(s) embedded{rate}, the others' vectors "
+            f"reused from the cache ({report.meaning}).",
             file=out,
         )
     if report.problems:
@@ -410,6 +441,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
             cluster_pids=_local_cluster_pids(config) if opensearch else [],
             whoosh_index=args.index,
             reuse=args.reuse,
+            vector_cache=args.vector_cache,
         )
         try:
             report = run(opts)
@@ -455,6 +487,10 @@ def add_engine_options(
     """Which engine and index: the same options on every command that reads or writes an index."""
     g = p.add_argument_group("engine (options win over KHABAR_* environment variables)")
     g.add_argument("--engine", choices=ENGINES, default=None, help="whoosh (default) or opensearch")
+    g.add_argument(
+        "--no-semantic", action="store_true",
+        help="no search by meaning: no vectors at reindex, words alone at search (or KHABAR_SEMANTIC=0)",
+    )  # fmt: skip
     g.add_argument(
         "--index", type=Path, default=None, metavar="DIR",
         help=index_help or "Whoosh index folder (default: index/, or KHABAR_INDEX)",
@@ -619,6 +655,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="measure search on the index an earlier run built (same SOURCES and SIZE; for Whoosh, "
         "give its --index) instead of reindexing, when it holds SIZE articles",
     )
+    b.add_argument(
+        "--vector-cache", type=Path, default=Path.home() / ".cache" / "khabar" / "bench-vectors",
+        help="where the articles' vectors are kept between runs (the same articles are embedded once; "
+        "default ~/.cache/khabar/bench-vectors)",
+    )  # fmt: skip
     b.set_defaults(func=cmd_bench)
 
     v = sub.add_parser("serve", help="serve the search page and JSON API")
@@ -675,6 +716,8 @@ def query_words_apart(argv: list[str]) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     args = build_parser().parse_args(query_words_apart(argv))
+    if getattr(args, "no_semantic", False):
+        os.environ["KHABAR_SEMANTIC"] = "0"  # so the server's worker processes inherit it
     try:
         return args.func(args)
     except MissingDependency as e:

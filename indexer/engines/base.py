@@ -13,7 +13,10 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
+
+import numpy as np
 
 from indexer.analysis.pipeline import AnalysisOptions, Pipeline
 from indexer.facets import Facet
@@ -130,6 +133,39 @@ class Snapshot(Protocol):
         """The date of the newest dated article (not after ``not_after`` when given)."""
         ...
 
+    # -- search by meaning (``indexer.meaning``): only when ``vectors()`` is not None ----------
+
+    def vectors(self) -> VectorSpec | None:
+        """The model of this generation's article vectors; None when it holds none."""
+        ...
+
+    def nearest(self, vector: np.ndarray, k: int) -> list[tuple[str, float]]:
+        """The ``k`` articles of the whole generation nearest ``vector`` by cosine, best first:
+        (article id, cosine). No filters: what meaning adds to a result set must not depend on
+        the facets selected, or a facet's count would differ from the total its selection gives."""
+        ...
+
+    def similarity(self, vector: np.ndarray, refs: list[Any]) -> list[float]:
+        """The cosine of ``vector`` and each hit (``refs`` from ``Page.hits``)."""
+        ...
+
+    def matching_ids(self, q: Node, ids: list[str]) -> set[str]:
+        """Which of the articles ``ids`` match ``q`` (no filters)."""
+        ...
+
+    def vector_of(self, article_id: str) -> np.ndarray | None:
+        """The article's vector, as stored (None: no such article, or no vectors)."""
+        ...
+
+
+@dataclass(frozen=True)
+class VectorSpec:
+    """The model that made a generation's article vectors (``indexer.meaning``)."""
+
+    model: str  # for people: its name and how it runs
+    checksum: str  # for machines: two generations' vectors compare only when these are equal
+    dim: int
+
 
 @dataclass
 class Live:
@@ -138,6 +174,7 @@ class Live:
     generation: str | None = None
     manifest: Manifest | None = None  # None: rebuild everything
     damaged: str | None = None  # why the live index could not be built on (it is rebuilt in full)
+    meaning: str | None = None  # the checksum of its vectors' model; None: it has no vectors
 
 
 class Generation(Protocol):
@@ -149,7 +186,9 @@ class Generation(Protocol):
         """Remove an article the generation was started with (an incremental reindex)."""
         ...
 
-    def add(self, article: Article) -> None: ...
+    def add(self, article: Article, vector: np.ndarray | None = None) -> None:
+        """Write an article (with its vector when the generation holds vectors)."""
+        ...
 
     def commit(self, manifest: Manifest) -> None:
         """Make everything added durable, with the manifest. Raises IncompleteIndex when the
@@ -188,9 +227,16 @@ class Engine(Protocol):
         was built with ``analysis``."""
         ...
 
-    def new_generation(self, base: Live | None, analysis: AnalysisOptions, parallel: bool) -> Generation:
+    def new_generation(
+        self, base: Live | None, analysis: AnalysisOptions, parallel: bool, vectors: VectorSpec | None = None
+    ) -> Generation:
         """Start a generation: a copy of ``base`` (incremental), or empty. ``parallel``: worth
-        writing with several processes."""
+        writing with several processes. ``vectors``: the articles come with vectors of this
+        model (a base must hold the same model's, or none is given)."""
+        ...
+
+    def vector_cache(self) -> Path:
+        """A folder on this machine where a reindex keeps the vectors it computed (for the next)."""
         ...
 
 

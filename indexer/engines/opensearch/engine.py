@@ -8,20 +8,24 @@ followed within a second (each thread looks the alias up again at most once a se
 
 from __future__ import annotations
 
+import base64
+import os
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from datetime import date, datetime, timedelta
 from datetime import time as dtime
+from pathlib import Path
 from typing import Any
 
+import numpy as np
 from opensearchpy import exceptions as osx
 from opensearchpy import helpers
 
 from indexer.analysis.pipeline import AnalysisOptions, Pipeline
 from indexer.caches import Cache
-from indexer.engines.base import Filters, IndexUnavailable, Live, Page
+from indexer.engines.base import Filters, IndexUnavailable, Live, Page, VectorSpec
 from indexer.engines.config import EngineConfig
 from indexer.engines.opensearch import schema, writer
 from indexer.engines.opensearch.connection import explained
@@ -54,6 +58,7 @@ class OpenSearchEngine:
         self._local = threading.local()
         self._df_caches: dict[str, Cache[str, dict[str, int]]] = {}
         self._routings: dict[str, list[str]] = {}
+        self._specs: dict[str, VectorSpec | None] = {}
         self._lock = threading.Lock()
 
     # -- the live generation --------------------------------------------------------------------
@@ -110,9 +115,23 @@ class OpenSearchEngine:
         return writer.live(self.place, analysis, full)
 
     def new_generation(
-        self, base: Live | None, analysis: AnalysisOptions, parallel: bool
+        self, base: Live | None, analysis: AnalysisOptions, parallel: bool, vectors: VectorSpec | None = None
     ) -> writer.OpenSearchGeneration:
-        return writer.OpenSearchGeneration(self.place, base, analysis, parallel, self.procs)
+        return writer.OpenSearchGeneration(self.place, base, analysis, parallel, self.procs, vectors)
+
+    def vector_cache(self) -> Path:
+        """On this machine: the cluster stores the vectors, the machine that computes them keeps
+        its own copy for the next reindex ($KHABAR_VECTOR_CACHE, else ~/.cache/khabar/vectors)."""
+        return Path(os.environ.get("KHABAR_VECTOR_CACHE") or Path.home() / ".cache" / "khabar" / "vectors")
+
+    def vector_spec(self, index: str) -> VectorSpec | None:
+        """The model of a generation's vectors (read once per generation)."""
+        if index not in self._specs:
+            meta = self.conn.call(lambda c: c.indices.get_mapping(index=index))
+            spec = schema.vectors_of(next(iter(meta.values()))["mappings"].get("_meta", {}))
+            with self._lock:
+                self._specs = {index: spec}
+        return self._specs[index]
 
     procs: int | None = None  # analysing and sending processes (None: one per core)
 
@@ -301,6 +320,78 @@ class OpenSearchSnapshot:
             return None
         fields = schema.stored_fields(found) if found.get("found") else {}
         return fields if fields.get("id") == article_id else None
+
+    # -- search by meaning ----------------------------------------------------------------------
+
+    def vectors(self) -> VectorSpec | None:
+        return self.engine.vector_spec(self.generation)
+
+    def nearest(self, vector: np.ndarray, k: int) -> list[tuple[str, float]]:
+        """Lucene's HNSW graphs, searched wider than ``k`` for recall; the Lucene engine's
+        cosinesimil score is (1 + cosine) / 2."""
+        if k <= 0 or self.vectors() is None:
+            return []
+        knn = {
+            "vector": [float(x) for x in vector],
+            "k": k,
+            "method_parameters": {"ef_search": max(2 * k, 100)},
+        }
+        body = {"size": k, "query": {"knn": {schema.VECTOR: knn}}, "_source": False, "stored_fields": ["id"]}
+        found = self._call(lambda c: c.search(index=self.generation, body=body))
+        hits = [
+            (schema.stored_fields(h)["id"], 2.0 * float(h["_score"]) - 1.0) for h in found["hits"]["hits"]
+        ]
+        return sorted(hits, key=lambda h: (-h[1], h[0]))
+
+    def _cosines(self, vector: np.ndarray, ids: list[str]) -> dict[str, float]:
+        """Exact cosines of given articles: the k-NN plugin's scoring script gives (1 + cosine) / 2
+        on indexes made by 2.19 (1 + cosine before), as its knn query does."""
+        script = {
+            "lang": "knn",
+            "source": "knn_score",
+            "params": {
+                "field": schema.VECTOR,
+                "query_value": [float(x) for x in vector],
+                "space_type": "cosinesimil",
+            },
+        }
+        query = {"script_score": {"query": {"bool": {"filter": [{"terms": {"id": ids}}]}}, "script": script}}
+        body = {"size": len(ids), "query": query, "_source": False, "stored_fields": ["id"]}
+        found = self._call(lambda c: c.search(index=self.generation, body=body))
+        return {schema.stored_fields(h)["id"]: 2.0 * float(h["_score"]) - 1.0 for h in found["hits"]["hits"]}
+
+    def similarity(self, vector: np.ndarray, refs: list[Any]) -> list[float]:
+        if not refs or self.vectors() is None:
+            return [0.0] * len(refs)
+        ids = [r["id"] for r in refs]
+        found = self._cosines(vector, ids)
+        return [found.get(i, 0.0) for i in ids]
+
+    def matching_ids(self, q: Node, ids: list[str]) -> set[str]:
+        if not ids:
+            return set()
+        query = {"bool": {"must": [self.engine.translator.query(q)], "filter": [{"terms": {"id": ids}}]}}
+        body = {"size": len(ids), "query": query, "_source": False, "stored_fields": ["id"]}
+        found = self._call(lambda c: c.search(index=self.generation, body=body))
+        return {schema.stored_fields(h)["id"] for h in found["hits"]["hits"]}
+
+    def vector_of(self, article_id: str) -> np.ndarray | None:
+        if self.vectors() is None:
+            return None
+        try:
+            found = self.engine.conn.call(
+                lambda c: c.get(
+                    index=self.generation,
+                    id=schema.doc_id(article_id),
+                    params={"stored_fields": schema.VECTOR_STORED},
+                )
+            )
+        except osx.NotFoundError:
+            return None
+        raw = (found.get("fields") or {}).get(schema.VECTOR_STORED)
+        if not raw:
+            return None
+        return np.frombuffer(base64.b64decode(raw[0] if isinstance(raw, list) else raw), dtype="<f4").copy()
 
     def similar(self, article_id: str, count: int) -> list[tuple[dict[str, Any], float]]:
         """The articles most like this one: its 25 most distinctive body words (tf · idf), any of

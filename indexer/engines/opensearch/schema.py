@@ -24,6 +24,7 @@ from dataclasses import asdict
 from typing import Any
 
 from indexer.analysis.pipeline import AnalysisOptions, Pipeline
+from indexer.engines.base import VectorSpec
 from indexer.engines.config import EngineConfig
 from indexer.ranking import RankingOptions
 from indexer.records import Article, iso_date, local_seconds
@@ -52,11 +53,25 @@ def doc_id(article_id: str) -> str:
     return article_id if len(raw) <= 500 else "sha1:" + hashlib.sha1(raw).hexdigest()
 
 
+VECTOR = "vec"  # the article's vector (search by meaning), when the generation holds vectors
+VECTOR_STORED = "vec_stored"  # the same, stored (float32 bytes): no _source to read it from
+HNSW = {
+    "name": "hnsw",
+    "engine": "lucene",
+    "space_type": "cosinesimil",
+    "parameters": {"m": 16, "ef_construction": 128},
+}
+
+
 def articles_index(
-    config: EngineConfig, ranking: RankingOptions, analysis: AnalysisOptions
+    config: EngineConfig,
+    ranking: RankingOptions,
+    analysis: AnalysisOptions,
+    vectors: VectorSpec | None = None,
 ) -> dict[str, Any]:
     """Settings and mappings of a new articles index (written with no replicas and no refresh;
-    both are set when the generation is committed)."""
+    both are set when the generation is committed). With ``vectors``, a ``knn_vector`` field
+    searched by Lucene's HNSW graphs (the k-NN plugin) and the model named in ``_meta``."""
     text = {
         "type": "text",
         "analyzer": "khabar_terms",
@@ -66,7 +81,7 @@ def articles_index(
     keyword = {"type": "keyword", "store": True}
     stored = {"type": "keyword", "index": False, "doc_values": False, "store": True}
     shown = {"type": "text", "index": False, "store": True}
-    return {
+    body: dict[str, Any] = {
         "settings": {
             "index": {
                 "number_of_shards": config.shards,
@@ -110,6 +125,25 @@ def articles_index(
             },
         },
     }
+    if vectors is not None:
+        body["settings"]["index"]["knn"] = True
+        body["mappings"]["properties"][VECTOR] = {
+            "type": "knn_vector",
+            "dimension": vectors.dim,
+            "method": HNSW,
+        }
+        body["mappings"]["properties"][VECTOR_STORED] = {"type": "binary", "store": True}
+        body["mappings"]["_meta"]["khabar"]["meaning"] = asdict(vectors)
+    return body
+
+
+def vectors_of(meta: dict[str, Any]) -> VectorSpec | None:
+    """The model of an articles index's vectors, from its mapping's ``_meta``; None: none."""
+    found = meta.get("khabar", {}).get("meaning")
+    try:
+        return VectorSpec(found["model"], found["checksum"], int(found["dim"])) if found else None
+    except (KeyError, TypeError, ValueError):
+        return None
 
 
 def vocab_index(config: EngineConfig) -> dict[str, Any]:

@@ -16,6 +16,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import multiprocessing
 import os
@@ -26,13 +27,14 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from typing import Any
 
+import numpy as np
 from opensearchpy import exceptions as osx
 
 from indexer import manifest as manifests
 from indexer import words
 from indexer.analysis.pipeline import AnalysisOptions, pipeline
 from indexer.crashpoints import crashpoint
-from indexer.engines.base import IncompleteIndex, IndexUnavailable, Live, ReindexRunning
+from indexer.engines.base import IncompleteIndex, IndexUnavailable, Live, ReindexRunning, VectorSpec
 from indexer.engines.opensearch import schema
 from indexer.engines.opensearch.connection import Connection, explained
 from indexer.engines.opensearch.place import Place
@@ -154,7 +156,9 @@ def live(place: Place, analysis: AnalysisOptions, full: bool) -> Live:
     if index is None or full:
         return Live(index)
     meta = place.conn.call(lambda c: c.indices.get_mapping(index=index))
-    built_with = schema.analysis_of(next(iter(meta.values()))["mappings"].get("_meta", {}))
+    mapping_meta = next(iter(meta.values()))["mappings"].get("_meta", {})
+    built_with = schema.analysis_of(mapping_meta)
+    spec = schema.vectors_of(mapping_meta)
     if built_with != analysis:
         return Live(index)  # another analysis or another format: every article is analysed again
     try:
@@ -170,7 +174,7 @@ def live(place: Place, analysis: AnalysisOptions, full: bool) -> Live:
         return Live(damaged=f"the live index {index} cannot be counted ({e})")
     if have != want:
         return Live(damaged=f"the live index {index} holds {have} articles where {want} were indexed")
-    return Live(index, old)
+    return Live(index, old, meaning=spec.checksum if spec else None)
 
 
 def _load_manifest(place: Place, index: str) -> manifests.Manifest | None:
@@ -198,15 +202,23 @@ def _init_worker(config: Any, analysis: AnalysisOptions) -> None:
     _worker["pipeline"] = pipeline(analysis)
 
 
-def _send(job: tuple[str, list[tuple[Article, int]]]) -> tuple[int, set[str], WordCounts]:
+Pending = tuple[Article, int, list[float] | None]  # an article, its place, its vector
+
+
+def _send(job: tuple[str, list[Pending]]) -> tuple[int, set[str], WordCounts]:
     """Analyse a batch of articles and index it; (articles written, distinct terms, the words
     they write)."""
     index, batch = job
     actions: list[dict[str, Any]] = []
     vocab: set[str] = set()
     written = WordCounts()
-    for article, seq in batch:
+    for article, seq, vector in batch:
         doc, terms, fields = schema.document(article, seq, _worker["pipeline"])
+        if vector is not None:
+            doc[schema.VECTOR] = vector
+            doc[schema.VECTOR_STORED] = base64.b64encode(np.asarray(vector, dtype="<f4").tobytes()).decode(
+                "ascii"
+            )
         vocab |= terms
         written.add(fields)
         actions.append({"index": {"_index": index, "_id": schema.doc_id(article.id)}})
@@ -233,8 +245,10 @@ class OpenSearchGeneration:
         analysis: AnalysisOptions,
         parallel: bool,
         procs: int | None = None,  # analysing and sending processes (None: one per core)
+        vectors: VectorSpec | None = None,
     ) -> None:
         self.place = place
+        self.vectors = vectors
         self.conn = place.conn
         self.analysis = analysis
         gens = _generations(place)
@@ -243,7 +257,7 @@ class OpenSearchGeneration:
         self.vocab: set[str] = set()
         self.words = WordCounts()  # what this reindex changes in the written words' counts
         self.pipeline = pipeline(analysis)
-        self._pending: list[tuple[Article, int]] = []
+        self._pending: list[Pending] = []
         self._deletes: list[dict[str, Any]] = []
         self._results: list[Any] = []
         self._pool: Any = None
@@ -274,14 +288,22 @@ class OpenSearchGeneration:
         for name, body in zip(
             _companions(self.name),
             (
-                schema.articles_index(cfg, ranking, self.analysis),
+                schema.articles_index(cfg, ranking, self.analysis, self.vectors),
                 schema.vocab_index(cfg),
                 schema.words_index(cfg),
                 schema.files_index(cfg),
             ),
             strict=True,
         ):
-            self.conn.call(lambda c, name=name, body=body: c.indices.create(index=name, body=body))
+            try:
+                self.conn.call(lambda c, name=name, body=body: c.indices.create(index=name, body=body))
+            except osx.RequestError as e:
+                if self.vectors is not None and "knn" in str(e).lower():
+                    raise IndexUnavailable(
+                        f"the cluster at {self.place.where} cannot store vectors (no k-NN plugin, "
+                        "opensearch-knn): install it, or reindex with --no-semantic"
+                    ) from None
+                raise
             self._created.append(name)
 
     def _clone(self, source: str) -> None:
@@ -331,8 +353,9 @@ class OpenSearchGeneration:
             if doc.get("found"):
                 self.words.remove(words.stored_words(schema.stored_fields(doc), self.pipeline))
 
-    def add(self, article: Article) -> None:
-        self._pending.append((article, self.seq))
+    def add(self, article: Article, vector: np.ndarray | None = None) -> None:
+        keep = vector is not None and self.vectors is not None
+        self._pending.append((article, self.seq, [float(x) for x in vector] if keep else None))  # type: ignore[union-attr]
         self.seq += 1
         if len(self._pending) >= BATCH:
             self._flush()

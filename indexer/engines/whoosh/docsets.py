@@ -108,6 +108,8 @@ class DocSets:
             else:
                 self.columns[f.name] = self._column(reader, f)
         self.ts = self._timestamps(reader)
+        self.ids: list[str] = []
+        self._docnum: dict[str, int] | None = None
         self.id_rank = self._id_ranks(reader)
         self._cache: OrderedDict[tuple[str, Any], tuple[np.ndarray, np.ndarray]] = OrderedDict()
         self._lengths: dict[str, np.ndarray] = {}
@@ -160,7 +162,15 @@ class DocSets:
                 ids[offset + d] = v.decode("utf-8") if isinstance(v, bytes) else v
         rank = np.empty(self.doc_count, dtype=np.int64)
         rank[sorted(range(self.doc_count), key=ids.__getitem__)] = np.arange(self.doc_count)
+        self.ids = ids  # each document's article id (search by meaning answers in ids)
         return rank
+
+    def docnums(self, article_ids: list[str]) -> dict[str, int]:
+        """The live document of each of these article ids that the generation holds."""
+        with self._lock:
+            if self._docnum is None:
+                self._docnum = {i: d for d, i in enumerate(self.ids) if self.live[d]}
+        return {i: d for i in article_ids if (d := self._docnum.get(i)) is not None}
 
     def _timestamps(self, reader: IndexReader) -> np.ndarray:
         """Seconds of each article's date (int64); the int64 minimum for undated ones."""

@@ -7,6 +7,7 @@ generation (facet arrays, cached postings) is built once, on first use.
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
@@ -20,8 +21,9 @@ import numpy as np
 from indexer import manifest as manifests
 from indexer import patterns, words
 from indexer.analysis.pipeline import AnalysisOptions, Pipeline
-from indexer.engines.base import Filters, IndexUnavailable, Live, Page
+from indexer.engines.base import Filters, IndexUnavailable, Live, Page, VectorSpec
 from indexer.engines.whoosh import store
+from indexer.engines.whoosh import vectors as matrix
 from indexer.engines.whoosh.docsets import DocSets
 from indexer.engines.whoosh.evaluate import Evaluator
 from indexer.engines.whoosh.scoring import weighting
@@ -47,6 +49,7 @@ class WhooshEngine:
         self._indexes: dict[str, Any] = {}
         self._docsets: dict[str, DocSets] = {}
         self._words: dict[str, WordTable] = {}
+        self._vectors: dict[str, matrix.Vectors | None] = {}
         self._lock = threading.Lock()
 
     # -- reindexing -----------------------------------------------------------------------------
@@ -75,15 +78,22 @@ class WhooshEngine:
         damage = store.check(root / gen, articles=sum(len(e.ids) for e in old.files.values()))
         if damage:
             return Live(damaged=f"the live index {root / gen} is not whole ({damage})")
-        return Live(gen, old)
+        spec = matrix.spec_of(root / gen)
+        return Live(gen, old, meaning=spec.checksum if spec else None)
 
     def new_generation(
-        self, base: Live | None, analysis: AnalysisOptions, parallel: bool
+        self, base: Live | None, analysis: AnalysisOptions, parallel: bool, vectors: VectorSpec | None = None
     ) -> WhooshGeneration:
         procs = self.procs if self.procs is not None else default_procs()
         return WhooshGeneration(
-            self.index_dir, base.generation if base else None, analysis, procs if parallel else 1
+            self.index_dir, base.generation if base else None, analysis, procs if parallel else 1, vectors
         )
+
+    def vector_cache(self) -> Path:
+        """In the index folder ($KHABAR_VECTOR_CACHE for one shared by several indexes: a vector
+        is filed under its text and model, so sharing is safe)."""
+        shared = os.environ.get("KHABAR_VECTOR_CACHE")
+        return Path(shared) if shared else self.index_dir / "vector-cache"
 
     procs: int | None = None  # writing processes (None: one per core, up to 4)
 
@@ -119,6 +129,16 @@ class WhooshEngine:
                     found = self._words[gen]
         return found
 
+    def vectors(self, gen: str, docsets: DocSets) -> matrix.Vectors | None:
+        """The generation's vectors (mapped once per generation), None when it has none."""
+        if gen not in self._vectors:
+            with self._lock:
+                if gen not in self._vectors:
+                    spec = matrix.spec_of(self.index_dir / gen)
+                    found = matrix.Vectors(self.index_dir / gen, spec, docsets.live) if spec else None
+                    self._vectors = {gen: found}
+        return self._vectors[gen]
+
     def docsets(self, gen: str, reader: Any) -> DocSets:
         found = self._docsets.get(gen)
         if found is None:
@@ -137,6 +157,7 @@ class WhooshSnapshot:
         self.engine = engine
         # The analysis chain the index was built with (pickled in its schema).
         self.pipeline: Pipeline = searcher.schema["body"].analyzer.pipeline
+        self._last: tuple[Node, tuple[np.ndarray, np.ndarray]] | None = None
 
     @property
     def docsets(self) -> DocSets:
@@ -151,8 +172,14 @@ class WhooshSnapshot:
     # -- search ---------------------------------------------------------------------------------
 
     def evaluate(self, q: Node) -> tuple[np.ndarray, np.ndarray]:
-        """Matching document numbers (sorted) and their scores."""
-        return Evaluator(self.searcher, self.docsets, self.engine.ranking.boosts).run(q)
+        """Matching document numbers (sorted) and their scores. The last query's are kept: search
+        by meaning asks which of its candidates match the query just searched (a snapshot
+        belongs to one thread, and its generation never changes)."""
+        if self._last is not None and self._last[0] == q:
+            return self._last[1]
+        found = Evaluator(self.searcher, self.docsets, self.engine.ranking.boosts).run(q)
+        self._last = (q, found)
+        return found
 
     def _matches(self, q: Node, filters: Filters) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
         """The evaluator's matches, their scores, and one mask over them per selection."""
@@ -224,6 +251,40 @@ class WhooshSnapshot:
     def article(self, article_id: str) -> dict[str, Any] | None:
         fields = self.searcher.document(id=article_id)
         return dict(fields) if fields else None
+
+    # -- search by meaning ----------------------------------------------------------------------
+
+    def _vectors(self) -> matrix.Vectors | None:
+        return self.engine.vectors(self.generation, self.docsets)
+
+    def vectors(self) -> VectorSpec | None:
+        found = self._vectors()
+        return found.spec if found else None
+
+    def nearest(self, vector: np.ndarray, k: int) -> list[tuple[str, float]]:
+        found = self._vectors()
+        if found is None:
+            return []
+        ids = self.docsets.ids
+        return [(ids[d], score) for d, score in found.nearest(vector, k)]
+
+    def similarity(self, vector: np.ndarray, refs: list[Any]) -> list[float]:
+        found = self._vectors()
+        return found.similarity(vector, [int(r) for r in refs]) if found else [0.0] * len(refs)
+
+    def matching_ids(self, q: Node, ids: list[str]) -> set[str]:
+        docs = self.docsets.docnums(ids)
+        if not docs:
+            return set()
+        matched = self.evaluate(q)[0]
+        nums = np.fromiter(docs.values(), dtype=np.int64, count=len(docs))
+        hit = np.isin(nums, matched)
+        return {i for i, h in zip(docs, hit, strict=True) if h}
+
+    def vector_of(self, article_id: str) -> np.ndarray | None:
+        found = self._vectors()
+        doc = self.docsets.docnums([article_id]).get(article_id)
+        return None if found is None or doc is None else np.array(found.matrix[doc])
 
     def similar(self, article_id: str, count: int) -> list[tuple[dict[str, Any], float]]:
         """The articles most like this one by content (its most distinctive body words)."""

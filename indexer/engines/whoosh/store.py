@@ -169,6 +169,10 @@ def copy_generation(source: Path, target: Path) -> Index:
     return whoosh_index.open_dir(str(target))
 
 
+def open_generation(path: Path) -> Index:
+    return whoosh_index.open_dir(str(path))
+
+
 def publish(root: Path, gen_path: Path) -> None:
     """Atomically make ``gen_path`` the live generation, then drop generations no one needs."""
     tmp = root / f"{CURRENT}.tmp"

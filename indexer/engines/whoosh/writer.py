@@ -15,15 +15,18 @@ from __future__ import annotations
 
 import os
 from collections import Counter
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 from indexer import manifest as manifests
 from indexer import words
 from indexer.analysis.pipeline import AnalysisOptions, pipeline
 from indexer.crashpoints import crashpoint
-from indexer.engines.base import IncompleteIndex
-from indexer.engines.whoosh import analyzer, fixes, store
+from indexer.engines.base import IncompleteIndex, VectorSpec
+from indexer.engines.whoosh import analyzer, fixes, store, vectors
 from indexer.engines.whoosh.schema import to_document
 from indexer.records import Article
 
@@ -49,13 +52,24 @@ def default_procs() -> int:
 
 
 class WhooshGeneration:
-    def __init__(self, root: Path, base: str | None, analysis: AnalysisOptions, procs: int) -> None:
+    def __init__(
+        self,
+        root: Path,
+        base: str | None,
+        analysis: AnalysisOptions,
+        procs: int,
+        spec: VectorSpec | None = None,
+    ) -> None:
         self.root = root
         self.path = store.new_generation(root)
         self.name = self.path.name
         self.pipeline = pipeline(analysis)
         self.words = words.WordCounts()  # the base generation's, less the deleted articles'
         self._base = None  # a searcher on the copy of the base, to read what is deleted
+        self.spec = spec
+        self._vectors: dict[str, np.ndarray] = {}  # of the articles added
+        self._base_vectors: Mapping[str, np.ndarray] = {}
+        self._deleted: set[str] = set()
         try:
             if base is None:
                 ix = store.create_index(self.path, analysis)
@@ -64,6 +78,10 @@ class WhooshGeneration:
                 if (self.path / words.FILE).exists():
                     self.words = words.WordCounts.load(self.path / words.FILE)
                 self._base = ix.searcher()
+                if spec is not None:
+                    self._base_vectors = _base_vectors(self.path, spec, self._base)
+                else:
+                    vectors.forget(self.path)
             # Before the writer: the writing processes it forks start with an empty count.
             analyzer.recording, _analysis[0] = Counter(), analysis
             self.writer = _writer(ix, procs)
@@ -80,6 +98,8 @@ class WhooshGeneration:
             if old:
                 self.words.remove(words.stored_words(old, self.pipeline))
         self.writer.delete_by_term("id", article_id)
+        self._deleted.add(article_id)
+        self._vectors.pop(article_id, None)
 
     def _close_base(self) -> None:
         if self._base is not None:
@@ -96,8 +116,11 @@ class WhooshGeneration:
             part.unlink()
         self.words.save(self.path / words.FILE)
 
-    def add(self, article: Article) -> None:
+    def add(self, article: Article, vector: np.ndarray | None = None) -> None:
         self.writer.add_document(**to_document(article))
+        if self.spec is not None and vector is not None:
+            self._vectors[article.id] = vector
+            self._deleted.discard(article.id)
 
     def commit(self, manifest: manifests.Manifest) -> None:
         self.writer.commit()
@@ -110,7 +133,25 @@ class WhooshGeneration:
         damage = store.check(self.path, articles=sum(len(e.ids) for e in manifest.files.values()))
         if damage:
             raise IncompleteIndex(f"the new index is not whole ({damage})")
+        if self.spec is not None:
+            self._write_vectors(self.spec)
         manifests.save(self.path, manifest)
+
+    def _write_vectors(self, spec: VectorSpec) -> None:
+        """Once every document has its number: the matrix in document order."""
+        added, base, gone = self._vectors, self._base_vectors, self._deleted
+
+        def vector_of(article_id: str) -> np.ndarray | None:
+            found = added.get(article_id)
+            if found is None and article_id not in gone:
+                found = base.get(article_id)
+            return found
+
+        ix = store.open_generation(self.path)
+        with ix.reader() as reader:
+            ids = _doc_ids(reader)
+        vectors.write(self.path, spec, ids, vector_of)
+        self._vectors, self._base_vectors = {}, {}
 
     def publish(self) -> None:
         store.publish(self.root, self.path)
@@ -126,6 +167,27 @@ class WhooshGeneration:
             pass  # the folder goes anyway
         finally:
             store.discard(self.path)
+
+
+def _doc_ids(reader: Any) -> list[str | None]:
+    """Each document number's article id; None for deleted documents."""
+    ids: list[str | None] = [None] * reader.doc_count_all()
+    for leaf, offset in reader.leaf_readers():
+        column = leaf.column_reader("id") if leaf.has_column("id") else None
+        for d in range(leaf.doc_count_all()):
+            if leaf.is_deleted(d):
+                continue
+            v = column[d] if column is not None else leaf.stored_fields(d).get("id")
+            ids[offset + d] = v.decode("utf-8") if isinstance(v, bytes) else v
+    return ids
+
+
+def _base_vectors(path: Path, spec: VectorSpec, searcher: Any) -> Mapping[str, np.ndarray]:
+    """The copied base generation's vectors by article id, when they are of the same model."""
+    found = vectors.spec_of(path)
+    if found is None or found.checksum != spec.checksum:
+        return {}
+    return vectors.rows_by_id(path, _doc_ids(searcher.reader()))
 
 
 def _writer(ix: Any, procs: int) -> Any:
