@@ -19,6 +19,10 @@ from indexer.engines.config import ENGINES, EngineConfig
 from indexer.search import SearchService
 from tests.opensearch_cluster import opensearch_cluster_fixture  # noqa: F401 - a pytest fixture
 
+# Search by meaning embeds every article at reindex (about 30 a second): the tests that are not
+# about it index without it, as before; tests/test_meaning.py turns it on where it is tested.
+os.environ.setdefault("KHABAR_SEMANTIC", "0")
+
 FIXTURES = Path(__file__).parent / "fixtures"
 CORPUS = FIXTURES / "corpus"
 REPO = Path(__file__).parent.parent

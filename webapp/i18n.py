@@ -67,6 +67,21 @@ MESSAGES: dict[str, dict[str, str]] = {
         "hi": "सभी शब्दों वाले लेख कम हैं; उनके बाद कुछ शब्दों वाले लेख दिखाए जा रहे हैं।",
         "en": "Few articles have all the words; articles with some of them follow.",
     },
+    "by_meaning": {"hi": "अर्थ से मिला", "en": "found by meaning"},
+    "by_meaning_why": {
+        "hi": "इस लेख में खोज के शब्द नहीं हैं; यह अर्थ में खोज के निकट है",
+        "en": "This article lacks the query's words; its meaning is close to the query",
+    },
+    "meaning_off": {
+        "hi": "अर्थ से खोज बंद है ({why}); केवल शब्दों से खोजा गया।",
+        "en": "Search by meaning is off ({why}); the words alone were searched.",
+    },
+    "note.some_words_ranked": {
+        "hi": "सभी शब्दों वाले लेख कम हैं; कुछ शब्दों वाले लेख भी उनके साथ, शब्दों और अर्थ के आधार पर, "
+        "क्रम में रखे गए हैं।",
+        "en": "Few articles have all the words; articles with some of them are ranked with them, by "
+        "their words and their meaning.",
+    },
     "some_words_follow": {
         "hi": "नीचे के लेखों में खोज के कुछ ही शब्द हैं",
         "en": "The articles below have only some of the words",

@@ -32,6 +32,7 @@ class Match:
     notes: list[str] = field(default_factory=list)
     all_words: int | None = None
     every_word: Node | None = None  # when some words were enough: the query with every word
+    joined: Node | None = None  # the articles found by meaning alone (``meaning``), if any
 
 
 class AllWordsFirst:
@@ -88,15 +89,15 @@ class AllWordsFirst:
         if rest.total:
             match.notes.append("some_words" if page.total else "any_word")
             match.all_words = page.total or None
-            days_both = _sum(page.days or {}, rest.days or {}) if days else None
+            days_both = summed(page.days or {}, rest.days or {}) if days else None
             match.page = Page(
-                page.total + rest.total, page.hits + rest.hits, _added(page.counts, rest.counts), days_both
+                page.total + rest.total, page.hits + rest.hits, added(page.counts, rest.counts), days_both
             )
             match.q, match.expanded, match.every_word = q_any, expanded_any, expanded
         return match
 
 
-def _sum(a: dict[K, int], b: dict[K, int]) -> dict[K, int]:
+def summed(a: dict[K, int], b: dict[K, int]) -> dict[K, int]:
     """Counts of two disjoint sets of articles, added."""
     out = dict(a)
     for k, n in b.items():
@@ -104,6 +105,6 @@ def _sum(a: dict[K, int], b: dict[K, int]) -> dict[K, int]:
     return out
 
 
-def _added(a: dict[str, dict[str, int]], b: dict[str, dict[str, int]]) -> dict[str, dict[str, int]]:
+def added(a: dict[str, dict[str, int]], b: dict[str, dict[str, int]]) -> dict[str, dict[str, int]]:
     """Facet counts of two disjoint sets of articles, added."""
-    return {name: _sum(a.get(name, {}), b.get(name, {})) for name in {*a, *b}}
+    return {name: summed(a.get(name, {}), b.get(name, {})) for name in {*a, *b}}

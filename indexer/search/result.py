@@ -4,16 +4,21 @@ with its JSON form (the API's, the CLI's ``--json``)."""
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from indexer.characteristic import Word
 from indexer.query import Highlight
 from indexer.search.request import SearchRequest
+
+if TYPE_CHECKING:
+    from indexer.search.meaning import Meaning
 from indexer.timeline import Timeline
 
 NOTES = {
     "any_word": "No article has all the words; showing articles with any of them.",
     "some_words": "Few articles have all the words; articles with some of them follow.",
+    "some_words_ranked": "Few articles have all the words; articles with some of them are ranked "
+    "with them, by their words and their meaning.",
     "plain_words": "The query syntax was incomplete (an unclosed bracket or quote, or an operator "
     "without a word); it was read as far as it could be.",
     "nothing_searchable": "The query has no searchable words (only very common words or symbols).",
@@ -36,6 +41,7 @@ class Hit:
     url: str
     score: float | None
     snippet: str  # HTML: escaped text with <mark> around matched words
+    by_meaning: bool = False  # found by meaning alone: it lacks the query's words
 
 
 @dataclass
@@ -63,6 +69,7 @@ class SearchResult:
     characteristic: list[Word] = field(default_factory=list)
     characteristic_sample: int = 0  # best-ranked results the characteristic words were read from
     sort: str = ""  # the order of the hits: the one asked for, or newest when nothing ranks them
+    meaning: Meaning | None = None  # what search by meaning did (None: not asked)
 
     @property
     def pages(self) -> int:
@@ -98,7 +105,15 @@ class SearchResult:
                 {"word": w.word, "count": w.count, "score": w.score} for w in self.characteristic
             ],
             "characteristic_sample": self.characteristic_sample,
+            "meaning": _meaning_json(self.meaning),
         }
+
+
+def _meaning_json(m: Meaning | None) -> dict[str, Any]:
+    """Whether search by meaning took part, and if not, why; how many articles it added."""
+    if m is None:
+        return {"on": False, "off": None, "joined": 0, "weight_of_words": None}
+    return {"on": m.on, "off": m.off, "joined": m.joined, "weight_of_words": m.weight}
 
 
 def _timeline_json(t: Timeline | None) -> dict[str, Any] | None:

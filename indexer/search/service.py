@@ -25,6 +25,7 @@ from indexer.engines import open_engine
 from indexer.engines.base import Engine, Filters, Snapshot
 from indexer.engines.config import EngineConfig
 from indexer.facets import FACETS
+from indexer.meaning.fusion import DEFAULT_FUSION, FusionOptions
 from indexer.query import Highlight, expand_patterns, highlight_terms, parse
 from indexer.query.rewrite import word_groups
 from indexer.query.tree import All, Not, and_, scores
@@ -34,6 +35,7 @@ from indexer.search.desk import ResearchDesk
 from indexer.search.expansion import Expansion, parts_for
 from indexer.search.generation import Generations, GenerationTables
 from indexer.search.matching import AllWordsFirst
+from indexer.search.meaning import ByMeaning
 from indexer.search.request import SearchRequest
 from indexer.search.result import Hit, SearchResult, StoredArticle
 from indexer.suggest import Suggestion
@@ -51,6 +53,8 @@ class SearchService:
         index: Path | str | EngineConfig | Engine,
         ranking: RankingOptions = DEFAULT_RANKING,
         matching: AllWordsFirst | None = None,
+        semantic: bool | None = None,
+        fusion: FusionOptions = DEFAULT_FUSION,
     ) -> None:
         self.engine: Engine = (
             open_engine(index, ranking) if isinstance(index, str | Path | EngineConfig) else index
@@ -58,6 +62,7 @@ class SearchService:
         self.ranking = ranking
         self.matching = matching or AllWordsFirst(Expansion(parts_for(ranking)))
         self.desk = ResearchDesk(self.matching)
+        self.meaning = ByMeaning(self.matching, fusion, semantic)
         self.generations = Generations()
 
     def _view(self) -> tuple[Snapshot, GenerationTables]:
@@ -76,12 +81,13 @@ class SearchService:
         if parsed.node is None:
             facets = {f.name: [] for f in req.facets}
             notes.append("nothing_searchable")
-            return SearchResult(req, 0, (time.perf_counter() - t0) * 1000, [], facets, notes)
+            meaning = self.meaning.state(snap)
+            return SearchResult(req, 0, (time.perf_counter() - t0) * 1000, [], facets, notes, meaning=meaning)
 
         words = tables.vocabulary(snap)
         sample = self.desk.sample(req, parsed.node)  # fetched with the page's own hits
-        match = self.matching.run(
-            snap, words, parsed, req.engine_filters, req.sort, req.start, max(req.per_page, sample),
+        match, meaning = self.meaning.run(
+            snap, words, parsed, req.q, req.engine_filters, req.sort, req.start, max(req.per_page, sample),
             req.facets, req.timeline,
         )  # fmt: skip
         page, found = match.page, match.found
@@ -92,13 +98,17 @@ class SearchService:
         stored = [(snap.stored(ref), score) for ref, score in page.hits]
         analyze = snap.pipeline.terms
         hits = [present.hit(f, score, marks, req.snippets, analyze) for f, score in stored[: req.per_page]]
+        for n in meaning.marked:
+            if n < len(hits):
+                hits[n].by_meaning = True
         facets = {
             f.name: present.facet_values(f, page.counts[f.name], req.filters.get(f.name, []))
             for f in req.facets
         }
         result = SearchResult(
-            req, page.total, 0.0, hits, facets, notes, marks, all_words=match.all_words, sort=match.sort
-        )
+            req, page.total, 0.0, hits, facets, notes, marks, all_words=match.all_words, sort=match.sort,
+            meaning=meaning,
+        )  # fmt: skip
 
         if req.timeline:
             result.timeline = self.desk.timeline(snap, tables, words, req, page.days or {})
@@ -111,7 +121,8 @@ class SearchService:
         if scores(match.q):
             result.transliterations = present.transliterations(words, found)
             result.variants = present.variants(words, found)
-            result.suggestion = present.suggestion(snap, words, req.q, match.q, found, page.total)
+            by_words = page.total if meaning.by_words is None else meaning.by_words
+            result.suggestion = present.suggestion(snap, words, req.q, match.q, found, by_words)
         result.took_ms = (time.perf_counter() - t0) * 1000
         return result
 
@@ -123,21 +134,35 @@ class SearchService:
         if parsed.node is None:
             return 0, iter(())
         filters = req.engine_filters
-        match = self.matching.run(snap, tables.vocabulary(snap), parsed, filters, req.sort, 0, 0, [], False)
         sort = req.sort if req.sort != "relevance" or scores(parsed.node) else "newest"
-        # As the search lists them: the articles with every word, then those with some.
+        # The head a search ranks by words and meaning together (none by date): read first.
+        head_size = self.meaning.opts.pool + self.meaning.opts.join if sort == "relevance" else 0
+        words = tables.vocabulary(snap)
+        match, meaning = self.meaning.run(snap, words, parsed, req.q, filters, sort, 0, head_size, [], False)
+        head = match.page.hits if meaning.on and sort == "relevance" else []
+        skip = len(head) - len(meaning.marked)  # hits by words the head holds
+        # As the search lists them: the articles with every word, then those with some, then
+        # those found by meaning alone (in date order; by relevance they are in the head).
         parts = [match.expanded]
         if match.every_word is not None:
             parts = [match.every_word, and_([match.expanded, Not(match.every_word)])]
+        if match.joined is not None and sort != "relevance":
+            parts.append(match.joined)
 
         def articles() -> Iterator[StoredArticle]:
-            left = limit
+            left, skipped = limit, 0
+            for ref, _ in head[:left]:
+                yield StoredArticle.of(snap.stored(ref))
+                left -= 1
             for part in parts:
-                for fields in snap.ordered(part, filters, sort, left):
-                    yield StoredArticle.of(fields)
-                    left -= 1
                 if left <= 0:
                     return
+                for fields in snap.ordered(part, filters, sort, left + skip - skipped):
+                    if skipped < skip:
+                        skipped += 1
+                        continue
+                    yield StoredArticle.of(fields)
+                    left -= 1
 
         return match.page.total, articles()
 
@@ -148,13 +173,14 @@ class SearchService:
         return StoredArticle.of(fields) if fields else None
 
     def similar(self, article_id: str, count: int = 5) -> list[Hit]:
-        """The articles most like this one by content (its most distinctive words)."""
+        """The articles most like this one: the nearest by meaning where the index has vectors
+        (docs/relevance.md measures both), else by content (its most distinctive words)."""
         snap = self.engine.snapshot()
         none = Highlight(frozenset())
-        return [
-            present.hit(f, score, none, True, snap.pipeline.terms)
-            for f, score in snap.similar(article_id, count)
-        ]
+        found = self.meaning.similar(snap, article_id, count)
+        if found is None:
+            found = snap.similar(article_id, count)
+        return [present.hit(f, score, none, True, snap.pipeline.terms) for f, score in found]
 
     def highlighted_paragraphs(self, text: str, q: str) -> list[str]:
         """``text`` split into paragraphs of escaped HTML, the words of query ``q`` marked."""
@@ -182,6 +208,7 @@ class SearchService:
         snap, tables = self._view()
         snap.search(All(), Filters(), "newest", 0, 1, FACETS)
         tables.sound_index(snap)
+        self.meaning.state(snap)  # loads the model now rather than in the first search
         if background:
             tables.suggester.start(self._warm_suggester, name="khabar-warm")
         else:
