@@ -216,6 +216,16 @@ def folder_size(path: Path) -> int:
     return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
 
 
+def vectors_size(config: EngineConfig) -> int:
+    """Bytes of the live Whoosh generation's vector matrix (0 without one)."""
+    root = Path(config.index_dir)
+    try:
+        gen = (root / "CURRENT").read_text(encoding="ascii").strip()
+        return (root / gen / "vectors.npy").stat().st_size
+    except OSError:
+        return 0
+
+
 def index_size(config: EngineConfig) -> int:
     """Bytes on disk: the Whoosh folder, or the cluster's store of the live generation (replicas
     included)."""

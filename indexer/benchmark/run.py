@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 import time
 from collections.abc import Callable
@@ -13,7 +14,13 @@ from typing import TextIO
 from indexer.benchmark import corpus, measure, peers
 from indexer.engines.base import IndexUnavailable
 from indexer.engines.config import EngineConfig
+from indexer.meaning import switch
+from indexer.meaning.encoder import Encoder
+from indexer.meaning.passage import passage_text
+from indexer.records import Article
 from indexer.search import SearchRequest, SearchService
+
+EMBED_SAMPLE = 256  # passages the embedding rate is measured on
 
 
 @dataclass
@@ -35,6 +42,10 @@ class BenchOptions:
     # Measure search on an index an earlier run built (same SOURCES and SIZE) instead of
     # reindexing, when it holds SIZE articles: a million articles take 10 to 30 minutes to index.
     reuse: bool = False
+    # Search by meaning (None: wherever the model loads). Vectors are cached across runs, in one
+    # folder for both engines: the same synthetic articles are embedded once, not once per run.
+    semantic: bool | None = None
+    vector_cache: Path | None = None
 
 
 def run(opts: BenchOptions, out: TextIO = sys.stdout) -> dict:
@@ -56,6 +67,14 @@ def run(opts: BenchOptions, out: TextIO = sys.stdout) -> dict:
         + f"from {len(material.headlines)} headlines and {len(material.sentences)} sentences"
     )
     queries = measure.query_mix(material, opts.queries)
+    encoder, off = switch.encoder(opts.semantic)
+    if encoder is None:
+        say(f"search by meaning: off ({off})")
+        os.environ["KHABAR_SEMANTIC"] = "0"  # the reindexes and servers this run starts
+    else:
+        os.environ["KHABAR_SEMANTIC"] = "1"
+        os.environ["KHABAR_VECTOR_CACHE"] = str(opts.vector_cache or opts.work / "vector-cache")
+        report["embedding"] = _embedding(encoder, docs, queries, say)
 
     engines: list[tuple[str, EngineConfig]] = []
     if opts.opensearch is not None:
@@ -67,7 +86,7 @@ def run(opts: BenchOptions, out: TextIO = sys.stdout) -> dict:
         report["engines"][name] = _engine(opts, name, config, docs, text_bytes, queries, say)
     # The report of a single engine keeps its figures at the top level too, as before.
     first = report["engines"][engines[0][0]]
-    keys = ("reindex", "search", "search_by_kind", "search_research", "export", "http")
+    keys = ("reindex", "search", "search_by_kind", "search_research", "search_words_alone", "export", "http")
     report.update({k: first[k] for k in keys if k in first})
     if len(engines) == 2:
         _side_by_side(report["engines"], say)
@@ -98,6 +117,42 @@ def run(opts: BenchOptions, out: TextIO = sys.stdout) -> dict:
     (opts.work / "report.json").write_text(json.dumps(report, indent=2), encoding="utf-8")
     say(f"report: {opts.work / 'report.json'}")
     return report
+
+
+def _embedding(
+    encoder: Encoder, docs: Path, queries: list[measure.Query], say: Callable[[str], None]
+) -> dict:
+    """The model's speed on these articles: passages (headline + lead) per second on every core,
+    tokens per passage, and a query's embedding time on one thread."""
+    texts = []
+    with docs.open(encoding="utf-8") as fh:
+        for line in fh:
+            a = json.loads(line)
+            texts.append(passage_text(Article(id="", title=a.get("title", ""), body=a.get("body", ""))))
+            if len(texts) == EMBED_SAMPLE:
+                break
+    encoder.passages(texts[:8])  # warm
+    t0 = time.perf_counter()
+    encoder.passages(texts)
+    seconds = time.perf_counter() - t0
+    tokens = sum(encoder.token_count(t) for t in texts) / len(texts)
+    q_ms = []
+    for q in queries:
+        t1 = time.perf_counter()
+        encoder.query(q.q)
+        q_ms.append((time.perf_counter() - t1) * 1000)
+    out = {
+        "model": encoder.name,
+        "passages_per_s": len(texts) / seconds,
+        "tokens_per_passage": tokens,
+        "query": measure.latency_summary(q_ms),
+    }
+    say(
+        f"embedding ({encoder.name}): {out['passages_per_s']:.1f} passages/s ({len(texts)} passages of "
+        f"{tokens:.0f} tokens on average), a query p50 {out['query']['p50_ms']:.1f} ms, "
+        f"p95 {out['query']['p95_ms']:.1f} ms"
+    )
+    return out
 
 
 def _engine_args(config: EngineConfig) -> list[str]:
@@ -179,8 +234,11 @@ def _measure_search(
     say: Callable[[str], None],
 ) -> None:
     svc = SearchService(config)
+    words_alone = SearchService(config, semantic=False)
     for q in queries[:10]:  # warm caches the way a running server has them
         svc.search(SearchRequest(q=q.q, filters=q.filters))
+    state = svc.search(SearchRequest(q=queries[0].q)).meaning
+    meaning_on = state is not None and state.on
     # Each query with and without the research desk (timeline + characteristic words), in
     # alternating order so that neither always finds the caches warmed by the other.
     by_kind: dict[str, list[float]] = {}
@@ -194,6 +252,17 @@ def _measure_search(
             (research_ms if research else by_kind.setdefault(q.kind, [])).append(ms)
     all_ms = [x for ms in by_kind.values() for x in ms]
     out["search"] = measure.latency_summary(all_ms)
+    if meaning_on:
+        # The same queries by words alone, alternating with the default (words and meaning).
+        lexical_ms, hybrid_ms = [], []
+        for i, q in enumerate(queries):
+            for alone in (False, True) if i % 2 else (True, False):
+                req = SearchRequest(q=q.q, filters=q.filters)
+                t0 = time.perf_counter()
+                (words_alone if alone else svc).search(req)
+                (lexical_ms if alone else hybrid_ms).append((time.perf_counter() - t0) * 1000)
+        out["search_words_alone"] = measure.latency_summary(lexical_ms)
+        out["search_hybrid_again"] = measure.latency_summary(hybrid_ms)
     out["search_by_kind"] = {k: measure.latency_summary(v) for k, v in by_kind.items()}
     out["search_research"] = measure.latency_summary(research_ms)
     s, rs = out["search"], out["search_research"]
@@ -203,6 +272,16 @@ def _measure_search(
     )
     for kind, v in out["search_by_kind"].items():
         say(f"  {kind:12s} p50 {v['p50_ms']:7.1f} ms  p95 {v['p95_ms']:7.1f} ms  p99 {v['p99_ms']:7.1f} ms")
+    if meaning_on:
+        lx, hy = out["search_words_alone"], out["search_hybrid_again"]
+        say(
+            f"  words and meaning (default) p50 {hy['p50_ms']:.1f} / p95 {hy['p95_ms']:.1f} ms against "
+            f"words alone p50 {lx['p50_ms']:.1f} / p95 {lx['p95_ms']:.1f} ms "
+            f"(+{hy['p95_ms'] - lx['p95_ms']:.1f} ms at p95)"
+        )
+        if name == "whoosh":
+            mb = out["vector_mb"] = measure.vectors_size(config) / 1e6
+            say(f"  vectors: {mb:.0f} MB, memory-mapped ({mb / opts.size * 1e5:.0f} MB per 100,000 articles)")
     say(
         f"search + timeline + characteristic words: p50 {rs['p50_ms']:.1f} ms, p95 {rs['p95_ms']:.1f} ms "
         f"(+{rs['p95_ms'] - s['p95_ms']:.1f} ms), p99 {rs['p99_ms']:.1f} ms"
@@ -275,6 +354,8 @@ def _side_by_side(engines: dict, say: Callable[[str], None]) -> None:
         ("search p99 ms", o["search"]["p99_ms"], w["search"]["p99_ms"], "{:.1f}"),
         ("+ timeline and words p95 ms", o["search_research"]["p95_ms"], w["search_research"]["p95_ms"],
          "{:.1f}"),
+        *([("words alone p95 ms", o["search_words_alone"]["p95_ms"], w["search_words_alone"]["p95_ms"],
+            "{:.1f}")] if "search_words_alone" in o and "search_words_alone" in w else []),
         ("export articles/s", o["export"]["articles_per_s"], w["export"]["articles_per_s"], "{:.0f}"),
     ]  # fmt: skip
     if "http" in o and "http" in w:
