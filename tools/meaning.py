@@ -115,7 +115,11 @@ def similar(corpora: Path, sample: int = 1500) -> None:
         for name, path, label in sets:
             lines = path.read_text(encoding="utf-8").splitlines()[:sample]
             src = Path(tmp) / path.name
-            src.write_text("\n".join(lines) + "\n", encoding="utf-8")
+            with src.open("w", encoding="utf-8") as fh:
+                for line in lines:
+                    d = json.loads(line)
+                    d.setdefault("body", d.get("title", ""))  # headlines only: the headline is the text
+                    fh.write(json.dumps(d, ensure_ascii=False) + "\n")
             ix = Path(tmp) / f"ix-{path.stem}-{len(name)}"
             reindex([src], ix, semantic=True)
             labels = {(d := json.loads(line))["id"]: label(d) for line in lines}

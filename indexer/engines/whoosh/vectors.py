@@ -4,7 +4,7 @@ Written at commit, once the writing processes have placed every document, so row
 document ``d``'s vector (a deleted document's row is zeros and never found). Exact nearest
 neighbours are one matrix-vector product. float32 rather than float16 or int8: numpy has no
 fast product for those (at 100,000 rows, 92 ms in float16 against 5 ms in float32, measured in
-docs/relevance.md), and a memory map of the file is shared by every process serving it.
+docs/performance.md), and a memory map of the file is shared by every process serving it.
 ``meaning.json`` beside it says which model made the vectors.
 """
 
