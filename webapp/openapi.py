@@ -37,6 +37,10 @@ SCHEMAS: dict[str, Any] = {
             "url": STR,
             "score": {"type": ["number", "null"]},
             "snippet": {"type": "string", "description": "escaped ~200 characters, matched words in <mark>"},
+            "by_meaning": {
+                "type": "boolean",
+                "description": "found by meaning alone: the article lacks the query's words",
+            },
         }
     ),
     "FacetValue": _obj(
@@ -119,6 +123,14 @@ SCHEMAS: dict[str, Any] = {
                 "minimum": 0,
                 "description": "best-ranked results the characteristic words were read from",
             },
+            "meaning": _obj(
+                {
+                    "on": {"type": "boolean", "description": "whether search by meaning took part"},
+                    "off": {**NULLABLE_STR, "description": "why it is off"},
+                    "joined": {"type": "integer", "minimum": 0, "description": "found by meaning alone"},
+                    "weight_of_words": {"type": ["number", "null"], "description": "in the fused ranking"},
+                }
+            ),
             "export_urls": _obj({"csv": URL, "jsonl": URL}),
             "export_limit": {"type": "integer", "description": "articles per export at most"},
             "feed_url": {**URL, "description": "Atom feed of this search's newest 50 articles"},
@@ -155,6 +167,7 @@ SCHEMAS: dict[str, Any] = {
             "timeline",
             "characteristic_words",
             "characteristic_sample",
+            "meaning",
             "export_urls",
             "export_limit",
             "feed_url",
