@@ -135,8 +135,8 @@ class ByMeaning:
         cosine = dict(join)
         lex = first.page
         jpage = Page(0, [], {}, {} if days else None)
-        if join:
-            node = Terms(tuple(i for i, _ in join), fields=("id",))
+        node = Terms(tuple(i for i, _ in join), fields=("id",)) if join else None
+        if node is not None:
             # By date, the joiners follow the hits by words: this page's share of them.
             jstart, jcount = (
                 (0, len(join)) if relevance else (max(0, start - lex.total), count - len(lex.hits))
@@ -170,5 +170,5 @@ class ByMeaning:
             added(lex.counts, jpage.counts),
             summed(lex.days or {}, jpage.days or {}) if days else None,
         )
-        first.joined = Terms(tuple(i for i, _ in join), fields=("id",)) if join else None
+        first.joined = node
         return first, meaning
