@@ -14,8 +14,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from indexer.analysis.pipeline import pipeline
 from indexer.build import reindex
 from indexer.engines import open_engine
+from indexer.engines.base import Filters
 from indexer.engines.config import EngineConfig
 from indexer.meaning import switch
 from indexer.meaning.fusion import (
@@ -27,6 +29,7 @@ from indexer.meaning.fusion import (
     words_weight,
 )
 from indexer.meaning.passage import LEAD_CHARS, lead, passage_text
+from indexer.query.parser import parse
 from indexer.records import Article
 from indexer.search import SearchRequest, SearchService
 from tests.conftest import FIXTURES, REPO, Indexes, reindex_paused_at
@@ -188,6 +191,31 @@ def test_model_missing_falls_back_to_words(
     assert "no model for this machine" in got["meaning"]["off"]
     words = _search(SearchService(meaning_config, semantic=False), "सरकार")
     assert [h["id"] for h in got["hits"]] == [h["id"] for h in words["hits"]]
+
+
+@pytest.mark.parametrize("text", ["सरकार", "किसान OR मेट्रो", "टीका दुष्प्रभाव", "बारिश", "क्रिकेट"])
+def test_neighbourhood_is_nearest_words_and_cosines(meaning_config: EngineConfig, encoder, text: str) -> None:  # type: ignore[no-untyped-def]
+    """One visit to the vectors answers what three questions would: checked against cosines
+    computed here from every stored vector and against the words' own search."""
+    snap = open_engine(meaning_config).snapshot()
+    node = parse(text, pipeline()).node
+    assert node is not None
+    v = encoder.query(text)
+    stored = {a["id"]: snap.vector_of(a["id"]) for a in ARTICLES}
+    cos = {i: float(np.dot(v, s)) for i, s in stored.items()}
+    hits = snap.search(node, Filters(), "relevance", 0, 100, []).hits
+    with_words = {snap.stored(r)["id"] for r, _ in hits}
+    k = 5
+    hood = snap.neighbourhood(v, k, node, [r for r, _ in hits])
+    order = sorted(cos, key=lambda i: -cos[i])
+    assert [i for i, _ in hood.nearest] == sorted(order[:k], key=lambda i: (-round(cos[i], 4), i)) or (
+        abs(cos[order[k - 1]] - cos[order[k]]) < 1e-4  # a tie at the edge: either may be in
+    )
+    for i, c in hood.nearest:
+        assert c == pytest.approx(cos[i], abs=1e-4)
+    assert hood.with_words == with_words & {i for i, _ in hood.nearest}
+    assert hood.cosines == pytest.approx([cos[snap.stored(r)["id"]] for r, _ in hits], abs=1e-4)
+    assert snap.neighbourhood(v, k, node, []).cosines == []
 
 
 # -- one defined result set -------------------------------------------------------------------

@@ -145,17 +145,24 @@ class Snapshot(Protocol):
         the facets selected, or a facet's count would differ from the total its selection gives."""
         ...
 
-    def similarity(self, vector: np.ndarray, refs: list[Any]) -> list[float]:
-        """The cosine of ``vector`` and each hit (``refs`` from ``Page.hits``)."""
-        ...
-
-    def matching_ids(self, q: Node, ids: list[str]) -> set[str]:
-        """Which of the articles ``ids`` match ``q`` (no filters)."""
+    def neighbourhood(self, vector: np.ndarray, k: int, q: Node, refs: list[Any]) -> Neighbourhood:
+        """What a search by meaning needs, in one visit to the vectors (one request where the
+        engine is remote): ``nearest(vector, k)``, which of those match ``q`` (no filters), and
+        the cosine of ``vector`` and each hit of ``refs`` (from ``Page.hits``)."""
         ...
 
     def vector_of(self, article_id: str) -> np.ndarray | None:
         """The article's vector, as stored (None: no such article, or no vectors)."""
         ...
+
+
+@dataclass
+class Neighbourhood:
+    """A query vector's neighbourhood (``Snapshot.neighbourhood``)."""
+
+    nearest: list[tuple[str, float]]  # (article id, cosine), best first
+    with_words: set[str]  # the ids of ``nearest`` that match the words
+    cosines: list[float]  # of the hits asked about, in their order
 
 
 @dataclass(frozen=True)

@@ -129,11 +129,11 @@ class ByMeaning:
         window = (0, max(opts.pool, start + count)) if relevance else (start, count)
         first = self.matching.run(snap, words, parsed, filters, sort, *window, facets, days)
         vector = encoder.query(text)
-        near = snap.nearest(vector, opts.nearest)
-        have = snap.matching_ids(first.expanded, [i for i, _ in near])
-        join = joiners(near, have, opts)
-        cosine = dict(join)
         lex = first.page
+        pool = lex.hits[: opts.pool] if relevance else []
+        hood = snap.neighbourhood(vector, opts.nearest, first.expanded, [r for r, _ in pool])
+        join = joiners(hood.nearest, hood.with_words, opts)
+        cosine = dict(join)
         jpage = Page(0, [], {}, {} if days else None)
         node = Terms(tuple(i for i, _ in join), fields=("id",)) if join else None
         if node is not None:
@@ -145,10 +145,8 @@ class ByMeaning:
         weight = words_weight(known_share(parsed.node, words, first.found), opts)
         meaning = Meaning(on=True, weight=weight, joined=jpage.total, by_words=lex.total)
         if relevance:
-            pool = lex.hits[: opts.pool]
             cands: list[tuple[Any, float | None]] = list(pool) + [(r, None) for r, _ in jpage.hits]
-            cos = snap.similarity(vector, [r for r, _ in pool])
-            cos += [cosine.get(snap.stored(r).get("id", ""), 0.0) for r, _ in jpage.hits]
+            cos = hood.cosines + [cosine.get(snap.stored(r).get("id", ""), 0.0) for r, _ in jpage.hits]
             scores = fused([s for _, s in cands], cos, weight, opts.cosine_scale)
             order = sorted(range(len(cands)), key=lambda i: (-scores[i], i))
             ranked = [(cands[i][0], round(scores[i], 6)) for i in order]

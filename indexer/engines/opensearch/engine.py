@@ -25,7 +25,7 @@ from opensearchpy import helpers
 
 from indexer.analysis.pipeline import AnalysisOptions, Pipeline
 from indexer.caches import Cache
-from indexer.engines.base import Filters, IndexUnavailable, Live, Page, VectorSpec
+from indexer.engines.base import Filters, IndexUnavailable, Live, Neighbourhood, Page, VectorSpec
 from indexer.engines.config import EngineConfig
 from indexer.engines.opensearch import schema, writer
 from indexer.engines.opensearch.connection import explained
@@ -145,6 +145,13 @@ def _date_range(filters: Filters) -> dict[str, Any] | None:
     if filters.date_to:
         bounds["lte"] = local_seconds(datetime.combine(filters.date_to, dtime.max))
     return {"range": {"ts": bounds}}
+
+
+def _knn_score(vector: np.ndarray) -> dict[str, Any]:
+    """The k-NN plugin's exact scoring script: (1 + cosine) / 2 on indexes made by 2.19 (1 +
+    cosine before), as its knn query scores."""
+    params = {"field": schema.VECTOR, "query_value": [float(x) for x in vector], "space_type": "cosinesimil"}
+    return {"lang": "knn", "source": "knn_score", "params": params}
 
 
 def _selection(facet: str, values: Sequence[str]) -> dict[str, Any]:
@@ -343,37 +350,49 @@ class OpenSearchSnapshot:
         ]
         return sorted(hits, key=lambda h: (-h[1], h[0]))
 
-    def _cosines(self, vector: np.ndarray, ids: list[str]) -> dict[str, float]:
-        """Exact cosines of given articles: the k-NN plugin's scoring script gives (1 + cosine) / 2
-        on indexes made by 2.19 (1 + cosine before), as its knn query does."""
-        script = {
-            "lang": "knn",
-            "source": "knn_score",
-            "params": {
-                "field": schema.VECTOR,
-                "query_value": [float(x) for x in vector],
-                "space_type": "cosinesimil",
-            },
-        }
-        query = {"script_score": {"query": {"bool": {"filter": [{"terms": {"id": ids}}]}}, "script": script}}
-        body = {"size": len(ids), "query": query, "_source": False, "stored_fields": ["id"]}
-        found = self._call(lambda c: c.search(index=self.generation, body=body))
-        return {schema.stored_fields(h)["id"]: 2.0 * float(h["_score"]) - 1.0 for h in found["hits"]["hits"]}
-
-    def similarity(self, vector: np.ndarray, refs: list[Any]) -> list[float]:
-        if not refs or self.vectors() is None:
-            return [0.0] * len(refs)
+    def neighbourhood(self, vector: np.ndarray, k: int, q: Node, refs: list[Any]) -> Neighbourhood:
+        """One request where three would do: the exact cosine of every article that is either
+        among the ``k`` nearest by HNSW (named ``near``) or one of ``refs``, and, named
+        ``words``, whether it matches ``q`` (an optional clause: it neither adds nor scores).
+        The ``k`` nearest are within the first ``k + len(refs)`` by cosine whatever the refs."""
         ids = [r["id"] for r in refs]
-        found = self._cosines(vector, ids)
-        return [found.get(i, 0.0) for i in ids]
-
-    def matching_ids(self, q: Node, ids: list[str]) -> set[str]:
-        if not ids:
-            return set()
-        query = {"bool": {"must": [self.engine.translator.query(q)], "filter": [{"terms": {"id": ids}}]}}
-        body = {"size": len(ids), "query": query, "_source": False, "stored_fields": ["id"]}
+        if k <= 0 or self.vectors() is None:
+            return Neighbourhood([], set(), [0.0] * len(ids))
+        knn = {
+            "vector": [float(x) for x in vector],
+            "k": k,
+            "method_parameters": {"ef_search": max(2 * k, 100)},
+        }
+        either: list[dict[str, Any]] = [
+            {"bool": {"should": [{"knn": {schema.VECTOR: knn}}], "_name": "near"}}
+        ]
+        if ids:
+            either.append({"terms": {"id": ids}})
+        candidates = {
+            "bool": {
+                "must": [{"bool": {"should": either, "minimum_should_match": 1}}],
+                "should": [{"bool": {"filter": [self.engine.translator.query(q)], "_name": "words"}}],
+            }
+        }
+        body = {
+            "size": k + len(ids),
+            "query": {"script_score": {"query": candidates, "script": _knn_score(vector)}},
+            "track_total_hits": False,
+            "_source": False,
+            "stored_fields": ["id"],
+        }
         found = self._call(lambda c: c.search(index=self.generation, body=body))
-        return {schema.stored_fields(h)["id"] for h in found["hits"]["hits"]}
+        cosine: dict[str, float] = {}
+        near, with_words = [], set()
+        for h in found["hits"]["hits"]:
+            i, named = schema.stored_fields(h)["id"], h.get("matched_queries") or ()
+            cosine[i] = 2.0 * float(h["_score"]) - 1.0
+            if "near" in named:
+                near.append((i, cosine[i]))
+                if "words" in named:
+                    with_words.add(i)
+        near = sorted(near, key=lambda h: (-h[1], h[0]))[:k]
+        return Neighbourhood(near, with_words & {i for i, _ in near}, [cosine.get(i, 0.0) for i in ids])
 
     def vector_of(self, article_id: str) -> np.ndarray | None:
         if self.vectors() is None:

@@ -21,7 +21,7 @@ import numpy as np
 from indexer import manifest as manifests
 from indexer import patterns, words
 from indexer.analysis.pipeline import AnalysisOptions, Pipeline
-from indexer.engines.base import Filters, IndexUnavailable, Live, Page, VectorSpec
+from indexer.engines.base import Filters, IndexUnavailable, Live, Neighbourhood, Page, VectorSpec
 from indexer.engines.whoosh import store
 from indexer.engines.whoosh import vectors as matrix
 from indexer.engines.whoosh.docsets import DocSets
@@ -268,11 +268,11 @@ class WhooshSnapshot:
         ids = self.docsets.ids
         return [(ids[d], score) for d, score in found.nearest(vector, k)]
 
-    def similarity(self, vector: np.ndarray, refs: list[Any]) -> list[float]:
+    def _similarity(self, vector: np.ndarray, refs: list[Any]) -> list[float]:
         found = self._vectors()
         return found.similarity(vector, [int(r) for r in refs]) if found else [0.0] * len(refs)
 
-    def matching_ids(self, q: Node, ids: list[str]) -> set[str]:
+    def _matching_ids(self, q: Node, ids: list[str]) -> set[str]:
         docs = self.docsets.docnums(ids)
         if not docs:
             return set()
@@ -280,6 +280,12 @@ class WhooshSnapshot:
         nums = np.fromiter(docs.values(), dtype=np.int64, count=len(docs))
         hit = np.isin(nums, matched)
         return {i for i, h in zip(docs, hit, strict=True) if h}
+
+    def neighbourhood(self, vector: np.ndarray, k: int, q: Node, refs: list[Any]) -> Neighbourhood:
+        near = self.nearest(vector, k)
+        return Neighbourhood(
+            near, self._matching_ids(q, [i for i, _ in near]), self._similarity(vector, refs)
+        )
 
     def vector_of(self, article_id: str) -> np.ndarray | None:
         found = self._vectors()
