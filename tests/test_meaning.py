@@ -218,6 +218,23 @@ def test_neighbourhood_is_nearest_words_and_cosines(meaning_config: EngineConfig
     assert snap.neighbourhood(v, k, node, []).cosines == []
 
 
+@pytest.mark.parametrize("text", ["किसान OR मेट्रो", "किसान OR मेट्रो OR बारिश OR टीका"])
+def test_light_hits_fetched_are_the_full_hits(meaning_config: EngineConfig, text: str) -> None:
+    """The fusion's pool is searched light (ids for ranking); the hits shown, fetched, hold what
+    a full search gives, in the order asked for."""
+    snap = open_engine(meaning_config).snapshot()
+    node = parse(text, pipeline()).node
+    assert node is not None
+    full = snap.search(node, Filters(), "relevance", 0, 20, [])
+    light = snap.search(node, Filters(), "relevance", 0, 20, [], light=True)
+    assert len(full.hits) > 1 and light.total == full.total
+    assert [snap.stored(r)["id"] for r, _ in light.hits] == [snap.stored(r)["id"] for r, _ in full.hits]
+    assert [s for _, s in light.hits] == pytest.approx([s for _, s in full.hits])
+    refs = [r for r, _ in light.hits][::-1]  # any order, any subset
+    assert [snap.stored(r) for r in snap.fetched(refs)] == [snap.stored(r) for r, _ in full.hits][::-1]
+    assert snap.fetched([]) == []
+
+
 # -- one defined result set -------------------------------------------------------------------
 
 

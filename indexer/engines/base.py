@@ -73,10 +73,18 @@ class Snapshot(Protocol):
         count: int,
         facets: Sequence[Facet],
         days: bool = False,
+        light: bool = False,
     ) -> Page:
         """Evaluate ``q`` under ``filters``: the exact total, the hits ``start`` to ``start + count``
         in ``sort`` order (one of SORTS; undated articles last; ties in article-id order), the
-        counts of ``facets`` and, with ``days``, the matches per day (for a timeline)."""
+        counts of ``facets`` and, with ``days``, the matches per day (for a timeline). ``light``
+        hits are for ranking only (their ``stored`` has the id at least): ``fetched`` readies
+        those shown."""
+        ...
+
+    def fetched(self, refs: list[Any]) -> list[Any]:
+        """``refs`` (from ``Page.hits``, of a light search or not) whose ``stored`` holds every
+        stored field, in the same order."""
         ...
 
     def ordered(self, q: Node, filters: Filters, sort: str, limit: int) -> Iterator[dict[str, Any]]:

@@ -63,13 +63,14 @@ class AllWordsFirst:
         count: int,
         facets: Sequence[Facet],
         days: bool,
+        light: bool = False,
     ) -> Match:
         q = expand_patterns(self.query(parsed), words.stands_for)
         if sort == "relevance" and not scores(q):
             sort = "newest"  # browsing, or only filters and exclusions: the latest news first
         found = Alternatives()
         expanded = self.expansion.expand(q, words, found)
-        page = snap.search(expanded, filters, sort, start, count, facets, days)
+        page = snap.search(expanded, filters, sort, start, count, facets, days, light)
         match = Match(page, q, expanded, found, sort)
         if words.patterns_truncated:
             match.notes.append("pattern_truncated")
@@ -85,6 +86,7 @@ class AllWordsFirst:
             count - len(page.hits),
             facets,
             days,
+            light,
         )
         if rest.total:
             match.notes.append("some_words" if page.total else "any_word")

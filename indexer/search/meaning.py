@@ -127,7 +127,8 @@ class ByMeaning:
         opts = self.opts
         relevance = sort == "relevance"
         window = (0, max(opts.pool, start + count)) if relevance else (start, count)
-        first = self.matching.run(snap, words, parsed, filters, sort, *window, facets, days)
+        # Ranked by relevance, the pool's hits are for the fusion: only those shown are fetched.
+        first = self.matching.run(snap, words, parsed, filters, sort, *window, facets, days, relevance)
         vector = encoder.query(text)
         lex = first.page
         pool = lex.hits[: opts.pool] if relevance else []
@@ -152,7 +153,8 @@ class ByMeaning:
             ranked = [(cands[i][0], round(scores[i], 6)) for i in order]
             ranked += [(r, 0.0) for r, _ in lex.hits[opts.pool :]]
             joined_at = {n for n, i in enumerate(order) if i >= len(pool)}
-            hits = ranked[start : start + count]
+            shown = ranked[start : start + count]
+            hits = list(zip(snap.fetched([r for r, _ in shown]), [s for _, s in shown], strict=True))
             meaning.marked = {n - start for n in joined_at if start <= n < start + count}
             if first.all_words is not None:
                 # Ranked together, articles with some of the words no longer all follow those

@@ -147,6 +147,14 @@ def _date_range(filters: Filters) -> dict[str, Any] | None:
     return {"range": {"ts": bounds}}
 
 
+# Hits whose only field is the article id, from doc values: no stored fields decompressed.
+IDS_ONLY: dict[str, Any] = {"stored_fields": "_none_", "docvalue_fields": ["id"]}
+
+
+class IdOnly(dict):  # type: ignore[type-arg]
+    """A light hit (``search(light=True)``): the article id alone, until ``fetched``."""
+
+
 def _knn_score(vector: np.ndarray) -> dict[str, Any]:
     """The k-NN plugin's exact scoring script: (1 + cosine) / 2 on indexes made by 2.19 (1 +
     cosine before), as its knn query scores."""
@@ -213,9 +221,12 @@ class OpenSearchSnapshot:
         count: int,
         facets: Sequence[Facet],
         days: bool = False,
+        light: bool = False,
     ) -> Page:
         """One request: the query, the selections as a post filter (so each facet's counts can
-        leave out its own selection, in its aggregation's filter), exact total, one window."""
+        leave out its own selection, in its aggregation's filter), exact total, one window.
+        Light hits are ids read from doc values: stored fields are decompressed a block at a
+        time, so one field of 100 hits costs what all of them do (8 ms of 13 at 10,000 articles)."""
         selections = _selections(filters)
         body: dict[str, Any] = {
             "query": self.engine.translator.query(q),
@@ -224,7 +235,7 @@ class OpenSearchSnapshot:
             "size": count,
             "sort": SORTS[sort],
             "_source": False,
-            "stored_fields": schema.STORED,
+            **(IDS_ONLY if light else {"stored_fields": schema.STORED}),
         }
         if selections:
             body["post_filter"] = {"bool": {"filter": list(selections.values())}}
@@ -262,7 +273,10 @@ class OpenSearchSnapshot:
         params = {"search_type": "dfs_query_then_fetch"} if sort == "relevance" and count else {}
         found = self._call(lambda c: c.search(index=self.generation, body=body, params=params))
         hits = [
-            (schema.stored_fields(h), h.get("_score") if sort == "relevance" else None)
+            (
+                IdOnly(schema.stored_fields(h)) if light else schema.stored_fields(h),
+                h.get("_score") if sort == "relevance" else None,
+            )
             for h in found["hits"]["hits"]
         ]
         got = found.get("aggregations", {})
@@ -314,6 +328,26 @@ class OpenSearchSnapshot:
     def stored(self, ref: Any) -> dict[str, Any]:
         return ref  # a hit's stored fields, as the search returned them
 
+    def fetched(self, refs: list[Any]) -> list[Any]:
+        """One multi-get for the light hits among ``refs``."""
+        light = [r["id"] for r in refs if isinstance(r, IdOnly)]
+        if not light:
+            return refs
+        found = self._call(
+            lambda c: c.mget(
+                index=self.generation,
+                body={"ids": [schema.doc_id(i) for i in light]},
+                params={"stored_fields": ",".join(schema.STORED)},
+            )
+        )
+        full = {}
+        for doc in found["docs"]:
+            fields = schema.stored_fields(doc) if doc.get("found") else {}
+            if fields.get("id") is not None:
+                full[fields["id"]] = fields
+        # An article gone between the two requests cannot be: a snapshot's index never changes.
+        return [full.get(r["id"], r) if isinstance(r, IdOnly) else r for r in refs]
+
     def article(self, article_id: str) -> dict[str, Any] | None:
         try:
             found = self.engine.conn.call(
@@ -343,7 +377,7 @@ class OpenSearchSnapshot:
             "k": k,
             "method_parameters": {"ef_search": max(2 * k, 100)},
         }
-        body = {"size": k, "query": {"knn": {schema.VECTOR: knn}}, "_source": False, "stored_fields": ["id"]}
+        body = {"size": k, "query": {"knn": {schema.VECTOR: knn}}, "_source": False, **IDS_ONLY}
         found = self._call(lambda c: c.search(index=self.generation, body=body))
         hits = [
             (schema.stored_fields(h)["id"], 2.0 * float(h["_score"]) - 1.0) for h in found["hits"]["hits"]
@@ -379,7 +413,7 @@ class OpenSearchSnapshot:
             "query": {"script_score": {"query": candidates, "script": _knn_score(vector)}},
             "track_total_hits": False,
             "_source": False,
-            "stored_fields": ["id"],
+            **IDS_ONLY,
         }
         found = self._call(lambda c: c.search(index=self.generation, body=body))
         cosine: dict[str, float] = {}

@@ -208,8 +208,10 @@ class WhooshSnapshot:
         count: int,
         facets: Sequence[Facet],
         days: bool = False,
+        light: bool = False,
     ) -> Page:
-        """Filters and facet counts are array operations on the evaluator's matches."""
+        """Filters and facet counts are array operations on the evaluator's matches. A hit is
+        its document number, light or not: ``stored`` reads the fields when asked."""
         ds = self.docsets
         matched, scores, masks = self._matches(q, filters)
         keep = _every(masks, len(matched))
@@ -247,6 +249,9 @@ class WhooshSnapshot:
 
     def stored(self, ref: Any) -> dict[str, Any]:
         return dict(self.searcher.stored_fields(ref))
+
+    def fetched(self, refs: list[Any]) -> list[Any]:
+        return refs
 
     def article(self, article_id: str) -> dict[str, Any] | None:
         fields = self.searcher.document(id=article_id)
