@@ -427,6 +427,11 @@ def cmd_bench(args: argparse.Namespace) -> int:
         # Its own index: never the reader's live one.
         name = args.opensearch_index or os.environ.get("KHABAR_OPENSEARCH_INDEX") or "khabar-bench"
         opensearch = replace(config, opensearch_index=name)
+    if args.work is not None:
+        try:
+            Path(args.work).mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            return _fail(f"cannot use {args.work} as the work folder: {e.strerror}", EXIT_USAGE)
     with tempfile.TemporaryDirectory(prefix="khabar-bench-", dir=args.work) as tmp:
         opts = BenchOptions(
             sources=args.sources,

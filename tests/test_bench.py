@@ -58,6 +58,28 @@ def test_bench_runs_and_prints_every_figure(tmp_path: Path, capsys: pytest.Captu
     assert data["export"]["articles"] == 150 and data["export"]["articles_per_s"] > 0
     assert data["search_research"]["p50_ms"] > 0
     assert data["http"]["cpu_ms_per_request"]["web server"] > 0
+    # The page, its JSON and the JSON without the desk (meaning is off here: no "words alone"),
+    # each with one client's latency and the steps its Server-Timing header reported.
+    variants = data["http_variants"]
+    assert list(variants) == ["page", "json", "json timeline=0&words=0"]
+    for v in variants.values():
+        assert v["errors"] == 0 and v["requests"] > 0 and v["one_client"]["p50_ms"] > 0
+        assert v["cpu_ms_per_request"]["embedding"] == 0.0
+        assert {"match", "present", "desk", "render"} <= set(v["one_client"]["steps_ms"])
+    assert (
+        variants["json timeline=0&words=0"]["one_client"]["steps_ms"]["desk"]
+        < (variants["json"]["one_client"]["steps_ms"]["desk"])
+    )
+
+
+def test_bench_makes_its_work_folder_or_says_why(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    work = tmp_path / "new" / "work"
+    assert main(["bench", str(SEEDS), "--size", "20", "--queries", "5", "--http-seconds", "0",
+                 "--no-peers", "--work", str(work)]) == 0  # fmt: skip
+    assert work.is_dir() and "report:" in capsys.readouterr().out
+    (tmp_path / "file").write_text("x")
+    assert main(["bench", str(SEEDS), "--size", "20", "--work", str(tmp_path / "file" / "w")]) == 2
+    assert "cannot use" in capsys.readouterr().err
 
 
 def test_bench_skips_without_sources(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -321,6 +321,28 @@ def test_page_marks_articles_found_by_meaning(
     assert "Search by meaning is off" in page
 
 
+def test_server_timing_says_where_the_time_went(
+    meaning_config: EngineConfig, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Page and JSON carry each step of the search in Server-Timing: embedding only where
+    meaning took part, and the steps together no longer than the search took."""
+    from webapp import create_app
+
+    monkeypatch.setenv("KHABAR_SEMANTIC", "1")
+    client = create_app(meaning_config).test_client()
+    for url in ("/api/search", "/"):
+        r = client.get(url, query_string={"q": "monsoon flooding"})
+        steps = dict(part.split(";dur=") for part in r.headers["Server-Timing"].split(", "))
+        assert list(steps) == ["parse", "match", "embed", "present", "desk", "suggest", "render"], steps
+        ms = {k: float(v) for k, v in steps.items()}
+        assert all(v >= 0 for v in ms.values()) and ms["embed"] > 0 and ms["render"] > 0
+        if url == "/api/search":
+            took = r.get_json()["took_ms"]
+            assert sum(v for k, v in ms.items() if k != "render") <= took + 0.5
+    exact = client.get("/api/search", query_string={"q": '"किसान"'})
+    assert "embed;dur=0.0" in exact.headers["Server-Timing"]  # exact words: no embedding
+
+
 # -- computed once ----------------------------------------------------------------------------
 
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import time
+
 from flask import Blueprint, abort, current_app, jsonify, request
 from werkzeug.exceptions import BadRequest
 
-from webapp import links, service
+from webapp import links, service, timing
 from webapp.openapi import spec
 from webapp.params import search_request, state
 
@@ -19,7 +21,10 @@ def search():  # type: ignore[no-untyped-def]
     svc = service(current_app)
     args = state(request.args)
     req = search_request(args, current_app.config["MAX_QUERY_CHARS"])
-    return jsonify(links.describe(svc.search(req), args, "/api/search", svc.newest_date()))
+    result = svc.search(req)
+    t0 = time.perf_counter()
+    response = jsonify(links.describe(result, args, "/api/search", svc.newest_date()))
+    return timing.timed(response, result, (time.perf_counter() - t0) * 1000)
 
 
 @bp.get("/api/article/<path:article_id>")

@@ -77,8 +77,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Search by meaning is off ({why}); the words alone were searched.",
     },
     "note.some_words_ranked": {
-        "hi": "सभी शब्दों वाले लेख कम हैं; कुछ शब्दों वाले लेख भी उनके साथ, शब्दों और अर्थ के आधार पर, "
-        "क्रम में रखे गए हैं।",
+        "hi": "सभी शब्दों वाले लेख कम हैं; कुछ शब्दों वाले लेख भी उनके साथ, शब्दों और अर्थ के आधार पर, क्रम में रखे गए हैं।",
         "en": "Few articles have all the words; articles with some of them are ranked with them, by "
         "their words and their meaning.",
     },

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+import time
 
-from webapp import chart, links, service
+from flask import Blueprint, abort, current_app, make_response, redirect, render_template, request, url_for
+
+from webapp import chart, links, service, timing
 from webapp.i18n import MESSAGES, MONTHS, language, t
 from webapp.params import search_request, state
 
@@ -17,6 +19,7 @@ def search():  # type: ignore[no-untyped-def]
     args = state(request.args)
     req = search_request(args, current_app.config["MAX_QUERY_CHARS"])
     result = svc.search(req)
+    t0 = time.perf_counter()
     view = links.describe(result, args, "/", svc.newest_date())
     timeline = view.get("timeline")
     drawn = None
@@ -24,7 +27,8 @@ def search():  # type: ignore[no-untyped-def]
         drawn = chart.draw(
             timeline, timeline["share"], MONTHS[language()], t("week_of"), MESSAGES["n_articles"][language()]
         )
-    return render_template("search.html", result=result, req=req, view=view, args=args, chart=drawn)
+    page = render_template("search.html", result=result, req=req, view=view, args=args, chart=drawn)
+    return timing.timed(make_response(page), result, (time.perf_counter() - t0) * 1000)
 
 
 @bp.get("/favicon.ico")

@@ -316,6 +316,34 @@ def serving(
 
 PLAIN = (("timeline", "0"), ("words", "0"))
 
+# What the HTTP run asks for: (name, path, extra parameters, a server with meaning off). The
+# default page and its JSON twin carry the research desk; beside them the JSON without it, and
+# the JSON of a server with search by meaning off.
+HTTP_VARIANTS: list[tuple[str, str, tuple[tuple[str, str], ...], bool]] = [
+    ("page", "/", (), False),
+    ("json", "/api/search", (), False),
+    ("json timeline=0&words=0", "/api/search", PLAIN, False),
+    ("json words alone", "/api/search", (), True),
+]
+
+
+def _server_timing(header: str | None) -> dict[str, float]:
+    out: dict[str, float] = {}
+    for part in (header or "").split(","):
+        name, _, dur = part.strip().partition(";dur=")
+        try:
+            out[name] = float(dur)
+        except ValueError:
+            continue
+    return out
+
+
+def _fetch(url: str, steps: Counter[str]) -> None:
+    with urllib.request.urlopen(url, timeout=30) as r:
+        r.read()
+        for k, v in _server_timing(r.headers.get("Server-Timing")).items():
+            steps[k] += v
+
 
 def http_load(
     index: Path | list[str],
@@ -323,62 +351,103 @@ def http_load(
     clients: int,
     seconds: float,
     cluster: list[int] | None = None,
+    variants: list[tuple[str, str, tuple[tuple[str, str], ...], bool]] | None = None,
 ) -> dict[str, Any]:
-    """Requests/s of `khabar serve` on loopback under ``clients`` concurrent clients, and where
-    the CPU went: the web server, the cluster's JVMs (``cluster``), this load generator."""
-    # A server takes load once warm; at a million articles building its autocomplete tables
-    # takes minutes.
-    with serving(index, *SERVE_ARGS, timeout=1800) as base:
-        urls = [
-            base
-            + "/api/search?"
-            # The search with facets and snippets, as measured since issue 11: the research desk
-            # (timeline, characteristic words) is measured at the service level.
-            + urllib.parse.urlencode(
-                [("q", q.q), *[(k, v) for k, vs in q.filters.items() for v in vs], *PLAIN]
-            )
-            for q in queries
-        ]
-        done = [0] * clients
-        errors = [0] * clients
-        reasons: Counter[str] = Counter()  # what the errors were, for the report
-        latencies: list[list[float]] = [[] for _ in range(clients)]
-        stop = time.monotonic() + seconds
+    """Each variant of the page (``HTTP_VARIANTS``) as a reader gets it from `khabar serve` on
+    loopback: one client asking each query once (latency), then ``clients`` at once for
+    ``seconds`` (requests/s), and where the CPU went per request: the web server (less the
+    query's embedding, which its Server-Timing header reports), the embedding, the cluster's
+    JVMs (``cluster``) and this load generator."""
+    out: dict[str, Any] = {}
+    todo = variants if variants is not None else HTTP_VARIANTS
+    for lexical in (False, True):
+        mine = [v for v in todo if v[3] == lexical]
+        if not mine:
+            continue
+        args = [*SERVE_ARGS, *(["--no-semantic"] if lexical else [])]
+        # A server takes load once warm; at a million articles building its autocomplete tables
+        # takes minutes.
+        with serving(index, *args, timeout=1800) as base:
+            for name, path, extra, _ in mine:
+                urls = [
+                    base
+                    + path
+                    + "?"
+                    + urllib.parse.urlencode(
+                        [("q", q.q), *[(k, v) for k, vs in q.filters.items() for v in vs], *extra]
+                    )
+                    for q in queries
+                ]
+                out[name] = _one_variant(base, urls, clients, seconds, cluster or [])
+    return out
 
-        def client(n: int) -> None:
-            i = n
-            while time.monotonic() < stop:
-                t0 = time.perf_counter()
-                try:
-                    with urllib.request.urlopen(urls[i % len(urls)], timeout=30) as r:
-                        json.load(r)
-                    done[n] += 1
-                except (OSError, ValueError) as e:
-                    errors[n] += 1
-                    reasons[f"{e.__class__.__name__}: {e}"[:120]] += 1
-                latencies[n].append((time.perf_counter() - t0) * 1000)
-                i += clients
 
-        parts = {"web server": [base.pid], "cluster": cluster or [], "load generator": [os.getpid()]}
-        # The load generator alone: the server it started is one of its descendants.
-        cpu0 = {k: cpu_seconds(v, k != "load generator") for k, v in parts.items()}
+def _one_variant(
+    base: ServerURL, urls: list[str], clients: int, seconds: float, cluster: list[int]
+) -> dict[str, Any]:
+    one: list[float] = []
+    steps: Counter[str] = Counter()
+    for url in urls[: min(10, len(urls))]:  # warm: the first requests of a query fill its caches
+        _fetch(url, Counter())
+    one_errors = 0
+    for url in urls:
         t0 = time.perf_counter()
-        threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-        elapsed = time.perf_counter() - t0
-        cpu = {k: cpu_seconds(v, k != "load generator") - cpu0[k] for k, v in parts.items() if v}
-        all_ms = [x for ls in latencies for x in ls]
-        n = max(sum(done) + sum(errors), 1)
-        return {
-            "cpu_ms_per_request": {k: 1000 * v / n for k, v in cpu.items()},
-            "cpu_cores_busy": sum(cpu.values()) / elapsed,
-            "requests_per_s": sum(done) / elapsed,
-            "requests": sum(done),
-            "errors": sum(errors),
-            "error_reasons": dict(reasons.most_common(5)),
-            "max_ms": max(all_ms, default=0.0),
-            **latency_summary(all_ms),
-        }
+        try:
+            _fetch(url, steps)
+        except (OSError, ValueError):
+            one_errors += 1
+        one.append((time.perf_counter() - t0) * 1000)
+    done = [0] * clients
+    errors = [0] * clients
+    reasons: Counter[str] = Counter()  # what the errors were, for the report
+    latencies: list[list[float]] = [[] for _ in range(clients)]
+    loaded: list[Counter[str]] = [Counter() for _ in range(clients)]
+    stop = time.monotonic() + seconds
+
+    def client(n: int) -> None:
+        i = n
+        while time.monotonic() < stop:
+            t0 = time.perf_counter()
+            try:
+                _fetch(urls[i % len(urls)], loaded[n])
+                done[n] += 1
+            except (OSError, ValueError) as e:
+                errors[n] += 1
+                reasons[f"{e.__class__.__name__}: {e}"[:120]] += 1
+            latencies[n].append((time.perf_counter() - t0) * 1000)
+            i += clients
+
+    parts = {"web server": [base.pid], "cluster": cluster, "load generator": [os.getpid()]}
+    # The load generator alone: the server it started is one of its descendants.
+    cpu0 = {k: cpu_seconds(v, k != "load generator") for k, v in parts.items()}
+    t0 = time.perf_counter()
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    elapsed = time.perf_counter() - t0
+    cpu = {k: cpu_seconds(v, k != "load generator") - cpu0[k] for k, v in parts.items() if v}
+    all_ms = [x for ls in latencies for x in ls]
+    n = max(sum(done) + sum(errors), 1)
+    per_request = {k: 1000 * v / n for k, v in cpu.items()}
+    embed = sum(c["embed"] for c in loaded) / n
+    per_request = {
+        "web server": per_request["web server"] - embed,
+        "embedding": embed,
+        **{k: v for k, v in per_request.items() if k != "web server"},
+    }
+    return {
+        "one_client": {
+            **latency_summary(one),
+            "steps_ms": {k: v / max(len(urls), 1) for k, v in steps.items()},
+        },
+        "cpu_ms_per_request": per_request,
+        "cpu_cores_busy": sum(cpu.values()) / elapsed,
+        "requests_per_s": sum(done) / elapsed,
+        "requests": sum(done),
+        "errors": sum(errors) + one_errors,
+        "error_reasons": dict(reasons.most_common(5)),
+        "max_ms": max(all_ms, default=0.0),
+        **latency_summary(all_ms),
+    }

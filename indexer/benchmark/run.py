@@ -86,7 +86,8 @@ def run(opts: BenchOptions, out: TextIO = sys.stdout) -> dict:
         report["engines"][name] = _engine(opts, name, config, docs, text_bytes, queries, say)
     # The report of a single engine keeps its figures at the top level too, as before.
     first = report["engines"][engines[0][0]]
-    keys = ("reindex", "search", "search_by_kind", "search_research", "search_words_alone", "export", "http")
+    keys = ("reindex", "search", "search_by_kind", "search_research", "search_words_alone", "export", "http",
+            "http_variants")  # fmt: skip
     report.update({k: first[k] for k in keys if k in first})
     if len(engines) == 2:
         _side_by_side(report["engines"], say)
@@ -295,20 +296,30 @@ def _measure_search(
 
     if opts.http_seconds > 0:
         with jvm:
-            h = measure.http_load(
-                _engine_args(config), queries, opts.http_clients, opts.http_seconds, jvm.pids
-            )
-        h["jvm_peak_rss_mb"] = jvm.peak / 1e6
-        out["http"] = h
+            variants = measure.http_load(
+                _engine_args(config), queries, opts.http_clients, opts.http_seconds, jvm.pids,
+                None if meaning_on else [v for v in measure.HTTP_VARIANTS if not v[3]],
+            )  # fmt: skip
+        out["http_variants"] = variants
+        out["http"] = {**variants["json"], "jvm_peak_rss_mb": jvm.peak / 1e6}
         say(
-            f"http: {opts.http_clients} clients for {opts.http_seconds:.0f} s: "
-            f"{h['requests_per_s']:.1f} requests/s, {h['errors']} errors, "
-            + f"p50 {h['p50_ms']:.0f} ms, p99 {h['p99_ms']:.0f} ms, slowest {h['max_ms']:.0f} ms"
+            f"http: one client asking the {len(queries)} queries once (p50 / p95 / p99 ms), then "
+            f"{opts.http_clients} clients for {opts.http_seconds:.0f} s (requests/s, CPU ms per request):"
         )
-        cpu = ", ".join(f"{k} {v:.1f}" for k, v in h["cpu_ms_per_request"].items())
-        say(f"  CPU ms per request: {cpu} ({h['cpu_cores_busy']:.2f} cores busy)")
-        for reason, n in h["error_reasons"].items():
-            say(f"  {n} x {reason}")
+        for name, h in variants.items():
+            one = h["one_client"]
+            cpu = ", ".join(f"{k} {v:.1f}" for k, v in h["cpu_ms_per_request"].items())
+            say(
+                f"  {name:24s} {one['p50_ms']:6.1f} / {one['p95_ms']:6.1f} / {one['p99_ms']:6.1f} ms   "
+                f"{h['requests_per_s']:5.1f} requests/s, {h['errors']} errors   CPU {cpu}"
+            )
+            for reason, n in h["error_reasons"].items():
+                say(f"    {n} x {reason}")
+        steps = variants["json"]["one_client"]["steps_ms"]
+        say(
+            "  where the JSON's time goes (Server-Timing, mean ms): "
+            + ", ".join(f"{k} {v:.1f}" for k, v in steps.items())
+        )
 
 
 def _export(svc: SearchService, size: int) -> dict:

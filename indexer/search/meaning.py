@@ -13,6 +13,7 @@ words decide, as they did before.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -62,6 +63,7 @@ class Meaning:
     joined: int = 0  # articles found by meaning alone in the result set (under the filters)
     by_words: int | None = None  # the articles that have the words (the total without meaning)
     marked: set[int] = field(default_factory=set)  # places in the page's hits found by meaning
+    embed_ms: float = 0.0  # CPU time of the query's embedding (it runs on the caller's thread)
 
 
 class ByMeaning:
@@ -129,7 +131,9 @@ class ByMeaning:
         window = (0, max(opts.pool, start + count)) if relevance else (start, count)
         # Ranked by relevance, the pool's hits are for the fusion: only those shown are fetched.
         first = self.matching.run(snap, words, parsed, filters, sort, *window, facets, days, relevance)
+        cpu = time.thread_time()
         vector = encoder.query(text)
+        embed_ms = (time.thread_time() - cpu) * 1000
         lex = first.page
         pool = lex.hits[: opts.pool] if relevance else []
         hood = snap.neighbourhood(vector, opts.nearest, first.expanded, [r for r, _ in pool])
@@ -144,7 +148,7 @@ class ByMeaning:
             )
             jpage = snap.search(node, filters, sort, jstart, max(0, jcount), facets, days)
         weight = words_weight(known_share(parsed.node, words, first.found), opts)
-        meaning = Meaning(on=True, weight=weight, joined=jpage.total, by_words=lex.total)
+        meaning = Meaning(on=True, weight=weight, joined=jpage.total, by_words=lex.total, embed_ms=embed_ms)
         if relevance:
             cands: list[tuple[Any, float | None]] = list(pool) + [(r, None) for r, _ in jpage.hits]
             cos = hood.cosines + [cosine.get(snap.stored(r).get("id", ""), 0.0) for r, _ in jpage.hits]

@@ -70,6 +70,9 @@ class SearchResult:
     characteristic_sample: int = 0  # best-ranked results the characteristic words were read from
     sort: str = ""  # the order of the hits: the one asked for, or newest when nothing ranks them
     meaning: Meaning | None = None  # what search by meaning did (None: not asked)
+    # Where the time went, ms by step (the web app's Server-Timing header); "embed" is the CPU
+    # time of the query's embedding, the others wall time.
+    timings: dict[str, float] = field(default_factory=dict)
 
     @property
     def pages(self) -> int:

@@ -86,10 +86,12 @@ class SearchService:
 
         words = tables.vocabulary(snap)
         sample = self.desk.sample(req, parsed.node)  # fetched with the page's own hits
+        t_match = time.perf_counter()
         match, meaning = self.meaning.run(
             snap, words, parsed, req.q, req.engine_filters, req.sort, req.start, max(req.per_page, sample),
             req.facets, req.timeline,
         )  # fmt: skip
+        t_present = time.perf_counter()
         page, found = match.page, match.found
         notes += match.notes
         if page.total and req.start >= page.total:
@@ -110,6 +112,7 @@ class SearchService:
             meaning=meaning,
         )  # fmt: skip
 
+        t_desk = time.perf_counter()
         if req.timeline:
             result.timeline = self.desk.timeline(snap, tables, words, req, page.days or {})
         # (When everything matches, the whole archive has nothing to stand out from.)
@@ -118,12 +121,22 @@ class SearchService:
             result.characteristic, result.characteristic_sample = self.desk.characteristic(
                 snap, tables, match.expanded, req.engine_filters, marks, texts
             )
+        t_notes = time.perf_counter()
         if scores(match.q):
             result.transliterations = present.transliterations(words, found)
             result.variants = present.variants(words, found)
             by_words = page.total if meaning.by_words is None else meaning.by_words
             result.suggestion = present.suggestion(snap, words, req.q, match.q, found, by_words)
-        result.took_ms = (time.perf_counter() - t0) * 1000
+        t_end = time.perf_counter()
+        result.took_ms = (t_end - t0) * 1000
+        result.timings = {
+            "parse": (t_match - t0) * 1000,
+            "match": (t_present - t_match) * 1000 - meaning.embed_ms,
+            "embed": meaning.embed_ms,
+            "present": (t_desk - t_present) * 1000,
+            "desk": (t_notes - t_desk) * 1000,
+            "suggest": (t_end - t_notes) * 1000,
+        }
         return result
 
     def export(self, req: SearchRequest, limit: int) -> tuple[int, Iterator[StoredArticle]]:
