@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from indexer.analysis.graphemes import ceil_boundary, floor_boundary
@@ -22,7 +22,8 @@ CHUNK_CHARS = 1_500  # text analysed at a time while looking for the window
 ELLIPSIS = "…"
 
 Matcher = Callable[[str], bool]
-Analyze = Callable[[str], Iterator[Term]]  # the index's analysis chain, so marks meet index terms
+# The index's analysis chain (text, offset of its first character), so marks meet index terms.
+Analyze = Callable[[str, int], list[Term]]
 _SPACES = re.compile(r"\s+")
 
 
@@ -87,7 +88,7 @@ class _Marker:
 
 def highlight(text: str, matcher: Matcher, analyze: Analyze = terms) -> Snippet:
     """The whole text with every matched word marked (for titles and article pages)."""
-    matches = _Marker(matcher).feed(list(analyze(text)))
+    matches = _Marker(matcher).feed(analyze(text, 0))
     return Snippet(tuple(_fragments(text, 0, len(text), matches)))
 
 
@@ -122,9 +123,7 @@ def _scan(text: str, matcher: Matcher, size: int, analyze: Analyze) -> tuple[lis
         if end < len(text):  # chunks end at a space: words never cross one
             cut = text.rfind(" ", pos, end)
             end = cut if cut > pos else end
-        chunk = list(analyze(text[pos:end]))
-        if pos:
-            chunk = [Term(t.text, t.start + pos, t.end + pos, t.stop) for t in chunk]
+        chunk = analyze(text[pos:end], pos)
         tokens += chunk
         new = marker.feed(chunk)
         if new:

@@ -148,3 +148,32 @@ def test_index_terms_are_the_terms_without_stopwords(text: str) -> None:
 
     p = pipeline()
     assert p.index_terms(text) == [t.text for t in p.terms(text) if not t.stop]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ज़मीन क़ानून चाँद",
+        "क्‍या क्‌ष संसद",
+        "#किसान_आंदोलन COVID-19 पर",
+        "१२३ 7,877 ३.५",
+        "𝕏 के 😀 बाद किसान",
+        "",
+        "  ।  ",
+    ],
+)
+def test_terms_are_words_with_their_terms_at_any_offset(text: str) -> None:
+    """One loop gives what the words and the chain give one by one, offsets moved for a part of
+    a longer text (astral letters count once, as Python counts)."""
+    from indexer.analysis.pipeline import pipeline
+    from indexer.analysis.tokenize import Term, terms, words
+
+    p = pipeline()
+    for offset in (0, 1500):
+        want = [
+            Term(t, w.start + offset, w.end + offset, stop)
+            for w in words(text)
+            for t, stop in [p.analyze_word(w.text)]
+            if t
+        ]
+        assert terms(text, p.analyze_word, offset) == want == p.terms(text, offset)

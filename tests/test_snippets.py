@@ -99,9 +99,9 @@ def test_the_body_is_read_only_until_a_window_with_every_word() -> None:
     analysed (it cannot hold a better window)."""
     read: list[int] = []
 
-    def counting(text: str):  # type: ignore[no-untyped-def]
+    def counting(text: str, offset: int):  # type: ignore[no-untyped-def]
         read.append(len(text))
-        return terms(text)
+        return terms(text, offset)
 
     body = "किसान दिल्ली पहुंचे। " + FILLER * 400  # ~30,000 characters
     s = make_snippet(body, marks("किसान", "दिल्ली"), analyze=counting)

@@ -7,15 +7,15 @@ Results are cached per word type: news text repeats its words, and the chain is 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import NamedTuple
 
 from indexer.analysis import normalize as norm
 from indexer.analysis.stem import stem as light_stem
 from indexer.analysis.stopwords import STOPWORDS
-from indexer.analysis.tokenize import word_texts, words
+from indexer.analysis.tokenize import Term, word_texts
+from indexer.analysis.tokenize import terms as tokenize_terms
 
 # The parts an ``AnalysisOptions`` names, by name. Only what the product ships is here; the
 # variants measured in docs/relevance.md and not shipped are in tools/variants.py, which adds
@@ -52,13 +52,6 @@ class AnalysisOptions:
 
 
 DEFAULT = AnalysisOptions()
-
-
-class Term(NamedTuple):
-    text: str  # the index term
-    start: int  # offsets of the surface word in the analysed text
-    end: int
-    stop: bool
 
 
 class Pipeline:
@@ -111,13 +104,10 @@ class Pipeline:
                 seen.add(w)
         return terms, [pair(w) for w in seen]
 
-    def terms(self, text: str) -> Iterator[Term]:
-        """Every word of ``text`` with its term; stopwords are included and flagged."""
-        analyze = self.analyze_word
-        for w in words(text):
-            term, stop = analyze(w.text)
-            if term:
-                yield Term(term, w.start, w.end, stop)
+    def terms(self, text: str, offset: int = 0) -> list[Term]:
+        """Every word of ``text`` with its term; stopwords are included and flagged. Offsets
+        are moved by ``offset`` (for a part of a longer text)."""
+        return tokenize_terms(text, self.analyze_word, offset)
 
 
 _pipelines: dict[AnalysisOptions, Pipeline] = {}
@@ -135,5 +125,5 @@ def analyze_word(word: str) -> tuple[str, bool]:
     return pipeline().analyze_word(word)
 
 
-def terms(text: str) -> Iterator[Term]:
-    return pipeline().terms(text)
+def terms(text: str, offset: int = 0) -> list[Term]:
+    return pipeline().terms(text, offset)

@@ -4,7 +4,7 @@ words the search added, as a reader should see them (written as the articles wri
 from __future__ import annotations
 
 import html
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 from indexer.analysis.pipeline import Term
@@ -22,7 +22,7 @@ from indexer.vocabulary import Vocabulary
 FACET_VALUES = 30  # values listed per facet; selected ones are always listed
 SUGGEST_BELOW = 3  # with fewer results than this, rare words get spelling suggestions too
 
-Analyze = Callable[[str], Iterator[Term]]
+Analyze = Callable[[str, int], list[Term]]  # a pipeline's ``terms``
 
 
 def hit(
