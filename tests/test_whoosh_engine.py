@@ -128,3 +128,58 @@ def test_array_scores_equal_whooshs(corpus_index: Path, text: str, relax: bool) 
         assert mine.keys() == theirs.keys()
     assert mine or not relax  # every relaxed query here finds something
     assert all(abs(mine[d] - theirs[d]) < 1e-9 for d in mine if d in theirs)
+
+
+def test_phrases_by_arrays_are_whooshs_phrases(tmp_path: Path) -> None:
+    """Phrases are matched on positions read as arrays, only in documents holding every word;
+    the documents must be the ones Whoosh's positional matchers find, over hundreds of phrases
+    (side by side in some article, shuffled, repeated words, three words), with deletions."""
+    import random
+
+    from indexer.benchmark import corpus
+    from indexer.build import reindex
+    from indexer.engines.base import Filters
+    from indexer.query.tree import TEXT_FIELDS, Phrase
+    from tests.conftest import CORPUS, SEEDS
+
+    material = corpus.gather([SEEDS, CORPUS])
+    docs = tmp_path / "docs"
+    articles = list(corpus.articles(material, 400, seed=7))
+    for n in range(4):  # four files: one is deleted below, leaving deleted documents behind
+        (docs / f"part{n}.jsonl").parent.mkdir(exist_ok=True)
+        (docs / f"part{n}.jsonl").write_text(
+            "".join(json.dumps(a, ensure_ascii=False) + "\n" for a in articles[n::4]), encoding="utf-8"
+        )
+    index = tmp_path / "ix"
+    reindex([docs], index)
+    (docs / "part2.jsonl").unlink()
+    reindex([docs], index)
+    service = SearchService(index)
+    snap = service.engine.snapshot()
+    assert snap.docsets.has_deletions
+    rng = random.Random(11)
+    p = pipeline()
+    phrases: list[tuple[str, ...]] = []
+    for a in rng.sample(articles, 60):
+        kept = [t.text for t in p.terms(a["body"]) if not t.stop]
+        for size in (2, 2, 3):
+            i = rng.randrange(max(1, len(kept) - size))
+            phrases.append(tuple(kept[i : i + size]))
+        phrases.append((kept[0], kept[0]))  # a word twice
+        phrases.append(tuple(rng.sample(kept, 2)))  # two words of the article, likely apart
+    evaluator = Evaluator(snap.searcher, snap.docsets, service.ranking.boosts)
+    found_some = 0
+    for terms in phrases:
+        for field in TEXT_FIELDS:
+            mine = evaluator.run(Phrase(terms, fields=(field,)))[0].tolist()
+            theirs = sorted(
+                {
+                    d
+                    for d in snap.searcher.docs_for_query(wq.Phrase(field, list(terms)))
+                    if snap.docsets.live[d]
+                }
+            )
+            assert mine == theirs, (terms, field)
+            found_some += bool(mine)
+    assert found_some > 100
+    assert snap.search(Phrase(phrases[0]), Filters(), "relevance", 0, 10, []).total >= 1

@@ -83,6 +83,43 @@ def _postings(reader: IndexReader, fieldname: str, text: Any) -> tuple[np.ndarra
     return np.concatenate(ids_parts), np.concatenate(w_parts)
 
 
+def positions(reader: IndexReader, fieldname: str, text: Any, docs: np.ndarray) -> np.ndarray:
+    """Where the term stands in each of ``docs`` (sorted document numbers that hold it), as keys
+    ``document << 32 | position``, sorted. Read a posting block at a time (or the postings the
+    term dictionary holds inline, for rare terms): only the positions of ``docs`` are decoded."""
+    parts: list[np.ndarray] = []
+    fmt = reader.schema[fieldname].format
+
+    def add(ids: np.ndarray, values: Any) -> None:
+        at = np.searchsorted(docs, ids)
+        wanted = np.flatnonzero((at < len(docs)) & (docs[np.minimum(at, len(docs) - 1)] == ids))
+        for i in wanted:
+            pos = np.asarray(fmt.decode_positions(values[i]), dtype=np.int64)
+            parts.append((int(ids[i]) << 32) | pos)
+
+    for leaf, offset in reader.leaf_readers():
+        if (fieldname, text) not in leaf:
+            continue
+        m = leaf.postings(fieldname, text)
+        if hasattr(m, "_read_data") and hasattr(m, "_lastblock") and not m._byteids:
+            while m.is_active():
+                m._read_data()
+                add(np.cumsum(np.asarray(m._data[0], dtype=np.int64)) + offset, m._data[2])  # id deltas
+                if m._lastblock:
+                    break
+                m._next_block()
+        elif hasattr(m, "_ids") and hasattr(m, "_values") and m._values is not None:  # inline postings
+            add(np.asarray(m._ids, dtype=np.int64) + offset, m._values)
+        else:  # any other matcher: one posting at a time
+            while m.is_active():
+                d = m.id() + offset
+                k = int(np.searchsorted(docs, d))
+                if k < len(docs) and docs[k] == d:
+                    parts.append((d << 32) | np.asarray(m.value_as("positions"), dtype=np.int64))
+                m.next()
+    return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+
+
 def _term_docs(reader: IndexReader, fieldname: str, text: Any) -> np.ndarray:
     return _postings(reader, fieldname, text)[0]
 

@@ -19,8 +19,8 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from whoosh import query as wq
 
+from indexer.engines.whoosh import docsets
 from indexer.engines.whoosh.docsets import EMPTY, DocSets
 from indexer.query.tree import TEXT_FIELDS, All, And, Node, Not, Or, Phrase, Term, Terms
 
@@ -117,13 +117,32 @@ class Evaluator:
         parts = [self.ds.postings(self.reader, fieldname, t) for t in terms]
         if any(not len(d) for d, _ in parts):
             return EMPTY, _NO_SCORES
-        found = np.fromiter(self.searcher.docs_for_query(wq.Phrase(fieldname, list(terms))), dtype=np.int32)
-        docs = np.unique(found[self.ds.live[found]]) if len(found) else EMPTY
+        docs = self._phrase_docs(fieldname, terms, [d for d, _ in parts])
         scores = np.zeros(len(docs))
         for t, (d, tf) in zip(terms, parts, strict=True):
             pos = np.searchsorted(d, docs)
             scores += self.bm25(fieldname, t, docs, tf[pos])
         return docs, scores * (boost * self.boosts.get(fieldname, 1.0))
+
+    def _phrase_docs(self, fieldname: str, terms: tuple[str, ...], holding: list[np.ndarray]) -> np.ndarray:
+        """The live documents where ``terms`` stand side by side. Positions are read only for
+        the documents that hold every word (an intersection of cached arrays), and matched as
+        arrays: word i at position p + i for some p (what Whoosh's Phrase, slop 1, matches)."""
+        docs = holding[0]
+        for d in holding[1:]:
+            docs = np.intersect1d(docs, d, assume_unique=True)
+        if not len(docs) or len(terms) == 1:
+            return docs.astype(np.int32)
+        keys = None
+        for i, t in enumerate(terms):
+            at = docsets.positions(self.reader, fieldname, t, docs)
+            start = np.unique(at - i)  # where the phrase would begin
+            keys = start if keys is None else np.intersect1d(keys, start, assume_unique=True)
+            if not len(keys):
+                return EMPTY
+            docs = np.unique(keys >> 32)  # later words only where the phrase can still be
+        assert keys is not None
+        return np.unique(keys >> 32).astype(np.int32)
 
     def _terms(self, fieldname: str, node: Terms) -> Scored:
         if fieldname not in self.reader.schema or not node.terms:
