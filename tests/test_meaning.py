@@ -9,6 +9,7 @@ import os
 import shutil
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -159,6 +160,44 @@ def test_index_holds_the_models_vectors(meaning_config: EngineConfig, encoder) -
     for a, v in zip(ARTICLES, want, strict=True):
         near = dict(snap.nearest(v, 3))
         assert near.get(a["id"]) == pytest.approx(1.0, abs=2e-3), (a["id"], near)
+
+
+def test_a_full_build_with_vectors_is_one_segment_a_shard(
+    meaning_config: EngineConfig, indexes: Indexes, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On a cluster, a knn query searches one graph per segment: a full build is merged (here
+    written in batches of three, each made a segment of its own by a refresh)."""
+    if meaning_config.engine != "opensearch":
+        pytest.skip("the cluster's segments")
+    from indexer.engines.opensearch import writer
+
+    collect = writer.OpenSearchGeneration._collect
+
+    def refreshed(self, result):  # type: ignore[no-untyped-def]
+        collect(self, result)
+        self.conn.call(lambda c: c.indices.refresh(index=self.name))
+
+    monkeypatch.setattr(writer, "BATCH", 3)
+    monkeypatch.setattr(writer.OpenSearchGeneration, "_collect", refreshed)
+    written: list[int] = []
+    vocab = writer.OpenSearchGeneration._write_vocab
+
+    def counting(self):  # type: ignore[no-untyped-def]
+        # At commit, once every batch is in: how many segments the shards hold before the merge.
+        self.conn.call(lambda c: c.indices.refresh(index=self.name))
+        segments = self.conn.call(lambda c: c.cat.segments(index=self.name, format="json"))
+        written.append(max(Counter(s["shard"] for s in segments if s["prirep"] == "p").values()))
+        vocab(self)
+
+    monkeypatch.setattr(writer.OpenSearchGeneration, "_write_vocab", counting)
+    config = indexes.config("meaning-segments")
+    assert reindex([MEANING], config, semantic=True).indexed == len(ARTICLES)
+    engine = open_engine(config)
+    generation = engine.snapshot().generation
+    segments = engine.conn.call(lambda c: c.cat.segments(index=generation, format="json"))  # type: ignore[attr-defined]
+    per_shard = Counter(s["shard"] for s in segments if s["prirep"] == "p")
+    assert written and written[0] > 1  # several segments were written ...
+    assert per_shard and max(per_shard.values()) == 1, per_shard  # ... and merged into one
 
 
 def test_off_switch_and_what_the_answer_says(indexes: Indexes, encoder) -> None:  # type: ignore[no-untyped-def]
