@@ -403,3 +403,16 @@ def test_the_front_page_marks_newest_first_and_the_share_note_ends(client: Flask
     shares = page(client, "/?q=रूस&share=1&lang=hi")
     assert "इन्हीं फ़िल्टरों के साथ) में से मिलते लेख।" in shares
     assert "(under the same filters)." in page(client, "/?q=रूस&share=1&lang=en")
+
+
+def test_the_server_keeps_one_blas_thread() -> None:
+    from threadpoolctl import threadpool_info
+
+    from webapp.server import one_blas_thread
+
+    limits = one_blas_thread()
+    try:
+        blas = [lib for lib in threadpool_info() if lib["user_api"] == "blas"]
+        assert blas and all(lib["num_threads"] == 1 for lib in blas)
+    finally:
+        limits.restore_original_limits()
