@@ -48,8 +48,9 @@ class BenchOptions:
     vector_cache: Path | None = None
 
 
-def run(opts: BenchOptions, out: TextIO = sys.stdout) -> dict:
+def run(opts: BenchOptions, out: TextIO | None = None) -> dict:
     report: dict = {"size": opts.size, "engines": {}}
+    out = out or sys.stdout  # the stream of the moment, not the one there was at import
 
     def say(line: str) -> None:
         print(line, file=out, flush=True)
