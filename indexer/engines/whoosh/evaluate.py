@@ -2,10 +2,11 @@
 
 Everything the service reports (hits, total, facet counts) comes from the arrays this returns, so
 they cannot disagree. Terms are read straight from Whoosh's posting blocks and weighed with BM25
-as Whoosh would (``scoring``); And / Or / Not are set operations on sorted document arrays. Only
-a phrase asks Whoosh for its documents (it needs positions), and only that one phrase: Whoosh's
-own boolean matchers are never used (its AndNot returned excluded documents, and its collector
-changed with the page size).
+as Whoosh would (``scoring``); And / Or / Not are set operations on sorted document arrays; a
+phrase reads the positions of its words from the same blocks, only in the documents that hold
+all of them (``docsets.positions``). Whoosh's own matchers are never used (its AndNot returned
+excluded documents, its collector changed with the page size, and its phrase matcher walked
+every posting in Python).
 
 Scores: a word counts in each field it occurs in, weighted by the field's boost (BM25F as a sum,
 as Whoosh's multi-field parser scored it); a phrase scores as its words do where it occurs; the
