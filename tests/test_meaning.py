@@ -177,7 +177,10 @@ def test_a_full_build_with_vectors_is_one_segment_a_shard(
         collect(self, result)
         self.conn.call(lambda c: c.indices.refresh(index=self.name))
 
+    from indexer.engines.opensearch.engine import OpenSearchEngine
+
     monkeypatch.setattr(writer, "BATCH", 3)
+    monkeypatch.setattr(OpenSearchEngine, "procs", 1)  # batches sent in turn: a refresh after each
     monkeypatch.setattr(writer.OpenSearchGeneration, "_collect", refreshed)
     written: list[int] = []
     vocab = writer.OpenSearchGeneration._write_vocab
@@ -255,6 +258,22 @@ def test_neighbourhood_is_nearest_words_and_cosines(meaning_config: EngineConfig
     assert hood.with_words == with_words & {i for i, _ in hood.nearest}
     assert hood.cosines == pytest.approx([cos[snap.stored(r)["id"]] for r, _ in hits], abs=1e-4)
     assert snap.neighbourhood(v, k, node, []).cosines == []
+
+
+def test_neighbourhood_gives_the_cosine_of_every_hit_asked_about(
+    meaning_config: EngineConfig, encoder
+) -> None:  # type: ignore[no-untyped-def]
+    """The hits asked about may be far from the query vector and outnumbered by its nearest (a
+    cluster returns k of those per shard): each still gets its own cosine."""
+    snap = open_engine(meaning_config).snapshot()
+    node = parse("मेट्रो OR किसान OR चुनाव", pipeline()).node
+    assert node is not None
+    v = encoder.query("monsoon flooding")
+    hits = [r for r, _ in snap.search(node, Filters(), "relevance", 0, 100, []).hits]
+    assert len(hits) >= 3
+    want = [float(np.dot(v, snap.vector_of(snap.stored(r)["id"]))) for r in hits]
+    for k in (1, 2):
+        assert snap.neighbourhood(v, k, node, hits).cosines == pytest.approx(want, abs=1e-4)
 
 
 @pytest.mark.parametrize("text", ["किसान OR मेट्रो", "किसान OR मेट्रो OR बारिश OR टीका"])

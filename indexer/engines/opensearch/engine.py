@@ -155,6 +155,12 @@ class IdOnly(dict):  # type: ignore[type-arg]
     """A light hit (``search(light=True)``): the article id alone, until ``fetched``."""
 
 
+def _knn(vector: np.ndarray, k: int) -> dict[str, Any]:
+    """The ``k`` nearest by Lucene's HNSW graphs, searched wider than ``k`` for recall."""
+    knn = {"vector": [float(x) for x in vector], "k": k, "method_parameters": {"ef_search": max(2 * k, 100)}}
+    return {"knn": {schema.VECTOR: knn}}
+
+
 def _knn_score(vector: np.ndarray) -> dict[str, Any]:
     """The k-NN plugin's exact scoring script: (1 + cosine) / 2 on indexes made by 2.19 (1 +
     cosine before), as its knn query scores."""
@@ -372,12 +378,7 @@ class OpenSearchSnapshot:
         cosinesimil score is (1 + cosine) / 2."""
         if k <= 0 or self.vectors() is None:
             return []
-        knn = {
-            "vector": [float(x) for x in vector],
-            "k": k,
-            "method_parameters": {"ef_search": max(2 * k, 100)},
-        }
-        body = {"size": k, "query": {"knn": {schema.VECTOR: knn}}, "_source": False, **IDS_ONLY}
+        body = {"size": k, "query": _knn(vector, k), "_source": False, **IDS_ONLY}
         found = self._call(lambda c: c.search(index=self.generation, body=body))
         hits = [
             (schema.stored_fields(h)["id"], 2.0 * float(h["_score"]) - 1.0) for h in found["hits"]["hits"]
@@ -390,16 +391,12 @@ class OpenSearchSnapshot:
         the graph missed counts, as it does in an exact search); and, named ``words``, whether
         each matches ``q`` (an optional clause: it neither adds nor scores). The knn clause is
         not named: a named query runs again in the fetch phase, and a second graph search cost
-        10 ms of 22 at 100,000 articles."""
+        10 ms of 22 at 100,000 articles. Each shard finds its own ``k``: every candidate is
+        returned, or a hit asked about with a low cosine would be cut from the answer."""
         ids = [r["id"] for r in refs]
         if k <= 0 or self.vectors() is None:
             return Neighbourhood([], set(), [0.0] * len(ids))
-        knn = {
-            "vector": [float(x) for x in vector],
-            "k": k,
-            "method_parameters": {"ef_search": max(2 * k, 100)},
-        }
-        either: list[dict[str, Any]] = [{"knn": {schema.VECTOR: knn}}]
+        either: list[dict[str, Any]] = [_knn(vector, k)]
         if ids:
             either.append({"terms": {"id": ids}})
         candidates = {
@@ -409,7 +406,7 @@ class OpenSearchSnapshot:
             }
         }
         body = {
-            "size": k + len(ids),
+            "size": k * len(self._shard_routings()) + len(ids),
             "query": {"script_score": {"query": candidates, "script": _knn_score(vector)}},
             "track_total_hits": False,
             "_source": False,
@@ -424,7 +421,19 @@ class OpenSearchSnapshot:
             if "words" in (h.get("matched_queries") or ()):
                 with_words.add(i)
         near = sorted(cosine.items(), key=lambda h: (-h[1], h[0]))[:k]
+        missing = [i for i in ids if i not in cosine]
+        if missing:
+            # Hits asked about that the answer left out (seen on a 12-article index with k = 1;
+            # why is not known yet): their cosines by the scoring script alone.
+            cosine.update(self._cosines(vector, missing))
         return Neighbourhood(near, with_words & {i for i, _ in near}, [cosine.get(i, 0.0) for i in ids])
+
+    def _cosines(self, vector: np.ndarray, ids: list[str]) -> dict[str, float]:
+        """Exact cosines of the given articles."""
+        query = {"script_score": {"query": {"terms": {"id": ids}}, "script": _knn_score(vector)}}
+        body = {"size": len(ids), "query": query, "track_total_hits": False, "_source": False, **IDS_ONLY}
+        found = self._call(lambda c: c.search(index=self.generation, body=body))
+        return {schema.stored_fields(h)["id"]: 2.0 * float(h["_score"]) - 1.0 for h in found["hits"]["hits"]}
 
     def vector_of(self, article_id: str) -> np.ndarray | None:
         if self.vectors() is None:
