@@ -434,16 +434,19 @@ plain_queries = st.lists(
 )
 
 
+# Everything an answer is asked for besides its query: the same for both oracles below.
+ASKED = {
+    "chosen": filters,
+    "dates": date_ranges,
+    "month": st.booleans(),
+    "sort": st.sampled_from(["relevance", "newest", "oldest"]),
+    "seed": st.integers(0, 10**6),
+    "per_page": st.sampled_from([3, 10, 100]),
+}
+
+
 @settings(max_examples=max(100, EXAMPLES // 2), deadline=None, suppress_health_check=list(HealthCheck))
-@given(
-    items=st.one_of(plain_queries, queries),
-    chosen=filters,
-    dates=date_ranges,
-    month=st.booleans(),
-    sort=st.sampled_from(["relevance", "newest", "oldest"]),
-    seed=st.integers(0, 10**6),
-    per_page=st.sampled_from([3, 10, 100]),
-)
+@given(items=st.one_of(plain_queries, queries), **ASKED)
 def test_every_answer_with_meaning_is_the_oracles(
     world_meaning, items, chosen, dates, month, sort, seed, per_page
 ) -> None:  # type: ignore[no-untyped-def]
@@ -452,15 +455,7 @@ def test_every_answer_with_meaning_is_the_oracles(
 
 
 @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
-@given(
-    items=queries,
-    chosen=filters,
-    dates=date_ranges,
-    month=st.booleans(),
-    sort=st.sampled_from(["relevance", "newest", "oldest"]),
-    seed=st.integers(0, 10**6),
-    per_page=st.sampled_from([3, 10, 100]),
-)
+@given(items=queries, **ASKED)
 def test_every_answer_is_the_oracles(world, items, chosen, dates, month, sort, seed, per_page) -> None:  # type: ignore[no-untyped-def]
     check(*world, None, items, chosen, dates, month, sort, seed, per_page)
 

@@ -4,10 +4,8 @@ words the search added, as a reader should see them (written as the articles wri
 from __future__ import annotations
 
 import html
-from collections.abc import Callable
 from typing import Any
 
-from indexer.analysis.pipeline import Term
 from indexer.analysis.tokenize import words as word_spans
 from indexer.engines.base import Snapshot
 from indexer.facets import Facet
@@ -16,13 +14,11 @@ from indexer.query.rewrite import plain_words
 from indexer.query.tree import Node
 from indexer.search.expansion import Alternatives
 from indexer.search.result import FacetValue, Hit
-from indexer.snippets import highlight, make_snippet
+from indexer.snippets import Analyze, highlight, make_snippet
 from indexer.vocabulary import Vocabulary
 
 FACET_VALUES = 30  # values listed per facet; selected ones are always listed
 SUGGEST_BELOW = 3  # with fewer results than this, rare words get spelling suggestions too
-
-Analyze = Callable[[str, int], list[Term]]  # a pipeline's ``terms``
 
 
 def hit(

@@ -83,18 +83,20 @@ class Vectors:
         self.matrix = np.load(gen_dir / MATRIX, mmap_mode="r")
         if self.matrix.shape != (len(live), spec.dim):
             raise ValueError(f"{gen_dir / MATRIX} has {self.matrix.shape} rows, not {len(live)}")
-        self.dead = ~live
+        self.dead = np.flatnonzero(~live)  # deleted documents' rows (usually none)
+        self.live_count = int(live.sum())
 
     def scores(self, vector: np.ndarray) -> np.ndarray:
         """Cosine of every document (the vectors are unit length); -inf for deleted ones."""
         s = self.matrix @ np.asarray(vector, dtype=np.float32)
-        s[self.dead] = -np.inf
+        if len(self.dead):
+            s[self.dead] = -np.inf
         return s
 
     def nearest(self, vector: np.ndarray, k: int) -> list[tuple[int, float]]:
         """The ``k`` documents nearest ``vector``, best first (ties by document number)."""
         s = self.scores(vector)
-        k = min(k, int((~self.dead).sum()))
+        k = min(k, self.live_count)
         if k <= 0:
             return []
         top = np.argpartition(-s, k - 1)[:k] if k < len(s) else np.arange(len(s))
