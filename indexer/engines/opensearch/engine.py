@@ -161,11 +161,26 @@ def _knn(vector: np.ndarray, k: int) -> dict[str, Any]:
     return {"knn": {schema.VECTOR: knn}}
 
 
-def _knn_score(vector: np.ndarray) -> dict[str, Any]:
-    """The k-NN plugin's exact scoring script: (1 + cosine) / 2 on indexes made by 2.19 (1 +
-    cosine before), as its knn query scores."""
-    params = {"field": schema.VECTOR, "query_value": [float(x) for x in vector], "space_type": "cosinesimil"}
-    return {"lang": "knn", "source": "knn_score", "params": params}
+# The neighbourhood's scoring script: the exact cosine of each candidate, lifted by ASKED_LIFT
+# when the candidate is a hit asked about (its ``terms`` clause scores ASKED_BOOST; the knn
+# clause scores at most 1), so that every hit asked about ranks above every other candidate.
+ASKED_BOOST = 1000.0
+ASKED_LIFT = 4.0
+_COSINE = (
+    "double c = cosineSimilarity(params.query_value, doc[params.field]);"
+    f" return (_score >= {ASKED_BOOST} ? {ASKED_LIFT} : 1.0) + c;"
+)
+
+
+def _cosine_script(vector: np.ndarray) -> dict[str, Any]:
+    """Painless with the k-NN plugin's ``cosineSimilarity``: 1 + cosine, or ASKED_LIFT +
+    cosine for a hit asked about (always positive, as a score must be)."""
+    params = {"field": schema.VECTOR, "query_value": [float(x) for x in vector]}
+    return {"lang": "painless", "source": _COSINE, "params": params}
+
+
+def _cosine_of(score: float) -> float:
+    return float(score) - (ASKED_LIFT if score >= ASKED_LIFT - 1.0 else 1.0)
 
 
 def _selection(facet: str, values: Sequence[str]) -> dict[str, Any]:
@@ -391,14 +406,20 @@ class OpenSearchSnapshot:
         the graph missed counts, as it does in an exact search); and, named ``words``, whether
         each matches ``q`` (an optional clause: it neither adds nor scores). The knn clause is
         not named: a named query runs again in the fetch phase, and a second graph search cost
-        10 ms of 22 at 100,000 articles. Each shard finds its own ``k``: every candidate is
-        returned, or a hit asked about with a low cosine would be cut from the answer."""
+        10 ms of 22 at 100,000 articles.
+
+        The knn clause answers ``ef_search`` candidates a shard, not ``k`` (the Lucene engine
+        searches its graph with k = ef_search and cuts back only to the answer's size: seen on
+        2.19.1 with k = 1), so the candidates outnumber an answer of ``k`` a shard plus the hits
+        asked about, and a hit asked about with a low cosine was cut. They are scored above
+        every other candidate instead (``_cosine_script``): an answer of ``len(refs) + k`` holds
+        all of them and the ``k`` nearest of the rest."""
         ids = [r["id"] for r in refs]
         if k <= 0 or self.vectors() is None:
             return Neighbourhood([], set(), [0.0] * len(ids))
         either: list[dict[str, Any]] = [_knn(vector, k)]
         if ids:
-            either.append({"terms": {"id": ids}})
+            either.append({"terms": {"id": ids, "boost": ASKED_BOOST}})
         candidates = {
             "bool": {
                 "must": [{"bool": {"should": either, "minimum_should_match": 1}}],
@@ -406,8 +427,8 @@ class OpenSearchSnapshot:
             }
         }
         body = {
-            "size": k * len(self._shard_routings()) + len(ids),
-            "query": {"script_score": {"query": candidates, "script": _knn_score(vector)}},
+            "size": k + len(ids),
+            "query": {"script_score": {"query": candidates, "script": _cosine_script(vector)}},
             "track_total_hits": False,
             "_source": False,
             **IDS_ONLY,
@@ -417,23 +438,11 @@ class OpenSearchSnapshot:
         with_words = set()
         for h in found["hits"]["hits"]:
             i = schema.stored_fields(h)["id"]
-            cosine[i] = 2.0 * float(h["_score"]) - 1.0
+            cosine[i] = _cosine_of(h["_score"])
             if "words" in (h.get("matched_queries") or ()):
                 with_words.add(i)
         near = sorted(cosine.items(), key=lambda h: (-h[1], h[0]))[:k]
-        missing = [i for i in ids if i not in cosine]
-        if missing:
-            # Hits asked about that the answer left out (seen on a 12-article index with k = 1;
-            # why is not known yet): their cosines by the scoring script alone.
-            cosine.update(self._cosines(vector, missing))
         return Neighbourhood(near, with_words & {i for i, _ in near}, [cosine.get(i, 0.0) for i in ids])
-
-    def _cosines(self, vector: np.ndarray, ids: list[str]) -> dict[str, float]:
-        """Exact cosines of the given articles."""
-        query = {"script_score": {"query": {"terms": {"id": ids}}, "script": _knn_score(vector)}}
-        body = {"size": len(ids), "query": query, "track_total_hits": False, "_source": False, **IDS_ONLY}
-        found = self._call(lambda c: c.search(index=self.generation, body=body))
-        return {schema.stored_fields(h)["id"]: 2.0 * float(h["_score"]) - 1.0 for h in found["hits"]["hits"]}
 
     def vector_of(self, article_id: str) -> np.ndarray | None:
         if self.vectors() is None:
