@@ -6,18 +6,26 @@ archive, ``score = (fg - bg) * (fg / bg)``. Its first factor rewards words that 
 results, its second words that are rare elsewhere. Like ``significant_text``, it reads a sample
 (the best-ranked results) rather than every match, and needs a word in a few sampled articles
 before it counts (one article's name or typo is not a theme).
+
+What it reads of each sampled article is the set of distinct words its title and body write
+(as written, stopwords left out). An engine keeps those sets
+with each generation (``SampleWords``), written at index time, so a search counts word ids
+rather than analysing thirty bodies again (about 10 ms a search at 100,000 articles, measured
+in docs/performance.md); ``characteristic_words`` analyses texts, for a generation written
+before the sets were kept and as the oracle of the tests.
 """
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-from indexer.analysis.pipeline import Pipeline
-from indexer.analysis.tokenize import word_texts
+import numpy as np
 
-SAMPLE = 30  # best-ranked results read (the cost: ~0.5 ms each, measured in docs/research.md)
+from indexer.analysis.pipeline import Pipeline
+from indexer.words import MAX_WORD_CHARS
+
+SAMPLE = 30  # best-ranked results read
 SHOWN = 15
 MIN_SHARE = 0.1  # a word must be in at least this share of the sampled articles ...
 MIN_DOCS = 2  # ... and in at least this many
@@ -31,6 +39,46 @@ class Word:
     score: float
 
 
+class Lexicon:
+    """Words by id, each with the id of its index term (numpy arrays, for counting a sample in
+    a few array operations)."""
+
+    def __init__(self, words: Sequence[str], terms: Sequence[str]) -> None:
+        self.words = words
+        ids: dict[str, int] = {}
+        self.term_of = np.fromiter(
+            (ids.setdefault(t, len(ids)) for t in terms), dtype=np.int32, count=len(terms)
+        )
+        self.terms = list(ids)
+
+    @classmethod
+    def of(cls, words: Iterable[str], pipeline: Pipeline) -> Lexicon:
+        """The lexicon of some words, their terms as ``pipeline`` analyses them."""
+        listed = list(words)
+        return cls(listed, [pipeline.written_pair(w)[1] for w in listed])
+
+
+@dataclass
+class SampleWords:
+    """The distinct words each sampled article writes, as ids into ``lexicon``."""
+
+    rows: list[np.ndarray]
+    lexicon: Lexicon
+
+    @classmethod
+    def of_words(cls, rows: Sequence[Iterable[str]], pipeline: Pipeline) -> SampleWords:
+        """From each article's words as strings (a lexicon of just these words)."""
+        index: dict[str, int] = {}
+        ids = [np.fromiter((index.setdefault(w, len(index)) for w in row), dtype=np.int32) for row in rows]
+        return cls(ids, Lexicon.of(index, pipeline))
+
+
+def article_words(text: str, pipeline: Pipeline) -> set[str]:
+    """The distinct words of an article's text as a generation keeps them: spelt as written
+    (what the desk shows), no stopwords, none longer than the words table keeps."""
+    return {w for w in pipeline.index_terms_and_spellings(text)[1] if len(w) <= MAX_WORD_CHARS}
+
+
 def characteristic_words(
     texts: Iterable[str],
     pipeline: Pipeline,
@@ -39,49 +87,85 @@ def characteristic_words(
     exclude: Iterable[str] = (),
     shown: int = SHOWN,
 ) -> tuple[list[Word], int]:
-    """The ``shown`` most over-represented words of ``texts`` (one text per article) against an
-    archive of ``doc_count`` articles whose document frequencies ``doc_frequencies`` gives;
-    stopwords, words without a letter and the terms in ``exclude`` are left out.
-    Returns the words and the number of articles read."""
-    analyze = pipeline.analyze_word
-    skip = set(exclude)
-    held: Counter[tuple[str, bool]] = Counter()  # (term, stopword) -> sampled articles holding it
-    written: Counter[str] = Counter()  # surface word -> sampled articles writing it so
-    n = 0
-    # Per article, its distinct words and their terms (analysis is cached per word); every
-    # other check waits for the few candidate terms: this loop is the cost.
-    for text in texts:
-        n += 1
-        distinct = set(word_texts(text))
-        written.update(distinct)
-        held.update({analyze(w) for w in distinct})
+    """``characteristic`` of texts (one per article), analysed here."""
+    sample = SampleWords.of_words([article_words(t, pipeline) for t in texts], pipeline)
+    return characteristic(sample, doc_frequencies, doc_count, exclude, shown)
+
+
+def characteristic(
+    sample: SampleWords,
+    doc_frequencies: Callable[[list[str]], dict[str, int]],
+    doc_count: int,
+    exclude: Iterable[str] = (),
+    shown: int = SHOWN,
+) -> tuple[list[Word], int]:
+    """The ``shown`` most over-represented terms of the sampled articles against an archive of
+    ``doc_count`` articles whose document frequencies ``doc_frequencies`` gives; words without
+    a letter and the terms in ``exclude`` are left out. Returns the words and the number of
+    articles read."""
+    n = len(sample.rows)
     if not n or doc_count <= 0:
         return [], n
-    least = max(MIN_DOCS, int(MIN_SHARE * n + 0.999)) if n >= MIN_DOCS else 1
-    counts = {t: c for (t, stop), c in held.items() if not stop}
-    candidates = [
-        t for t, c in counts.items() if c >= least and t and t not in skip and any(ch.isalpha() for ch in t)
-    ]
-    if not candidates:
+    lex = sample.lexicon
+    word_ids = np.concatenate(sample.rows).astype(np.int64) if n else np.zeros(0, np.int64)
+    if not len(word_ids):
         return [], n
-    df = doc_frequencies(candidates)
-    scored = []
-    for t in candidates:
-        fg = counts[t] / n
-        # A term the index does not count (analysis changed since) is as rare as can be.
-        bg = max(df.get(t, 0), 1) / doc_count
-        if fg > bg:
-            scored.append((round((fg - bg) * (fg / bg), 4), t))
-    scored.sort(key=lambda st: (-st[0], st[1]))
+    article = np.repeat(np.arange(n, dtype=np.int64), [len(r) for r in sample.rows])
+    term_ids = lex.term_of[word_ids].astype(np.int64)
+    # Articles holding each term: (article, term) pairs counted once (two spellings of a word in
+    # one article are one article).
+    width = max(len(lex.terms), 1)
+    held_terms, held = _counts(_distinct(article * width + term_ids) % width)
+    least = max(MIN_DOCS, int(MIN_SHARE * n + 0.999)) if n >= MIN_DOCS else 1
+    skip = set(exclude)
+    counts: dict[str, tuple[int, int]] = {}
+    for t, c in zip(held_terms[held >= least].tolist(), held[held >= least].tolist(), strict=True):
+        term = lex.terms[t]
+        if term and term not in skip and any(ch.isalpha() for ch in term):
+            counts[term] = (t, c)
+    if not counts:
+        return [], n
+    terms = list(counts)
+    df = doc_frequencies(terms)
+    # A term the index does not count (analysis changed since) is as rare as can be.
+    bg = np.fromiter((max(df.get(t, 0), 1) for t in terms), dtype=np.float64, count=len(terms)) / doc_count
+    fg = np.fromiter((counts[t][1] for t in terms), dtype=np.float64, count=len(terms)) / n
+    raw = (fg - bg) * (fg / bg)  # the same doubles as Python's floats give
+    raw[fg <= bg] = -np.inf
+    # Only those that can be among the first ``shown`` once rounded (ties go by term) are
+    # rounded and sorted.
+    finite = np.flatnonzero(np.isfinite(raw))
+    if len(finite) > shown:
+        floor = np.partition(raw[finite], -shown)[-shown] - 1e-4
+        finite = finite[raw[finite] >= floor]
+    scored = sorted(
+        ((round(float(raw[i]), 4), terms[i]) for i in finite.tolist()), key=lambda st: (-st[0], st[1])
+    )
     top = scored[:shown]
-    forms: dict[str, Counter[str]] = {t: Counter() for _, t in top}
-    for w, c in written.items():
-        term = analyze(w)[0]
-        if term in forms:
-            forms[term][w] += c
-    return [Word(t, _commonest(forms[t]), counts[t], s) for s, t in top], n
+    return [Word(t, _commonest(sample, counts[t][0], word_ids, term_ids), counts[t][1], s) for s, t in top], n
 
 
-def _commonest(forms: Counter[str]) -> str:
-    """The form most articles write; ties in a fixed order (not the order sets were read in)."""
-    return min(forms.items(), key=lambda kv: (-kv[1], kv[0]))[0]
+def _distinct(keys: np.ndarray) -> np.ndarray:
+    """The distinct values, sorted (a sort is cheaper than numpy's hashing unique here)."""
+    keys = np.sort(keys)
+    if len(keys) > 1:
+        keys = keys[np.concatenate(([True], keys[1:] != keys[:-1]))]
+    return keys
+
+
+def _counts(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each distinct value and how many times it occurs."""
+    values = np.sort(values)
+    if not len(values):
+        return values, np.zeros(0, np.int64)
+    starts = np.flatnonzero(np.concatenate(([True], values[1:] != values[:-1])))
+    return values[starts], np.diff(np.append(starts, len(values)))
+
+
+def _commonest(sample: SampleWords, term_id: int, word_ids: np.ndarray, term_ids: np.ndarray) -> str:
+    """The form of a term most sampled articles write (a row holds each word once); ties in a
+    fixed order, by code points."""
+    forms, counts = np.unique(word_ids[term_ids == term_id], return_counts=True)
+    words = sample.lexicon.words
+    written = ((words[f], c) for f, c in zip(forms.tolist(), counts.tolist(), strict=True))
+    return min(written, key=lambda wc: (-wc[1], wc[0]))[0]

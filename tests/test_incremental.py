@@ -20,6 +20,7 @@ from indexer.engines.config import EngineConfig
 from indexer.patterns import Budget
 from indexer.search import SearchRequest, SearchService
 from tests.conftest import REPO, Indexes, write
+from tests.test_characteristic import kept
 
 
 def articles(config: EngineConfig | Path) -> dict[str, tuple[str, ...]]:
@@ -124,6 +125,7 @@ class EditsThenReindex(RuleBasedStateMachine):
         reindex([self.corpus], full)
         assert articles(self.config) == articles(full), self.edits
         assert written(self.config) == written(full), self.edits
+        assert kept(self.config) == kept(full), self.edits
 
 
 def test_incremental_reindexes_equal_a_full_rebuild(indexes: Indexes, tmp_path_factory) -> None:  # type: ignore[no-untyped-def]

@@ -94,7 +94,14 @@ class Pipeline:
 
     def index_terms_and_words(self, text: str) -> tuple[list[str], list[tuple[str, str]]]:
         """``index_terms`` and ``written`` in one pass over the words."""
-        analyze, pair = self.analyze_word, self.written_pair
+        terms, seen = self.index_terms_and_spellings(text)
+        pair = self.written_pair
+        return terms, [pair(w) for w in seen]
+
+    def index_terms_and_spellings(self, text: str) -> tuple[list[str], set[str]]:
+        """``index_terms``, and the distinct spellings (as written, not normalised) of the
+        words that are not stopwords."""
+        analyze = self.analyze_word
         terms: list[str] = []
         seen: set[str] = set()
         for w in word_texts(text):
@@ -102,7 +109,7 @@ class Pipeline:
             if term and not stop:
                 terms.append(term)
                 seen.add(w)
-        return terms, [pair(w) for w in seen]
+        return terms, seen
 
     def terms(self, text: str, offset: int = 0) -> list[Term]:
         """Every word of ``text`` with its term; stopwords are included and flagged. Offsets

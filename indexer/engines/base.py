@@ -25,6 +25,7 @@ from indexer.query.tree import TEXT_FIELDS, Node
 from indexer.records import Article
 
 if TYPE_CHECKING:
+    from indexer.characteristic import SampleWords
     from indexer.patterns import Budget
 
 SORTS = ("relevance", "newest", "oldest")
@@ -97,6 +98,11 @@ class Snapshot(Protocol):
         ...
 
     def article(self, article_id: str) -> dict[str, Any] | None: ...
+
+    def sample_words(self, refs: list[Any]) -> SampleWords | None:
+        """The distinct words each hit of ``refs`` (from ``Page.hits``, light or not) writes, as
+        kept at index time (``indexer.characteristic``); None when this generation keeps none."""
+        ...
 
     def similar(self, article_id: str, count: int) -> list[tuple[dict[str, Any], float]]: ...
 

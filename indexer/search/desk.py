@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from indexer import timeline as timelines
-from indexer.characteristic import SAMPLE, Word, characteristic_words
+from indexer.characteristic import SAMPLE, Word, characteristic, characteristic_words
 from indexer.engines.base import Filters, Snapshot
 from indexer.query import Highlight, parse
 from indexer.query.tree import All, Node, scores
@@ -65,15 +65,16 @@ class ResearchDesk:
         expanded: Node,
         filters: Filters,
         marks: Highlight,
-        texts: list[dict[str, Any]] | None,
+        refs: list[Any] | None,
     ) -> tuple[list[Word], int]:
         """The words over-represented in the best-ranked results (or, when browsing, the newest)
         against the whole archive; the query's own words and their alternatives left out.
-        ``texts``: the sampled articles' stored fields when the page fetched them already."""
-        if texts is None:
+        ``refs``: the sampled hits when the page found them already. Their words as the index
+        keeps them; a generation that keeps none has the sample's texts analysed."""
+        if refs is None:
             sort = "relevance" if scores(expanded) else "newest"
-            page = snap.search(expanded, filters, sort, 0, SAMPLE, [])
-            texts = [snap.stored(ref) for ref, _ in page.hits]
+            refs = [ref for ref, _ in snap.search(expanded, filters, sort, 0, SAMPLE, [], light=True).hits]
+        refs = refs[:SAMPLE]
         known = tables.doc_frequencies
 
         def frequencies(terms: list[str]) -> dict[str, int]:
@@ -85,13 +86,14 @@ class ResearchDesk:
                 known.update(got)
             return out
 
-        return characteristic_words(
-            (f"{f.get('title', '')}\n{f.get('body', '')}" for f in texts[:SAMPLE]),
-            snap.pipeline,
-            frequencies,
-            tables.doc_count(snap),
-            exclude=marks.terms,
-        )
+        found = snap.sample_words(refs)
+        if found is None:
+            fields = [snap.stored(r) for r in snap.fetched(refs)]
+            texts = (f"{f.get('title', '')}\n{f.get('body', '')}" for f in fields)
+            return characteristic_words(
+                texts, snap.pipeline, frequencies, tables.doc_count(snap), marks.terms
+            )
+        return characteristic(found, frequencies, tables.doc_count(snap), marks.terms)
 
 
 def _filters_key(f: Filters) -> tuple[Any, ...]:

@@ -121,10 +121,17 @@ class ByMeaning:
         count: int,
         facets: Sequence[Facet],
         days: bool,
+        fetch: int | None = None,
     ) -> tuple[Match, Meaning]:
+        """``fetch``: how many of the hits the caller reads the stored fields of (all by
+        default); the others may stay light (``Snapshot.fetched``)."""
         encoder, off = self.encoder(snap)
+        fetch = count if fetch is None else min(fetch, count)
         if encoder is None or parsed.node is None or not plain_words(parsed.node):
-            match = self.matching.run(snap, words, parsed, filters, sort, start, count, facets, days)
+            light = fetch < count
+            match = self.matching.run(snap, words, parsed, filters, sort, start, count, facets, days, light)
+            if light:
+                match.page.hits = _fetched(snap, match.page.hits, fetch)
             return match, Meaning(on=encoder is not None, off=off)
         opts = self.opts
         relevance = sort == "relevance"
@@ -157,8 +164,7 @@ class ByMeaning:
             ranked = [(cands[i][0], round(scores[i], 6)) for i in order]
             ranked += [(r, 0.0) for r, _ in lex.hits[opts.pool :]]
             joined_at = {n for n, i in enumerate(order) if i >= len(pool)}
-            shown = ranked[start : start + count]
-            hits = list(zip(snap.fetched([r for r, _ in shown]), [s for _, s in shown], strict=True))
+            hits = _fetched(snap, ranked[start : start + count], fetch)
             meaning.marked = {n - start for n in joined_at if start <= n < start + count}
             if first.all_words is not None:
                 # Ranked together, articles with some of the words no longer all follow those
@@ -176,3 +182,10 @@ class ByMeaning:
         )
         first.joined = node
         return first, meaning
+
+
+def _fetched(snap: Snapshot, hits: list[tuple[Any, float | None]], n: int) -> list[tuple[Any, float | None]]:
+    """The hits, the first ``n`` fetched (``Snapshot.fetched``), the rest as they are."""
+    refs = [r for r, _ in hits]
+    refs = snap.fetched(refs[:n]) + refs[n:]
+    return list(zip(refs, [s for _, s in hits], strict=True))

@@ -85,11 +85,11 @@ class SearchService:
             return SearchResult(req, 0, (time.perf_counter() - t0) * 1000, [], facets, notes, meaning=meaning)
 
         words = tables.vocabulary(snap)
-        sample = self.desk.sample(req, parsed.node)  # fetched with the page's own hits
+        sample = self.desk.sample(req, parsed.node)  # found with the page's own hits
         t_match = time.perf_counter()
         match, meaning = self.meaning.run(
             snap, words, parsed, req.q, req.engine_filters, req.sort, req.start, max(req.per_page, sample),
-            req.facets, req.timeline,
+            req.facets, req.timeline, fetch=req.per_page,
         )  # fmt: skip
         t_present = time.perf_counter()
         page, found = match.page, match.found
@@ -97,9 +97,11 @@ class SearchService:
         if page.total and req.start >= page.total:
             notes.append("page_out_of_range")
         marks = replace(highlight_terms(match.expanded), groups=word_groups(match.q, found.cache))
-        stored = [(snap.stored(ref), score) for ref, score in page.hits]
         analyze = snap.pipeline.terms
-        hits = [present.hit(f, score, marks, req.snippets, analyze) for f, score in stored[: req.per_page]]
+        hits = [
+            present.hit(snap.stored(ref), score, marks, req.snippets, analyze)
+            for ref, score in page.hits[: req.per_page]
+        ]
         for n in meaning.marked:
             if n < len(hits):
                 hits[n].by_meaning = True
@@ -117,9 +119,9 @@ class SearchService:
             result.timeline = self.desk.timeline(snap, tables, words, req, page.days or {})
         # (When everything matches, the whole archive has nothing to stand out from.)
         if req.words and 0 < page.total < tables.doc_count(snap):
-            texts = [f for f, _ in stored] if sample else None
+            refs = [ref for ref, _ in page.hits] if sample else None
             result.characteristic, result.characteristic_sample = self.desk.characteristic(
-                snap, tables, match.expanded, req.engine_filters, marks, texts
+                snap, tables, match.expanded, req.engine_filters, marks, refs
             )
         t_notes = time.perf_counter()
         if scores(match.q):

@@ -25,6 +25,7 @@ from opensearchpy import helpers
 
 from indexer.analysis.pipeline import AnalysisOptions, Pipeline
 from indexer.caches import Cache
+from indexer.characteristic import SampleWords
 from indexer.engines.base import Filters, IndexUnavailable, Live, Neighbourhood, Page, VectorSpec
 from indexer.engines.config import EngineConfig
 from indexer.engines.opensearch import schema, writer
@@ -368,6 +369,25 @@ class OpenSearchSnapshot:
                 full[fields["id"]] = fields
         # An article gone between the two requests cannot be: a snapshot's index never changes.
         return [full.get(r["id"], r) if isinstance(r, IdOnly) else r for r in refs]
+
+    def sample_words(self, refs: list[Any]) -> SampleWords | None:
+        """One multi-get of the hits' words (a stored field of their own)."""
+        if not refs:
+            return SampleWords.of_words([], self.pipeline)
+        ids = [schema.doc_id(self.stored(r)["id"]) for r in refs]
+        found = self._call(
+            lambda c: c.mget(index=self.generation, body={"ids": ids}, params={"stored_fields": schema.WORDS})
+        )
+        rows: list[list[str]] = []
+        for doc in found["docs"]:
+            if not doc.get("found"):
+                rows.append([])
+                continue
+            raw = (doc.get("fields") or {}).get(schema.WORDS)
+            if not raw:
+                return None  # written before the words were kept (or none to keep): analysed instead
+            rows.append(raw[0].split(" ") if raw[0] else [])
+        return SampleWords.of_words(rows, self.pipeline)
 
     def article(self, article_id: str) -> dict[str, Any] | None:
         try:

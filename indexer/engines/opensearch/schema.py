@@ -28,8 +28,9 @@ from indexer.engines.base import VectorSpec
 from indexer.engines.config import EngineConfig
 from indexer.ranking import RankingOptions
 from indexer.records import Article, iso_date, local_seconds
+from indexer.words import MAX_WORD_CHARS
 
-FORMAT = 3  # bump when the mapping or the meaning of a document changes
+FORMAT = 4  # bump when the mapping or the meaning of a document changes (4: WORDS)
 MAX_RESULT_WINDOW = 110_000  # the web's deepest page: 1,000 pages of 100
 MAX_TERM_CHARS = 2000  # Lucene refuses terms over 32,766 bytes; no word is this long anyway
 _GEN = re.compile(r"-g(\d{6,})$")
@@ -53,6 +54,9 @@ def doc_id(article_id: str) -> str:
     return article_id if len(raw) <= 500 else "sha1:" + hashlib.sha1(raw).hexdigest()
 
 
+# Each article's distinct words as written (title and body, no stopwords), space-separated:
+# what the research desk counts (``indexer.characteristic``), read for thirty hits a search.
+WORDS = "w"
 VECTOR = "vec"  # the article's vector (search by meaning), when the generation holds vectors
 VECTOR_STORED = "vec_stored"  # the same, stored (float32 bytes): no _source to read it from
 HNSW = {
@@ -111,6 +115,7 @@ def articles_index(
                 "b": text,
                 "title": shown,
                 "body": shown,
+                WORDS: shown,
                 "byline": shown,
                 "date": stored,
                 "url": stored,
@@ -200,23 +205,26 @@ def analysis_of(mapping_meta: dict[str, Any]) -> AnalysisOptions | None:
         return None
 
 
-def terms(pipeline: Pipeline, text: str) -> tuple[list[str], set[tuple[str, str]]]:
+def terms(pipeline: Pipeline, text: str) -> tuple[list[str], set[str]]:
     """Index terms of ``text`` in order, stopwords left out (positions count kept words only),
-    and its words as written with their terms (``indexer.words``)."""
-    found, written = pipeline.index_terms_and_words(text)
-    return [t if len(t) <= MAX_TERM_CHARS else t[:MAX_TERM_CHARS] for t in found], written
+    and its distinct spellings of them."""
+    found, spelt = pipeline.index_terms_and_spellings(text)
+    return [t if len(t) <= MAX_TERM_CHARS else t[:MAX_TERM_CHARS] for t in found], spelt
 
 
 def document(
     a: Article, seq: int, pipeline: Pipeline
-) -> tuple[dict[str, Any], set[str], list[set[tuple[str, str]]]]:
+) -> tuple[dict[str, Any], set[str], list[list[tuple[str, str]]]]:
     """The article as a document, the distinct terms of its title and body, and the words each
-    of them writes."""
-    (title, title_words), (body, body_words) = terms(pipeline, a.title), terms(pipeline, a.body)
+    of them writes (``indexer.words``)."""
+    (title, title_spelt), (body, body_spelt) = terms(pipeline, a.title), terms(pipeline, a.body)
+    pair = pipeline.written_pair
+    kept = sorted(w for w in title_spelt | body_spelt if len(w) <= MAX_WORD_CHARS)
     doc: dict[str, Any] = {
         "id": a.id,
         "t": " ".join(title),
         "b": " ".join(body),
+        WORDS: " ".join(kept),
         "title": a.title,
         "body": a.body,
         "byline": a.byline,
@@ -233,7 +241,7 @@ def document(
         doc.update(
             year=f"{a.date.year:04d}", month=f"{a.date.year:04d}-{a.date.month:02d}", ts=local_seconds(a.date)
         )
-    return doc, set(title) | set(body), [title_words, body_words]
+    return doc, set(title) | set(body), [[pair(w) for w in title_spelt], [pair(w) for w in body_spelt]]
 
 
 STORED = ["id", "title", "body", "byline", "date", "url", "category", "source", "author", "tags", "ts"]

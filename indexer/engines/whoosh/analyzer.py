@@ -20,6 +20,8 @@ _WILDCARDS = frozenset("*?")
 # While a generation is written: the distinct spellings of each title and body, counted as they
 # are analysed, in whichever process Whoosh analyses them (writer.py makes them words).
 recording: Counter[str] | None = None
+# ... and the spellings of the document being added, with their terms (``articlewords``).
+document: dict[str, str] | None = None
 
 
 class HindiAnalyzer(Tokenizer):
@@ -77,12 +79,16 @@ class HindiAnalyzer(Tokenizer):
         pos = start_pos
         analyze_word = chain.analyze_word
         written = set() if recording is not None and mode == "index" else None
+        spelt = document if mode == "index" else None
         for w in words(value):
             term, stop = analyze_word(w.text)
             if not term:
                 continue
-            if written is not None and not stop:
-                written.add(w.text)
+            if not stop:
+                if written is not None:
+                    written.add(w.text)
+                if spelt is not None:
+                    spelt[w.text] = term
             if stop and removestops:
                 continue
             t.text = term

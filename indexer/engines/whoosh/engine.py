@@ -21,8 +21,9 @@ import numpy as np
 from indexer import manifest as manifests
 from indexer import patterns, words
 from indexer.analysis.pipeline import AnalysisOptions, Pipeline
+from indexer.characteristic import SampleWords
 from indexer.engines.base import Filters, IndexUnavailable, Live, Neighbourhood, Page, VectorSpec
-from indexer.engines.whoosh import store
+from indexer.engines.whoosh import articlewords, store
 from indexer.engines.whoosh import vectors as matrix
 from indexer.engines.whoosh.docsets import DocSets
 from indexer.engines.whoosh.evaluate import Evaluator
@@ -50,6 +51,7 @@ class WhooshEngine:
         self._docsets: dict[str, DocSets] = {}
         self._words: dict[str, WordTable] = {}
         self._vectors: dict[str, matrix.Vectors | None] = {}
+        self._article_words: dict[str, articlewords.ArticleWords | None] = {}
         self._lock = threading.Lock()
 
     # -- reindexing -----------------------------------------------------------------------------
@@ -138,6 +140,18 @@ class WhooshEngine:
                     found = matrix.Vectors(self.index_dir / gen, spec, docsets.live) if spec else None
                     self._vectors = {gen: found}
         return self._vectors[gen]
+
+    def article_words(self, gen: str, reader: Any) -> articlewords.ArticleWords | None:
+        """The generation's article words (read once per generation), None when it has none."""
+        if gen not in self._article_words:
+            with self._lock:
+                if gen not in self._article_words:
+                    folder = self.index_dir / gen
+                    found = None
+                    if articlewords.has_words(folder):
+                        found = articlewords.ArticleWords(folder, reader.doc_count_all())
+                    self._article_words = {gen: found}
+        return self._article_words[gen]
 
     def docsets(self, gen: str, reader: Any) -> DocSets:
         found = self._docsets.get(gen)
@@ -256,6 +270,10 @@ class WhooshSnapshot:
     def article(self, article_id: str) -> dict[str, Any] | None:
         fields = self.searcher.document(id=article_id)
         return dict(fields) if fields else None
+
+    def sample_words(self, refs: list[Any]) -> SampleWords | None:
+        found = self.engine.article_words(self.generation, self.reader)
+        return None if found is None else SampleWords(found.rows(int(r) for r in refs), found.lexicon)
 
     # -- search by meaning ----------------------------------------------------------------------
 

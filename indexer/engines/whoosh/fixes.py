@@ -16,6 +16,9 @@ other version of Whoosh stops with an error that says what to install.
   on their job queue. On Linux they now ask the kernel to kill them when their parent dies.
 - A writing process that finished its segment had no way to hand anything else back to the
   parent; ``SEGMENT_WRITTEN`` hooks run in it then (writer.py leaves its word counts).
+- Nothing marked where one document's analysis ends and the next one's begins;
+  ``DOCUMENT_ADDING``/``DOCUMENT_ADDED`` hooks now bracket each document a writer adds, in
+  whichever process adds it (writer.py keeps each article's words with them).
 - A writing process that failed (a full disk) printed a traceback and its articles silently
   went missing from the commit. It now prints one line and exits; the reindex counts the
   articles of the new generation before publishing it (``build``). When every writing process
@@ -32,7 +35,7 @@ from collections.abc import Callable
 from queue import Full
 
 import whoosh
-from whoosh import columns, multiproc
+from whoosh import columns, multiproc, writing
 from whoosh.codec import whoosh3
 from whoosh.filedb import structfile
 
@@ -47,6 +50,7 @@ if whoosh.versionstring() != WRITTEN_FOR or not all(
         (structfile.BufferFile, "__init__"),
         (multiproc.SubWriterTask, "run"),
         (columns.NumericColumn, "Reader"),
+        (writing.SegmentWriter, "add_document"),
     )
 ):
     raise ImportError(
@@ -223,3 +227,21 @@ def _run_dying_with_parent(self):  # type: ignore[no-untyped-def]
 
 
 multiproc.SubWriterTask.run = _run_dying_with_parent
+
+
+# Called around each document a segment writer adds (in the parent with one writing process, in
+# each writing process with several: Whoosh's MpWriter only queues documents), with its fields.
+DOCUMENT_ADDING: list[Callable[[], None]] = []
+DOCUMENT_ADDED: list[Callable[[dict], None]] = []
+_add_document = writing.SegmentWriter.add_document
+
+
+def _add_document_bracketed(self, **fields):  # type: ignore[no-untyped-def]
+    for before in DOCUMENT_ADDING:
+        before()
+    _add_document(self, **fields)
+    for after in DOCUMENT_ADDED:
+        after(fields)
+
+
+writing.SegmentWriter.add_document = _add_document_bracketed
