@@ -41,7 +41,8 @@ class Word:
 
 class Lexicon:
     """Words by id, each with the id of its index term (numpy arrays, for counting a sample in
-    a few array operations)."""
+    a few array operations). What is learnt of a term (whether it has a letter, its document
+    frequency) is kept by term id: a generation's lexicon serves every search of it."""
 
     def __init__(self, words: Sequence[str], terms: Sequence[str]) -> None:
         self.words = words
@@ -49,13 +50,37 @@ class Lexicon:
         self.term_of = np.fromiter(
             (ids.setdefault(t, len(ids)) for t in terms), dtype=np.int32, count=len(terms)
         )
+        self.term_id = ids
         self.terms = list(ids)
+        self._letters = np.full(len(self.terms), -1, dtype=np.int8)  # -1: not looked at yet
+        self._df = np.full(len(self.terms), -1, dtype=np.int64)
 
     @classmethod
     def of(cls, words: Iterable[str], pipeline: Pipeline) -> Lexicon:
         """The lexicon of some words, their terms as ``pipeline`` analyses them."""
         listed = list(words)
         return cls(listed, [pipeline.written_pair(w)[1] for w in listed])
+
+    def lettered(self, ids: np.ndarray) -> np.ndarray:
+        """Which of the terms ``ids`` are words with a letter (not a number or a mark)."""
+        known = self._letters[ids]
+        for i in ids[known < 0].tolist():
+            term = self.terms[i]
+            self._letters[i] = bool(term) and any(ch.isalpha() for ch in term)
+        return self._letters[ids] > 0
+
+    def frequencies(
+        self, ids: np.ndarray, doc_frequencies: Callable[[list[str]], dict[str, int]]
+    ) -> np.ndarray:
+        """The document frequencies of the terms ``ids``, asked of ``doc_frequencies`` once."""
+        missing = np.unique(ids[self._df[ids] < 0])
+        if len(missing):
+            terms = [self.terms[i] for i in missing.tolist()]
+            found = doc_frequencies(terms)
+            self._df[missing] = np.fromiter(
+                (found.get(t, 0) for t in terms), dtype=np.int64, count=len(terms)
+            )
+        return self._df[ids]
 
 
 @dataclass
@@ -117,32 +142,32 @@ def characteristic(
     width = max(len(lex.terms), 1)
     held_terms, held = _counts(_distinct(article * width + term_ids) % width)
     least = max(MIN_DOCS, int(MIN_SHARE * n + 0.999)) if n >= MIN_DOCS else 1
-    skip = set(exclude)
-    counts: dict[str, tuple[int, int]] = {}
-    for t, c in zip(held_terms[held >= least].tolist(), held[held >= least].tolist(), strict=True):
-        term = lex.terms[t]
-        if term and term not in skip and any(ch.isalpha() for ch in term):
-            counts[term] = (t, c)
-    if not counts:
+    cand, held = held_terms[held >= least], held[held >= least]
+    keep = lex.lettered(cand)
+    skip = [i for t in exclude if (i := lex.term_id.get(t)) is not None]
+    if skip:
+        keep &= ~np.isin(cand, skip)
+    cand, held = cand[keep], held[keep]
+    if not len(cand):
         return [], n
-    terms = list(counts)
-    df = doc_frequencies(terms)
     # A term the index does not count (analysis changed since) is as rare as can be.
-    bg = np.fromiter((max(df.get(t, 0), 1) for t in terms), dtype=np.float64, count=len(terms)) / doc_count
-    fg = np.fromiter((counts[t][1] for t in terms), dtype=np.float64, count=len(terms)) / n
+    bg = np.maximum(lex.frequencies(cand, doc_frequencies), 1) / doc_count
+    fg = held / n
     raw = (fg - bg) * (fg / bg)  # the same doubles as Python's floats give
-    raw[fg <= bg] = -np.inf
     # Only those that can be among the first ``shown`` once rounded (ties go by term) are
     # rounded and sorted.
-    finite = np.flatnonzero(np.isfinite(raw))
-    if len(finite) > shown:
-        floor = np.partition(raw[finite], -shown)[-shown] - 1e-4
-        finite = finite[raw[finite] >= floor]
+    near = np.flatnonzero(fg > bg)
+    if len(near) > shown:
+        floor = np.partition(raw[near], -shown)[-shown] - 1e-4
+        near = near[raw[near] >= floor]
     scored = sorted(
-        ((round(float(raw[i]), 4), terms[i]) for i in finite.tolist()), key=lambda st: (-st[0], st[1])
+        ((round(float(raw[i]), 4), lex.terms[cand[i]], i) for i in near.tolist()),
+        key=lambda st: (-st[0], st[1]),
     )
-    top = scored[:shown]
-    return [Word(t, _commonest(sample, counts[t][0], word_ids, term_ids), counts[t][1], s) for s, t in top], n
+    return [
+        Word(t, _commonest(sample, int(cand[i]), word_ids, term_ids), int(held[i]), s)
+        for s, t, i in scored[:shown]
+    ], n
 
 
 def _distinct(keys: np.ndarray) -> np.ndarray:
