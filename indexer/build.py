@@ -8,10 +8,13 @@ manifest, read and check the articles, hand them to the engine's new generation,
 from __future__ import annotations
 
 import gc
+import pickle
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from indexer import manifest
 from indexer.analysis.pipeline import DEFAULT, AnalysisOptions
@@ -63,6 +66,9 @@ class BuildReport:
     meaning_off: str | None = None  # why the generation has no vectors
     embedded: int = 0  # passages embedded by this reindex (the others came from the cache)
     embed_seconds: float = 0.0  # the time the embedding took (reading the files included)
+    # Left out and said so, but no fault of the input (--strict does not weigh them): pages that
+    # are not articles, a second capture of a story.
+    notices: list[Problem] = field(default_factory=list)
 
     @property
     def skipped(self) -> int:
@@ -157,7 +163,7 @@ def _reindex(
     """The body of ``reindex``: the caller holds the reindex lock."""
 
     def note(p: Problem) -> None:
-        report.problems.append(p)
+        (report.notices if p.notice else report.problems).append(p)
         progress.problem(p)
 
     engine.prune()  # leftovers of a reindex that died
@@ -192,11 +198,12 @@ def _reindex(
     sizes = [_size(cf) for cf in todo]
     progress.start(sum(sizes), len(todo))
 
+    reads = _ReadOnce()
     if embedder is not None:
 
         def articles() -> Iterator[Article]:
             for cf in todo:
-                yield from (a for a in read_file(cf) if not isinstance(a, Problem))
+                yield from (a for a in reads.first(cf) if not isinstance(a, Problem))
 
         t_embed = clock()
         report.embedded = embedder.fill(articles, progress.embed_start, progress.embedded)
@@ -219,10 +226,11 @@ def _reindex(
             ids: list[str] = []
             dups: list[str] = []
             problems: list[Problem] = []
-            for item in read_file(cf):
+            for item in reads.again(cf):
                 if isinstance(item, Problem):
                     note(item)
-                    problems.append(item)
+                    if not item.notice:
+                        problems.append(item)
                     continue
                 holder = owners.holder(item.id)
                 if holder is not None and not owners.before(k, holder):
@@ -286,6 +294,40 @@ def _strict_message(report: BuildReport) -> str:
         else ""
     )
     return f"{n} problem(s) in the input{standing}, and --strict was given"
+
+
+class _ReadOnce:
+    """Files whose reading costs (web pages and archives: each page parsed and its text found)
+    are read once per reindex: what the embedding pass reads is kept in a temporary file and
+    given back to the writing pass, rather than extracted twice."""
+
+    COSTLY = frozenset({".html", ".htm", ".warc", ".warc.gz", ".rss", ".atom", ".xml"})
+
+    def __init__(self) -> None:
+        self._kept: dict[str, Any] = {}
+
+    def first(self, cf: CorpusFile) -> Iterator[Article | Problem]:
+        if cf.suffix not in self.COSTLY:
+            yield from read_file(cf)
+            return
+        spool = tempfile.TemporaryFile(prefix="khabar-read-")  # noqa: SIM115 - closed by again()
+        for item in read_file(cf):
+            pickle.dump(item, spool, protocol=pickle.HIGHEST_PROTOCOL)
+            yield item
+        spool.seek(0)
+        self._kept[cf.location] = spool
+
+    def again(self, cf: CorpusFile) -> Iterator[Article | Problem]:
+        spool = self._kept.pop(cf.location, None)
+        if spool is None:
+            yield from read_file(cf)
+            return
+        with spool:
+            while True:
+                try:
+                    yield pickle.load(spool)
+                except EOFError:
+                    return
 
 
 class _Owners:

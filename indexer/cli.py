@@ -100,6 +100,16 @@ class TqdmProgress(Progress):
             self.bar.close()
 
 
+def _grouped(problems: list[Problem]) -> list[tuple[str, int]]:
+    """Reasons with how many times each was met, most first: "date '…' is not ISO", "… at
+    column 7", "… (58% of its text is links)" grouped (UTF-8 keeps its 8)."""
+    reasons: dict[str, int] = {}
+    for p in problems:
+        key = re.sub(r"'[^']*'|(?<![\w-])\d+%?(?![\w-])", "…", p.reason)
+        reasons[key] = reasons.get(key, 0) + 1
+    return sorted(reasons.items(), key=lambda kv: -kv[1])
+
+
 def _summary(report: BuildReport, out: TextIO) -> None:
     if report.damaged:
         print(f"note: {report.damaged}; rebuilt in full.", file=out)
@@ -135,12 +145,11 @@ def _summary(report: BuildReport, out: TextIO) -> None:
         )
     if report.problems:
         print(f"Problems: {report.skipped} skipped, {report.warnings} indexed with a warning:", file=out)
-        reasons: dict[str, int] = {}
-        for p in report.problems:
-            # Group "date '…' is not ISO", "… at column 7" etc. (UTF-8 keeps its 8).
-            key = re.sub(r"'[^']*'|(?<![\w-])\d+(?![\w-])", "…", p.reason)
-            reasons[key] = reasons.get(key, 0) + 1
-        for reason, n in sorted(reasons.items(), key=lambda kv: -kv[1]):
+        for reason, n in _grouped(report.problems):
+            print(f"  {n:>5}  {reason}", file=out)
+    if report.notices:
+        print(f"Left out (not news articles, or the same story again): {len(report.notices)}", file=out)
+        for reason, n in _grouped(report.notices):
             print(f"  {n:>5}  {reason}", file=out)
 
 

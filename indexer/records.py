@@ -23,16 +23,20 @@ class Article:
 
 @dataclass(frozen=True)
 class Problem:
-    """Something wrong with the input. ``skipped`` says whether the record was dropped."""
+    """Something wrong with the input. ``skipped`` says whether the record was dropped.
+    A ``notice`` is no fault of the input: a page that is not an article, a second capture of a
+    story (web pages and archives hold many); it is left out and said so, but --strict does
+    not fail on it."""
 
     path: str
     line: int | None
     reason: str
     skipped: bool = True
+    notice: bool = False
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
-        action = "skipped" if self.skipped else "indexed anyway"
+        action = "left out" if self.notice else "skipped" if self.skipped else "indexed anyway"
         return f"{where}: {self.reason} ({action})"
 
 

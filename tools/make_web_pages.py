@@ -65,7 +65,11 @@ def hindi_date(d: datetime, digits: bool = False, weekday: bool = False) -> str:
 
 
 def menu() -> str:
-    return "<ul class=\"menu\">" + "".join(f'<li><a href="/{n}">{E(m)}</a></li>' for n, m in enumerate(MENU)) + "</ul>"
+    return (
+        '<ul class="menu">'
+        + "".join(f'<li><a href="/{n}">{E(m)}</a></li>' for n, m in enumerate(MENU))
+        + "</ul>"
+    )
 
 
 def related_box() -> str:
@@ -74,7 +78,9 @@ def related_box() -> str:
 
 
 def comments() -> str:
-    items = "".join(f'<div class="comment"><b>पाठक {n + 1}</b><p>{E(c)}</p></div>' for n, c in enumerate(COMMENTS))
+    items = "".join(
+        f'<div class="comment"><b>पाठक {n + 1}</b><p>{E(c)}</p></div>' for n, c in enumerate(COMMENTS)
+    )
     return f'<section id="comments"><h3>टिप्पणियाँ ({len(COMMENTS)})</h3>{items}<form><textarea></textarea><button>भेजें</button></form></section>'
 
 
@@ -172,7 +178,7 @@ def legacy(a: Article) -> str:
 {body}
 <br><br><font size="1"><a href="/print">प्रिंट करें</a> | <a href="/mail">ई-मेल करें</a></font>
 </td>
-<td width="160" valign="top"><b>सबसे ज़्यादा पढ़ी गईं</b><br>{'<br>'.join(E(t) for t in RELATED)}</td>
+<td width="160" valign="top"><b>सबसे ज़्यादा पढ़ी गईं</b><br>{"<br>".join(E(t) for t in RELATED)}</td>
 </tr></table>
 <center><font size="1">Copyright {d.year} {E(name)}</font></center>
 </body></html>
@@ -231,7 +237,7 @@ def english_byline(a: Article) -> str:
 </div>
 <div class="follow">हमें Google News पर फॉलो करें</div>
 </div>
-<div class="trending"><h4>Trending</h4><ol>{''.join(f'<li>{E(t)}</li>' for t in RELATED)}</ol></div>
+<div class="trending"><h4>Trending</h4><ol>{"".join(f"<li>{E(t)}</li>" for t in RELATED)}</ol></div>
 </body></html>
 """
 
@@ -310,7 +316,7 @@ def photo(a: Article) -> str:
 
 SHAPES = {"cms": cms, "amp": amp, "legacy": legacy, "blog": blog, "english-byline": english_byline,
           "jsonld": jsonld, "print": print_view, "photo": photo}  # fmt: skip
-ENCODING = {"legacy": "windows-1252 declared, UTF-8 written"}
+NO_URL = {"legacy"}  # shapes whose page does not say its own URL
 
 
 def not_articles(arts: list[Article]) -> list[tuple[str, str, str]]:
@@ -333,7 +339,9 @@ def not_articles(arts: list[Article]) -> list[tuple[str, str, str]]:
 <body><form action="/search"><input name="q" value="बारिश"><button>खोजें</button></form>
 <p>"बारिश" के लिए 20 परिणाम</p>{results}</body></html>
 """
-    imgs = "".join(f'<figure><img src="/g/{n}.jpg"><figcaption>तस्वीर {n + 1}</figcaption></figure>' for n in range(12))
+    imgs = "".join(
+        f'<figure><img src="/g/{n}.jpg"><figcaption>तस्वीर {n + 1}</figcaption></figure>' for n in range(12)
+    )
     gallery = f"""<!DOCTYPE html><html lang="hi"><head><meta charset="utf-8"><title>तस्वीरें: मानसून की पहली बारिश</title>
 <meta property="og:type" content="article"></head><body><nav>{menu()}</nav><h1>तस्वीरें: मानसून की पहली बारिश</h1>{imgs}</body></html>
 """
@@ -359,16 +367,21 @@ def not_articles(arts: list[Article]) -> list[tuple[str, str, str]]:
     ]
 
 
-def main(out: Path) -> None:
+def stories() -> list[Article]:
+    """The seed articles the pages are made of, in the pages' order."""
     arts = [a for a in read_corpus([REPO / "seeds"]) if isinstance(a, Article) and a.origin.endswith(".txt")]
-    arts = [a for a in arts if a.date and a.author and a.url]
+    return sorted((a for a in arts if a.date and a.author and a.url), key=lambda a: a.id)
+
+
+def main(out: Path) -> None:
+    arts = stories()
     pages = out / "pages"
     pages.mkdir(parents=True, exist_ok=True)
     for old in pages.glob("*.html"):
         old.unlink()
     judged = []
     shapes = list(SHAPES)
-    for n, a in enumerate(sorted(arts, key=lambda a: a.id)):
+    for n, a in enumerate(arts):
         shape = shapes[n % len(shapes)]
         name = f"{n:02d}-{shape}.html"
         text = SHAPES[shape](a)
@@ -377,7 +390,8 @@ def main(out: Path) -> None:
         author = LATIN.get(a.author, a.author) if shape == "english-byline" else a.author
         judged.append({
             "file": name, "shape": shape, "article": True, "title": a.title, "date": f"{a.date:%Y-%m-%d}",
-            "author": author, "url": amp_url(a) if shape == "amp" else a.url, "canonical": a.url,
+            "author": author, "url": amp_url(a) if shape == "amp" else a.url,
+            "canonical": "" if shape in NO_URL else a.url,
             "category": a.category, "body": "\n".join(paragraphs(a)),
         })  # fmt: skip
     for n, (name, text, why) in enumerate(not_articles(arts)):

@@ -30,11 +30,29 @@ def read_txt(cf: CorpusFile) -> Iterator[Item]:
         yield article
 
 
+def _web(name: str) -> Callable[[CorpusFile], Iterator[Item]]:
+    """A reader of ``web.readers``, imported when first used (its libraries are heavy)."""
+
+    def read(cf: CorpusFile) -> Iterator[Item]:
+        from indexer.ingest.web import readers
+
+        return getattr(readers, name)(cf)
+
+    return read
+
+
 READERS: dict[str, Callable[[CorpusFile], Iterator[Item]]] = {
     ".txt": read_txt,
     ".jsonl": read_jsonl,
     ".json": read_json,
     ".csv": read_csv,
+    ".html": _web("read_html"),
+    ".htm": _web("read_html"),
+    ".warc": _web("read_warc"),
+    ".warc.gz": _web("read_warc"),
+    ".rss": _web("read_feed_file"),
+    ".atom": _web("read_feed_file"),
+    ".xml": _web("read_feed_file"),
 }
 
 

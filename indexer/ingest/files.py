@@ -11,7 +11,17 @@ from pathlib import Path, PurePosixPath
 
 from indexer.records import Problem
 
-FORMATS = (".txt", ".jsonl", ".json", ".csv")
+FORMATS = (".txt", ".jsonl", ".json", ".csv", ".html", ".htm", ".warc", ".warc.gz", ".rss", ".atom", ".xml")
+
+
+def format_of(name: str) -> str:
+    """A file name's format: its suffix, lower-cased (``.warc.gz`` is one)."""
+    low = name.lower()
+    if low.endswith(".warc.gz"):
+        return ".warc.gz"
+    return os.path.splitext(low)[1]
+
+
 # .txt, .json and .csv files are read whole; beyond this they are refused so memory stays bounded.
 MAX_WHOLE_FILE_BYTES = 64 * 1024 * 1024
 _SNIFF_BYTES = 8192
@@ -35,13 +45,13 @@ class CorpusFile:
 
     @property
     def suffix(self) -> str:
-        return PurePosixPath(self.rel).suffix.lower()
+        return format_of(self.rel)
 
     @property
     def id_base(self) -> str:
         """The article id for a one-article file: the relative path without extension."""
-        p = PurePosixPath(self.rel)
-        return str(p.with_suffix("")) if p.suffix else str(p)
+        suffix = format_of(PurePosixPath(self.rel).name)
+        return self.rel[: -len(suffix)] if suffix and self.rel.lower().endswith(suffix) else self.rel
 
     @property
     def folder_category(self) -> str:
@@ -93,7 +103,7 @@ def _roots(paths: list[Path]) -> Iterator[Path | Problem]:
     formats pass through, for ``discover`` to report."""
     kept: list[tuple[Path, Path | None]] = []  # (given, resolved folder or file)
     for given in paths:
-        if not given.exists() or (given.is_file() and given.suffix.lower() not in FORMATS):
+        if not given.exists() or (given.is_file() and format_of(given.name) not in FORMATS):
             kept.append((given, None))
             continue
         try:
@@ -127,7 +137,7 @@ def discover(paths: list[Path]) -> Iterator[CorpusFile | Problem]:
         elif not given.exists():
             yield Problem(readable_name(str(given)), None, "no such file or folder")
         elif given.is_file():
-            if given.suffix.lower() in FORMATS:
+            if format_of(given.name) in FORMATS:
                 yield from _corpus_file(str(given), _rel(given, given.parent))
             else:
                 yield Problem(
@@ -150,7 +160,7 @@ def _walk(root: Path) -> Iterator[CorpusFile | Problem]:
         problems.clear()
         folder = os.path.relpath(dirpath, top).replace(os.sep, "/")
         for name in sorted(filenames):
-            if name.startswith(".") or os.path.splitext(name)[1].lower() not in FORMATS:
+            if name.startswith(".") or format_of(name) not in FORMATS:
                 continue
             location = os.path.join(dirpath, name)
             if os.path.isfile(location):

@@ -34,13 +34,18 @@ def in_meta(head: bytes) -> str | None:
     return m.group(1).decode("ascii", "replace").lower() if m else None
 
 
+# As browsers do (the WHATWG Encoding Standard): these labels mean windows-1252.
+_AS_1252 = {"latin-1", "iso8859-1", "ascii"}
+
+
 def _known(name: str | None) -> str | None:
     if not name:
         return None
     try:
-        return codecs.lookup(name).name
+        found = codecs.lookup(name).name
     except LookupError:
         return None
+    return "cp1252" if found in _AS_1252 else found
 
 
 def decode_page(data: bytes, content_type: str | None = None) -> tuple[str, str, str | None]:

@@ -150,16 +150,28 @@ def _headline_element(tree: Any) -> Any:
     return None
 
 
+def _title_parts(title: str) -> list[str]:
+    return [p.strip() for p in _TITLE_SEPARATORS.split(title) if p.strip()]
+
+
 def _title_from_title_tag(title: str, tree: Any) -> str:
     """``<title>`` without the site's name: of its parts, the one printed as a heading or in
     bold on the page; with none printed, ''."""
-    parts = [p.strip() for p in _TITLE_SEPARATORS.split(title) if p.strip()]
     shown = {
         _text(el) for el in tree.xpath("//h1|//h2|//h3|//b|//strong|//font|//*[contains(@class,'title')]")
     }
-    for part in sorted(parts, key=len, reverse=True):
+    for part in sorted(_title_parts(title), key=len, reverse=True):
         if part in shown and len(part.split()) >= 3:
             return part
+    return ""
+
+
+def _site_from_title_tag(title: str, headline: str) -> str:
+    """The site's name from ``<title>``: its last part, when another part is the headline
+    ("headline | site", "headline - site")."""
+    parts = _title_parts(title)
+    if len(parts) >= 2 and parts[-1] != headline and headline in title and len(parts[-1].split()) <= 4:
+        return parts[-1]
     return ""
 
 
@@ -266,6 +278,7 @@ def read_metadata(tree: Any, page_url: str = "") -> Metadata:
             None,
         )
 
+    put("site", _site_from_title_tag(title_tag, md.title), "title")
     for t in tree.xpath("//article//time[@datetime]|//time[@datetime]"):
         put("date", _date(t.get("datetime")), "time")
     if not (md.author and md.date):

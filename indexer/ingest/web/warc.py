@@ -79,7 +79,9 @@ class _Gunzipped(io.RawIOBase):
     def readinto(self, buffer: Any) -> int:
         while True:
             if self.inflate is not None and self.inflate.eof:
-                self.tail = self.inflate.unused_data + self.tail
+                # What follows the member (the next one). Only this: once a member has ended,
+                # zlib also leaves the same bytes in ``unconsumed_tail``.
+                self.tail = self.inflate.unused_data
                 self.inflate = None
             if not self.tail:
                 self.tail = self.raw.read(_CHUNK)
@@ -152,36 +154,44 @@ def read_records(stream: BinaryIO) -> Iterator[Captured | Broken]:
         return
     data = io.BufferedReader(_Prefixed(first, data))
     number = 0
+    # A record is handed on only once the next one is found where it should start (or the file
+    # ends cleanly): a record with a wrong length is damaged, not a page to index.
+    held: Captured | None = None
+    cut = "the file ends inside a gzip member: it was cut short here"
     try:
         for record in _Records(data, check_digests=False):
             number += 1
+            if held is not None:
+                yield held
+                held = None
             found = _candidate(record)
             if found is None:
                 continue
             content_type, kind = found
             body = record.content_stream().read(MAX_RECORD_BYTES + 1)
+            _drain(record)
+            if record.raw_stream.limit > 0:  # the data ended before the record did
+                short = "the record is shorter than its Content-Length (a wrong length, or the file was cut)"
+                yield Broken(number, cut if gunzipped is not None and gunzipped.cut else short)
+                return
             if len(body) > MAX_RECORD_BYTES:
                 yield Broken(number, f"page too large (over {MAX_RECORD_BYTES // (1024 * 1024)} MB)")
-                _drain(record)
                 continue
-            _drain(record)
-            if record.raw_stream.limit > 0:
-                yield Broken(
-                    number,
-                    "the record is shorter than its Content-Length (a wrong length, or the file was cut)",
-                )
-                return
             url = (record.rec_headers.get_header("WARC-Target-URI") or "").strip("<> ")
             when = _warc_date(record.rec_headers.get_header("WARC-Date"))
-            yield Captured(number, url, when, content_type, body, feed=kind == "feed")
+            held = Captured(number, url, when, content_type, body, feed=kind == "feed")
+        if held is not None:
+            yield held
         if gunzipped is not None and gunzipped.cut:
-            yield Broken(number + 1, "the file ends inside a gzip member: it was cut short here")
+            yield Broken(number + 1, cut)
     except (BrokenArchive, ArchiveLoadFailed, EOFError, ValueError) as e:
         at = number + 1
         if gunzipped is not None and gunzipped.cut:
-            why = "the file ends inside a gzip member: it was cut short here"
+            why = cut
+        elif isinstance(e, Misaligned):
+            why, at = str(e), number
         elif isinstance(e, BrokenArchive):
-            why, at = str(e), number if isinstance(e, Misaligned) else number + 1
+            why = str(e)
         elif "Unknown archive format" in str(e) or "Invalid" in str(e):
             why = "not a WARC record"
         else:
