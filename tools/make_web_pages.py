@@ -314,6 +314,100 @@ def photo(a: Article) -> str:
 """
 
 
+# -- the held-out shapes: written after Khabar's extraction was built, measured as they came --------
+
+
+def portal(a: Article) -> str:
+    """A big portal's page: headline in a div, an English-Hindi byline, "Also read" links inside
+    the paragraphs, a follow widget; the date only in JSON-LD."""
+    _, name = site(a)
+    d = a.date
+    assert d is not None
+    ld = {"@context": "https://schema.org", "@type": "NewsArticle", "headline": a.title,
+          "datePublished": f"{d:%Y-%m-%d}T09:15:00+05:30", "author": {"@type": "Person", "name": a.author}}  # fmt: skip
+    paras = paragraphs(a)
+    body = []
+    for n, p in enumerate(paras):
+        also = f' <a href="/also/{n}">यह भी पढ़ें: {E(RELATED[n % len(RELATED)])}</a>' if n == 1 else ""
+        body.append(f"<p>{E(p)}</p>{also and '<p>' + also + '</p>'}")
+    return f"""<!DOCTYPE html><html lang="hi"><head><meta charset="utf-8">
+<title>{E(a.title)} - {E(name)}</title><meta property="og:title" content="{E(a.title)}">
+<link rel="canonical" href="{E(a.url)}">
+<script type="application/ld+json">{json.dumps(ld, ensure_ascii=False)}</script></head>
+<body><div class="top-nav">{menu()}</div><div class="container"><div class="article-heading"><div class="hd">{E(a.title)}</div></div>
+<div class="article-meta">Edited By: {E(a.author)} | Updated: {d.day:02d} {MONTHS_EN[d.month - 1][:3]} {d.year} 09:15 AM (IST)</div>
+<div class="article-desc">{"".join(body)}</div>
+<div class="follow-us">Follow us on <a href="#">Facebook</a> <a href="#">X</a> <a href="#">YouTube</a></div>
+<div class="recommended"><h3>आपके लिए</h3>{related_box()}</div></div></body></html>
+"""
+
+
+def spa(a: Article) -> str:
+    """A script-built page: its state as JSON in a script, the text also in the markup; the
+    headline in og:title and an h2, the date printed with Devanagari digits and a comma."""
+    _, name = site(a)
+    d = a.date
+    assert d is not None
+    state = {"props": {"pageProps": {"story": {"id": a.id, "headline": a.title}}}}
+    printed = f"{d.day} {MONTHS_HI[d.month - 1]}, {d.year}".translate(DIGITS)
+    body = "".join(f'<div class="text-block"><p>{E(p)}</p></div>' for p in paragraphs(a))
+    return f"""<!DOCTYPE html><html lang="hi"><head><meta charset="utf-8"><title>{E(name)}</title>
+<meta property="og:title" content="{E(a.title)}"><meta property="og:type" content="article"><link rel="canonical" href="{E(a.url)}">
+<script id="__NEXT_DATA__" type="application/json">{json.dumps(state, ensure_ascii=False)}</script></head>
+<body><div id="__next"><header><span class="brand">{E(name)}</span></header>
+<main><h2 class="story-hl">{E(a.title)}</h2><div class="story-by"><a class="author-name" href="/a">{E(a.author)}</a><span class="story-date">{printed}</span></div>
+{body}<div class="app-banner">ऐप डाउनलोड करें</div></main></div></body></html>
+"""
+
+
+def wire(a: Article) -> str:
+    """An agency's copy: headline in an h2, the date as dd-mm-yyyy, the author named in a
+    "रिपोर्टर" line after the text."""
+    _, name = site(a)
+    d = a.date
+    assert d is not None
+    return f"""<html><head><meta charset="utf-8"><title>{E(a.title)} :: {E(name)}</title></head>
+<body><div class="masthead">{E(name)} समाचार सेवा</div>
+<h2 class="story-title">{E(a.title)}</h2><span class="date">{d:%d-%m-%Y}</span>
+<div class="story">{ps(a)}</div><p class="credit">रिपोर्टर: {E(a.author)}</p>
+<div class="footer-links"><a href="/t">नियम</a> <a href="/c">संपर्क</a></div></body></html>
+"""
+
+
+def opinion(a: Article) -> str:
+    """A column: the author in a box with a bio at the end, the date in a time element without
+    a datetime attribute."""
+    _, name = site(a)
+    d = a.date
+    assert d is not None
+    return f"""<!DOCTYPE html><html lang="hi"><head><meta charset="utf-8"><title>{E(a.title)} | {E(name)}</title>
+<link rel="canonical" href="{E(a.url)}"></head><body><nav>{menu()}</nav>
+<article class="opinion"><span class="kicker">नज़रिया</span><h1>{E(a.title)}</h1><time>{hindi_date(d)}</time>
+{ps(a)}
+<div class="author-box"><h4>{E(a.author)}</h4><p>लेखक वरिष्ठ पत्रकार हैं। ये उनके निजी विचार हैं।</p></div></article>
+{comments()}</body></html>
+"""
+
+
+def liveblog(a: Article) -> str:
+    """Updates with times above each paragraph; the byline and date in a header div."""
+    _, name = site(a)
+    d = a.date
+    assert d is not None
+    updates = "".join(
+        f'<div class="update"><span class="time">{9 + n}:{(7 * n) % 60:02d} IST</span><p>{E(p)}</p></div>'
+        for n, p in enumerate(paragraphs(a))
+    )
+    return f"""<!DOCTYPE html><html lang="hi"><head><meta charset="utf-8"><title>LIVE: {E(a.title)}</title>
+<link rel="canonical" href="{E(a.url)}"><meta property="article:published_time" content="{d:%Y-%m-%d}T09:00:00+05:30"></head>
+<body><nav>{menu()}</nav><div class="live-header"><h1>{E(a.title)}</h1><div class="byline">{E(a.author)}, {E(name)}</div></div>
+<div class="live-updates">{updates}</div><div class="share"><a href="#">शेयर करें</a></div></body></html>
+"""
+
+
+HELD_OUT = {"portal": portal, "spa": spa, "wire": wire, "opinion": opinion, "liveblog": liveblog}
+
+
 SHAPES = {"cms": cms, "amp": amp, "legacy": legacy, "blog": blog, "english-byline": english_byline,
           "jsonld": jsonld, "print": print_view, "photo": photo}  # fmt: skip
 NO_URL = {"legacy"}  # shapes whose page does not say its own URL
@@ -373,6 +467,32 @@ def stories() -> list[Article]:
     return sorted((a for a in arts if a.date and a.author and a.url), key=lambda a: a.id)
 
 
+def held_out(out: Path) -> None:
+    """The held-out set: the same stories in the shapes written after the extractor."""
+    arts = stories()
+    pages = out / "pages"
+    pages.mkdir(parents=True, exist_ok=True)
+    for old in pages.glob("*.html"):
+        old.unlink()
+    judged = []
+    shapes = list(HELD_OUT)
+    for n, a in enumerate(arts):
+        shape = shapes[n % len(shapes)]
+        name = f"{n:02d}-{shape}.html"
+        (pages / name).write_bytes(HELD_OUT[shape](a).encode("utf-8"))
+        assert a.date is not None
+        canonical = "" if shape == "wire" else a.url
+        judged.append({
+            "file": name, "shape": shape, "article": True, "title": a.title, "date": f"{a.date:%Y-%m-%d}",
+            "author": a.author, "url": a.url, "canonical": canonical, "category": a.category,
+            "body": "\n".join(paragraphs(a)),
+        })  # fmt: skip
+    with (out / "judged.jsonl").open("w", encoding="utf-8") as fh:
+        for j in judged:
+            fh.write(json.dumps(j, ensure_ascii=False) + "\n")
+    print(f"{len(judged)} held-out pages in {pages}")
+
+
 def main(out: Path) -> None:
     arts = stories()
     pages = out / "pages"
@@ -406,3 +526,4 @@ def main(out: Path) -> None:
 
 if __name__ == "__main__":
     main(Path(sys.argv[1]) if len(sys.argv) > 1 else REPO / "tests" / "fixtures" / "web")
+    held_out(Path(sys.argv[2]) if len(sys.argv) > 2 else REPO / "tests" / "fixtures" / "web-heldout")

@@ -41,6 +41,7 @@ MAX_NAME_WORDS = 5
 class Byline:
     author: str = ""
     date: datetime | None = None
+    labelled: bool = False  # the author followed a label ("रिपोर्ट:", "By")
 
 
 def _name(part: str) -> str:
@@ -74,7 +75,7 @@ def read_byline(text: str) -> Byline:
         pieces.append((label, text[last : m.start()]))
         label, last = m.group(1).lower(), m.end()
     pieces.append((label, text[last:]))
-    author, when = "", None
+    author, when, labelled = "", None, False
     unlabelled: list[str] = []
     for label, chunk in pieces:
         parts = [p for p in _SEPARATORS.split(chunk) if p.strip()]
@@ -82,6 +83,7 @@ def read_byline(text: str) -> Byline:
             continue
         if label in AUTHOR_LABELS and not author:
             author = _name(parts[0])
+            labelled = bool(author)
             rest = parts[1:]
         elif label in DATE_LABELS and when is None:
             when = _date(" ".join(parts)) or _date(parts[0])
@@ -99,4 +101,4 @@ def read_byline(text: str) -> Byline:
                 author = name
     if when is None and unlabelled:
         when = _date(" ".join(unlabelled))
-    return Byline(author, when)
+    return Byline(author, when, labelled)

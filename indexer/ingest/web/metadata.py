@@ -175,15 +175,20 @@ def _site_from_title_tag(title: str, headline: str) -> str:
     return ""
 
 
-def _byline_texts(tree: Any, headline: Any) -> Iterator[str]:
-    """Texts that may be the byline: elements named so, then the short blocks right after the
-    headline."""
+def _byline_texts(tree: Any, headline: Any) -> Iterator[tuple[str, bool]]:
+    """Texts that may be the byline, each with whether the page names it so: elements whose
+    class, id, rel or itemprop says byline or author (a heading or link inside one first: an
+    author box holds a name, then a bio), then the short blocks right after the headline."""
     for el in tree.xpath("//*[@class or @id or @rel or @itemprop]"):
         hint = " ".join(filter(None, (el.get("class"), el.get("id"), el.get("rel"), el.get("itemprop"))))
         if _BYLINE_HINT.search(hint):
+            for inner in el.xpath(".//h2|.//h3|.//h4|.//h5|.//strong|.//b|.//a"):
+                text = _text(inner)
+                if 0 < len(text) <= 80:
+                    yield text, True
             text = _text(el)
             if 0 < len(text) <= 300:
-                yield text
+                yield text, True
     # After the headline: the next few blocks of text, from the headline itself or from the
     # first of its ancestors (up to three) that has anything after it.
     el, seen = headline, 0
@@ -191,16 +196,16 @@ def _byline_texts(tree: Any, headline: Any) -> Iterator[str]:
         if el is None:
             break
         if el.tail and el.tail.strip():
-            yield " ".join(el.tail.split())
+            yield " ".join(el.tail.split()), False
             seen += 1
         for sib in el.itersiblings():
             text = _text(sib)
             if text:
                 if len(text) <= 300:
-                    yield text
+                    yield text, False
                 seen += 1
             if sib.tail and sib.tail.strip():
-                yield " ".join(sib.tail.split())
+                yield " ".join(sib.tail.split()), False
                 seen += 1
             if seen >= 3:
                 return
@@ -282,9 +287,11 @@ def read_metadata(tree: Any, page_url: str = "") -> Metadata:
     for t in tree.xpath("//article//time[@datetime]|//time[@datetime]"):
         put("date", _date(t.get("datetime")), "time")
     if not (md.author and md.date):
-        for text in _byline_texts(tree, md.headline_element):
+        for text, named in _byline_texts(tree, md.headline_element):
             found: Byline = read_byline(text)
-            put("author", found.author, "byline")
+            # A name alone in a block the page does not call a byline may be a dateline's city.
+            if named or found.labelled or found.date is not None:
+                put("author", found.author, "byline")
             put("date", found.date, "byline")
             if md.author and md.date:
                 break
