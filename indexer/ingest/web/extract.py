@@ -22,7 +22,11 @@ from indexer.ingest.web.metadata import Metadata, parse, read_metadata
 MAX_PAGE_CHARS = 8_000_000  # a page larger than this is refused before it is parsed
 MIN_WORDS = 40  # fewer words than this is not an article (a gallery, an error page, a stub)
 MIN_DEVANAGARI_SHARE = 0.5  # "Hindi": at least half of the letters of headline and body
-MAX_LINK_SHARE = 0.5  # more of the page's text in links than this: a list of stories
+# A list of stories (a section front, a tag or search page): this many links to stories, with
+# as many words in them as half the rest of the page, or no paragraph of an article's length.
+MIN_STORY_LINKS = 10
+STORY_LINK_WORDS = 4
+LONG_PARAGRAPH_WORDS = 30
 _DEVANAGARI = re.compile(
     r"[\u0900-\u0963\u0971-\u097F\uA8E0-\uA8FF]"
 )  # letters and signs, not digits or dandas
@@ -56,17 +60,30 @@ def devanagari_share(text: str) -> float:
     return dev / (dev + other) if dev + other else 0.0
 
 
-def link_share(tree: Any) -> float:
-    """The share of the page's visible text (menus, headers and footers aside) that is the text
-    of links: high for section fronts, tag and search pages."""
+@dataclass(frozen=True)
+class Links:
+    """The links to stories on a page (menus, headers and footers aside): links whose text is a
+    headline (``STORY_LINK_WORDS`` words or more), not a menu's one or two words."""
+
+    stories: int = 0
+    words: int = 0  # in those links
+    other_words: int = 0  # of the page's text outside any link
+
+
+def story_links(tree: Any) -> Links:
     body = tree.find("body")
     if body is None:
-        return 0.0
+        return Links()
     for el in body.xpath(_CHROME):
         el.drop_tree()
-    total = len("".join(body.text_content().split()))
-    linked = sum(len("".join(a.text_content().split())) for a in body.iter("a"))
-    return linked / total if total else 0.0
+    stories = words = linked = 0
+    for a in body.iter("a"):
+        n = len(a.text_content().split())
+        linked += n
+        if n >= STORY_LINK_WORDS:
+            stories += 1
+            words += n
+    return Links(stories, words, len(body.text_content().split()) - linked)
 
 
 def _captions(tree: Any) -> set[str]:
@@ -127,7 +144,7 @@ def extract(page: str, url: str = "") -> Extracted:
         with_metadata=False,
         fast=True,  # no fallback extractors: 7 ms rather than 456 on a tag page, the same text here
     )
-    links = link_share(tree)  # last: it takes the page's menus and headers out of the tree
+    links = story_links(tree)  # last: it takes the page's menus and headers out of the tree
     body = _clean_body(text or "", md, captions)
     found = Extracted(
         title=md.title,
@@ -144,11 +161,14 @@ def extract(page: str, url: str = "") -> Extracted:
     return found
 
 
-def verdict(page: Extracted, links: float) -> str | None:
+def verdict(page: Extracted, links: Links) -> str | None:
     """Why a page read is not a Hindi news article; None when it is one."""
     words = len(page.body.split())
-    if links > MAX_LINK_SHARE:
-        why = f"a list of links, not an article ({links:.0%} of its text is links)"
+    longest = max((len(line.split()) for line in page.body.split("\n")), default=0)
+    if links.stories >= MIN_STORY_LINKS and (
+        links.words >= links.other_words / 2 or longest < LONG_PARAGRAPH_WORDS
+    ):
+        why = f"a list of links, not an article ({links.stories} links to stories)"
         return f"{why}: a section front, tag or search page"
     if words < MIN_WORDS:
         return f"too little text for an article ({words} words): a gallery, an error page or a stub"
