@@ -220,11 +220,16 @@ def _reindex(
         entries = dict(plan.unchanged)
         owners = _Owners(plan.keys, rel)
         for k, entry in plan.unchanged.items():
-            owners.hold(entry.ids, k)
+            owners.hold(entry, k)
+        # Captures of web pages are added once every file is read: a file read later may hold a
+        # newer capture of the same story (an engine cannot take back a document it was given
+        # in the same generation). They wait on disk, not in memory.
+        waiting = _Waiting()
         for cf, nbytes in zip(todo, sizes, strict=True):
             k = manifest.key(cf)
             ids: list[str] = []
             dups: list[str] = []
+            captures: list[tuple[str, float]] = []
             problems: list[Problem] = []
             for item in reads.again(cf):
                 if isinstance(item, Problem):
@@ -233,41 +238,52 @@ def _reindex(
                         problems.append(item)
                     continue
                 holder = owners.holder(item.id)
-                if holder is not None and not owners.before(k, holder):
-                    dup = Problem(
-                        item.origin,
-                        None,
-                        f"duplicate id {item.id!r} (first seen in {owners.origin(item.id)})",
-                    )
+                when = captured_at(item)
+                if holder is not None and not owners.wins(k, item.id, when):
+                    dup = _duplicate(item.origin, item.id, owners.origin(item.id), item.captured is not None)
                     note(dup)
-                    problems.append(dup)
+                    if not dup.notice:
+                        problems.append(dup)
                     dups.append(item.id)
                     continue
                 if holder is not None:
-                    # An unchanged file after this one held it: a full rebuild gives it to this
-                    # one, the first in order; the other holds it as a duplicate from now on.
-                    gen.delete(item.id)
-                    lost = Problem(
-                        rel[holder], None, f"duplicate id {item.id!r} (first seen in {item.origin})"
-                    )
+                    # Another file held it: a full rebuild gives it to this one (a newer capture,
+                    # or the first in order); the other holds it as a duplicate now.
+                    if holder in plan.unchanged:
+                        gen.delete(item.id)
+                    else:
+                        waiting.drop(item.id)
+                        report.indexed -= 1
+                    lost = _duplicate(rel[holder], item.id, item.origin, item.captured is not None)
                     note(lost)
                     e = entries[holder]
                     entries[holder] = replace(
                         e,
                         ids=tuple(i for i in e.ids if i != item.id),
                         dups=(*e.dups, item.id),
-                        problems=(*e.problems, *manifest.recorded([lost])),
+                        captured=tuple((i, t) for i, t in e.captured if i != item.id),
+                        problems=(*e.problems, *manifest.recorded([] if lost.notice else [lost])),
                     )
-                owners.take(item.id, k, item.origin)
-                gen.add(item, embedder.vector(item) if embedder else None)
+                owners.take(item.id, k, item.origin, when)
+                if item.captured is not None:
+                    waiting.put(item)
+                    captures.append((item.id, when))
+                else:
+                    gen.add(item, embedder.vector(item) if embedder else None)
                 ids.append(item.id)
             report.indexed += len(ids)
             if report.indexed:
                 crashpoint("write")
             entries[k] = replace(
-                plan.fingerprints[k], ids=tuple(ids), dups=tuple(dups), problems=manifest.recorded(problems)
+                plan.fingerprints[k],
+                ids=tuple(ids),
+                dups=tuple(dups),
+                captured=tuple(captures),
+                problems=manifest.recorded(problems),
             )
             progress.file_done(nbytes, report.indexed)
+        for item in waiting.articles():
+            gen.add(item, embedder.vector(item) if embedder else None)
         if not any(e.ids for e in entries.values()):
             raise NothingToIndex("no article could be read from " + ", ".join(map(str, paths)))
         if strict and report.problems + report.standing:
@@ -284,6 +300,16 @@ def _reindex(
     finally:
         report.seconds = clock() - t0
     return report
+
+
+def _duplicate(where: str, article_id: str, kept: str, captured: bool) -> Problem:
+    """A second article with an id: for a story captured from the web, the same story again,
+    which is no fault of the input (a notice); for any other record, a problem."""
+    if captured:
+        return Problem(
+            where, None, f"the same story as in {kept} (the newest capture kept): {article_id!r}", notice=True
+        )
+    return Problem(where, None, f"duplicate id {article_id!r} (first seen in {kept})")
 
 
 def _strict_message(report: BuildReport) -> str:
@@ -330,30 +356,70 @@ class _ReadOnce:
                     return
 
 
+class _Waiting:
+    """Articles set aside on disk until the end of the reading, by id (the last put wins)."""
+
+    def __init__(self) -> None:
+        self._spool: Any = None
+        self._at: dict[str, int] = {}
+
+    def put(self, article: Article) -> None:
+        if self._spool is None:
+            self._spool = tempfile.TemporaryFile(prefix="khabar-captures-")  # noqa: SIM115 - closed in articles()
+        self._spool.seek(0, 2)
+        self._at[article.id] = self._spool.tell()
+        pickle.dump(article, self._spool, protocol=pickle.HIGHEST_PROTOCOL)
+
+    def drop(self, article_id: str) -> None:
+        self._at.pop(article_id, None)
+
+    def articles(self) -> Iterator[Article]:
+        if self._spool is None:
+            return
+        with self._spool:
+            for offset in self._at.values():
+                self._spool.seek(offset)
+                yield pickle.load(self._spool)
+        self._spool, self._at = None, {}
+
+
 class _Owners:
-    """Which file holds each article id: the first in reading order, as a full rebuild has it."""
+    """Which file holds each article id, as a full rebuild has it: the one with the newest capture
+    of the story (web archives say when they captured a page; other articles have none), and
+    among equals the first in reading order."""
 
     def __init__(self, keys: list[str], rel: dict[str, str]) -> None:
         self._place = {k: n for n, k in enumerate(keys)}
         self._rel = rel
-        self._holders: dict[str, str] = {}
+        self._holders: dict[str, tuple[str, float]] = {}  # id -> (file, capture time)
         self._origins: dict[str, str] = {}
 
-    def hold(self, ids: tuple[str, ...], key: str) -> None:
-        for i in ids:
-            self._holders[i] = key
+    def hold(self, entry: manifest.FileEntry, key: str) -> None:
+        captured = dict(entry.captured)
+        for i in entry.ids:
+            self._holders[i] = (key, captured.get(i, NOT_CAPTURED))
             self._origins[i] = self._rel[key]
 
     def holder(self, article_id: str) -> str | None:
-        return self._holders.get(article_id)
+        found = self._holders.get(article_id)
+        return found[0] if found else None
 
-    def before(self, key: str, holder: str) -> bool:
-        """Whether the file ``key`` comes before ``holder`` (and so takes its ids)."""
-        return self._place[key] < self._place[holder]
+    def wins(self, key: str, article_id: str, captured: float) -> bool:
+        """Whether the file ``key``, with a capture of ``captured``, takes the id from its holder."""
+        holder, held = self._holders[article_id]
+        return (-captured, self._place[key]) < (-held, self._place[holder])
 
-    def take(self, article_id: str, key: str, origin: str) -> None:
-        self._holders[article_id] = key
+    def take(self, article_id: str, key: str, origin: str, captured: float) -> None:
+        self._holders[article_id] = (key, captured)
         self._origins[article_id] = origin
 
     def origin(self, article_id: str) -> str:
         return self._origins[article_id]
+
+
+# An article that is no web capture (a file the user wrote) comes before any capture.
+NOT_CAPTURED = float("inf")
+
+
+def captured_at(article: Article) -> float:
+    return article.captured.timestamp() if article.captured is not None else NOT_CAPTURED

@@ -40,8 +40,9 @@ class FileEntry:
     ids: tuple[str, ...] = ()
     ctime_ns: int = -1
     inode: int = -1
-    dups: tuple[str, ...] = ()  # ids it holds that an earlier file had taken
+    dups: tuple[str, ...] = ()  # ids it holds that an earlier file (or a newer capture) had taken
     problems: tuple[tuple[int | None, str, bool], ...] = ()  # (line, reason, skipped)
+    captured: tuple[tuple[str, float], ...] = ()  # (id, capture time) of the web pages it holds
 
     def with_ids(self, ids: list[str]) -> FileEntry:
         return replace(self, ids=tuple(ids))
@@ -58,6 +59,7 @@ class FileEntry:
         out = asdict(self)
         out["ids"], out["dups"] = list(self.ids), list(self.dups)
         out["problems"] = [list(p) for p in self.problems]
+        out["captured"] = [list(c) for c in self.captured]
         return out
 
     @classmethod
@@ -71,6 +73,7 @@ class FileEntry:
             inode=int(obj["inode"]),
             dups=tuple(obj["dups"]),
             problems=tuple((p[0], str(p[1]), bool(p[2])) for p in obj["problems"]),
+            captured=tuple((str(c[0]), float(c[1])) for c in obj.get("captured", ())),
         )
 
 

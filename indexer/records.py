@@ -19,6 +19,7 @@ class Article:
     url: str = ""
     tags: list[str] = field(default_factory=list)
     origin: str = ""  # file (and line) the record came from, for messages
+    captured: datetime | None = None  # when a web archive captured the page (the newest capture wins)
 
 
 @dataclass(frozen=True)

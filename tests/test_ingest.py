@@ -273,7 +273,7 @@ def test_missing_paths_and_unsupported_files(tmp_path: Path) -> None:
     assert list(articles) == ["a"]  # .md in a folder is ignored; hidden files too
     assert {p.reason for p in problems} == {
         "no such file or folder",
-        "not a supported format (use .txt, .jsonl, .json, .csv)",
+        "not a supported format (use .txt, .jsonl, .json, .csv, .html, .htm, .warc, .warc.gz, .rss, .atom, .xml)",
     }
 
 

@@ -496,3 +496,51 @@ def test_worker_processes_give_what_the_process_itself_gives(
     monkeypatch.setattr(pool, "POOL_FROM_BYTES", 0)
     monkeypatch.setattr(pool, "workers", lambda: 2)
     assert list(read_corpus([archive])) == inline
+
+
+def _capture(path: Path, pages: list[tuple[str, str, str]]) -> None:
+    """An archive of (url, headline, capture date) pages, each with a body of its own."""
+    with path.open("wb") as fh:
+        w = WARCWriter(fh, gzip=True)
+        for url, title, day in pages:
+            head = f"<html><head><title>{title}</title></head>"
+            body = f"{head}<body><h1>{title}</h1>{STORY}<p>{title} {day}।</p></body></html>"
+            _response(w, url, body.encode(), date=f"{day}T10:00:00Z")
+
+
+def test_the_newest_capture_wins_across_archives_and_reindexes(tmp_path: Path) -> None:
+    """The same URL crawled on two days, in two archives: one article, the newest capture's,
+    whichever file is read first; and after any change, what a full rebuild gives."""
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    x = "https://x.example/desh/sansad"
+    _capture(corpus / "crawl-1.warc.gz", [(x, "संसद पहला दिन", "2024-06-01")])
+    _capture(corpus / "crawl-2.warc.gz", [(x, "संसद दूसरा दिन", "2024-06-02"),
+                                           ("https://x.example/b", "बजट पर बहस", "2024-06-02")])  # fmt: skip
+    ix = tmp_path / "ix"
+
+    def title() -> str:
+        found = SearchService(ix).article("x.example/desh/sansad")
+        assert found is not None
+        return found.title
+
+    def same_as_full() -> None:
+        full = tmp_path / f"full-{len(list(tmp_path.iterdir()))}"
+        reindex([corpus], full)
+        assert SearchService(full).article("x.example/desh/sansad").title == title()  # type: ignore[union-attr]
+
+    report = reindex([corpus], ix, strict=True)  # a second capture is no fault of the input
+    assert report.indexed == 2 and title() == "संसद दूसरा दिन"
+    assert any("the same story as in" in p.reason and p.notice for p in report.notices)
+    # An older capture, read first: the newer one stays
+    _capture(corpus / "crawl-0.warc.gz", [(x, "संसद शून्य दिन", "2024-05-30")])
+    assert reindex([corpus], ix).incremental and title() == "संसद दूसरा दिन"
+    same_as_full()
+    # The newest archive goes: the next newest capture comes back
+    (corpus / "crawl-2.warc.gz").unlink()
+    assert reindex([corpus], ix).incremental and title() == "संसद पहला दिन"
+    same_as_full()
+    # A newer capture arrives in a file read first
+    _capture(corpus / "crawl-00.warc.gz", [(x, "संसद नया दिन", "2024-06-09")])
+    assert reindex([corpus], ix).incremental and title() == "संसद नया दिन"
+    same_as_full()

@@ -96,6 +96,7 @@ def _article(page: Page, cf: CorpusFile) -> list[Read]:
     )
     out += problems
     if article is not None:
+        article.captured = page.captured
         out.append(article)
     return out
 
