@@ -16,6 +16,7 @@ import pytest
 from indexer.ingest import read_corpus
 from indexer.ingest.dates import parse_date
 from indexer.ingest.fields import title_from_body
+from indexer.ingest.files import FORMATS
 from indexer.ingest.txt import is_bio
 from indexer.records import Article, Problem
 from tests.conftest import CORPUS, write
@@ -273,7 +274,7 @@ def test_missing_paths_and_unsupported_files(tmp_path: Path) -> None:
     assert list(articles) == ["a"]  # .md in a folder is ignored; hidden files too
     assert {p.reason for p in problems} == {
         "no such file or folder",
-        "not a supported format (use .txt, .jsonl, .json, .csv, .html, .htm, .warc, .warc.gz, .rss, .atom, .xml)",
+        "not a supported format (use " + ", ".join(FORMATS) + ")",
     }
 
 

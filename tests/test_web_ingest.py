@@ -21,7 +21,7 @@ from indexer.build import StrictFailure, reindex
 from indexer.ingest import discover, read_corpus, read_file
 from indexer.ingest.web.byline import read_byline
 from indexer.ingest.web.charset import decode_page
-from indexer.ingest.web.extract import devanagari_share, extract
+from indexer.ingest.web.extract import EXTRACTORS, devanagari_share, extract
 from indexer.ingest.web.textblocks import html_text
 from indexer.ingest.web.urls import story_key
 from indexer.records import Article, Problem
@@ -76,7 +76,11 @@ def items(path: Path) -> tuple[list[Article], list[Problem]]:
     [(PAGES, j) for j in JUDGED if j["article"]] + [(HELD_OUT / "pages", j) for j in HELD_OUT_JUDGED],
     ids=lambda x: x["file"] if isinstance(x, dict) else x.parent.name,
 )
-def test_each_judged_page_gives_its_article(pages: Path, judged: dict) -> None:
+@pytest.mark.parametrize("extractor", EXTRACTORS)
+def test_each_judged_page_gives_its_article(
+    pages: Path, judged: dict, extractor: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("KHABAR_EXTRACTOR", extractor)
     articles, problems = items(pages / judged["file"])
     assert [p for p in problems if p.skipped or p.notice] == []
     (a,) = articles
@@ -191,8 +195,10 @@ def test_html_text_keeps_every_block_and_survives_deep_nesting() -> None:
     ["", "   ", "\x00\x01\x02", "<html><head><title>केवल शीर्षक</title></head></html>",
      "<p>" + "शब्द " * 30 + "</p>", "<" * 10_000, "<html>" + "<div>" * 5_000, "<?xml version='1.0'?><a/>"],
 )  # fmt: skip
-def test_odd_pages_are_no_article_and_no_traceback(page: str) -> None:
-    assert extract(page).not_article
+def test_odd_pages_are_no_article_and_no_traceback(page: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in EXTRACTORS:
+        monkeypatch.setenv("KHABAR_EXTRACTOR", name)
+        assert extract(page).not_article
 
 
 # -- archives -------------------------------------------------------------------------------------------
@@ -544,3 +550,15 @@ def test_the_newest_capture_wins_across_archives_and_reindexes(tmp_path: Path) -
     _capture(corpus / "crawl-00.warc.gz", [(x, "संसद नया दिन", "2024-06-09")])
     assert reindex([corpus], ix).incremental and title() == "संसद नया दिन"
     same_as_full()
+
+
+def test_the_extractor_is_chosen(monkeypatch: pytest.MonkeyPatch) -> None:
+    from indexer.ingest.web import extract as module
+
+    monkeypatch.delenv("KHABAR_EXTRACTOR", raising=False)
+    assert module.extractor() == "resiliparse"
+    monkeypatch.setattr(module.importlib.util, "find_spec", lambda name: None)  # no wheel here
+    assert module.extractor() == "trafilatura"
+    monkeypatch.setenv("KHABAR_EXTRACTOR", "boilerpipe")
+    with pytest.raises(ValueError, match="use one of resiliparse, trafilatura"):
+        module.extractor()

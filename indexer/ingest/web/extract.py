@@ -9,12 +9,15 @@ is left is a Hindi news article.
 
 from __future__ import annotations
 
+import importlib.util
+import os
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 import trafilatura
+from lxml import etree
 
 from indexer.ingest.web.byline import read_byline
 from indexer.ingest.web.metadata import Metadata, parse, read_metadata
@@ -33,6 +36,7 @@ _DEVANAGARI = re.compile(
 _OTHER_LETTER = re.compile(r"[^\W\d_\u0900-\u097F\uA8E0-\uA8FF]")
 _SENTENCE_END = re.compile(r"[।॥.?!\"'”’)\]]\s*$")
 TAIL_WORDS = 15
+_NEVER_TEXT = ("script", "style", "noscript", "svg", "iframe", "template", "object", "embed", "canvas")
 _CHROME = "//nav|//header|//footer|//script|//style|//noscript|//form|//*[@role='navigation']"
 
 
@@ -68,6 +72,7 @@ class Links:
     stories: int = 0
     words: int = 0  # in those links
     other_words: int = 0  # of the page's text outside any link
+    texts: frozenset[str] = frozenset()  # of the links to stories: a line that is one is no story's
 
 
 def story_links(tree: Any) -> Links:
@@ -77,13 +82,15 @@ def story_links(tree: Any) -> Links:
     for el in body.xpath(_CHROME):
         el.drop_tree()
     stories = words = linked = 0
+    texts = set()
     for a in body.iter("a"):
-        n = len(a.text_content().split())
-        linked += n
-        if n >= STORY_LINK_WORDS:
+        split = a.text_content().split()
+        linked += len(split)
+        if len(split) >= STORY_LINK_WORDS:
             stories += 1
-            words += n
-    return Links(stories, words, len(body.text_content().split()) - linked)
+            words += len(split)
+            texts.add(" ".join(split))
+    return Links(stories, words, len(body.text_content().split()) - linked, frozenset(texts))
 
 
 def _captions(tree: Any) -> set[str]:
@@ -97,9 +104,13 @@ def _clean_body(text: str, md: Metadata, captions: set[str]) -> str:
     lines = [line for line in lines if line]
     title = " ".join(md.title.split())
     # The story starts after its headline: what comes before it (a menu laid out in a table
-    # cell, a breadcrumb) is the page's, not the story's.
-    if title in lines[:30]:
-        lines = lines[lines.index(title) :]
+    # cell, a breadcrumb) is the page's, not the story's; a line that runs into the headline
+    # (inline elements joined) keeps what follows it.
+    for n, line in enumerate(lines[:30]):
+        if title and title in line:
+            rest = line[line.index(title) + len(title) :].strip()
+            lines = [title] + ([rest] if rest else []) + lines[n + 1 :]
+            break
     out: list[str] = []
     for n, line in enumerate(lines):
         if line in captions:
@@ -133,19 +144,9 @@ def extract(page: str, url: str = "") -> Extracted:
         return Extracted(not_article=f"not HTML that can be parsed ({e})")
     md = read_metadata(tree, url)
     captions = _captions(tree)
-    text = trafilatura.extract(
-        tree,
-        url=url or None,
-        include_comments=False,
-        include_tables=False,
-        include_images=False,
-        include_links=False,
-        deduplicate=False,
-        with_metadata=False,
-        fast=True,  # no fallback extractors: 7 ms rather than 456 on a tag page, the same text here
-    )
+    text = main_text(page, tree, url)
     links = story_links(tree)  # last: it takes the page's menus and headers out of the tree
-    body = _clean_body(text or "", md, captions)
+    body = _clean_body(text, md, captions | links.texts)
     found = Extracted(
         title=md.title,
         body=body,
@@ -159,6 +160,47 @@ def extract(page: str, url: str = "") -> Extracted:
     )
     found.not_article = verdict(found, links)
     return found
+
+
+EXTRACTORS = ("resiliparse", "trafilatura")
+
+
+def extractor() -> str:
+    """The main-text extractor: ``KHABAR_EXTRACTOR``, else resiliparse where its wheel installed
+    (x86-64), else trafilatura. docs/ingestion.md measures both: trafilatura came a little
+    closer to the judged text, at several times the cost a page."""
+    name = os.environ.get("KHABAR_EXTRACTOR", "").strip().lower()
+    if not name:
+        return EXTRACTORS[0] if importlib.util.find_spec("resiliparse") else EXTRACTORS[1]
+    if name not in EXTRACTORS:
+        raise ValueError(f"KHABAR_EXTRACTOR={name!r}: use one of {', '.join(EXTRACTORS)}")
+    return name
+
+
+def main_text(page: str, tree: Any, url: str) -> str:
+    """The page's main text, a line per block, by the extractor chosen (``tree``: the page
+    parsed, which trafilatura reads; resiliparse parses the text again, with its own parser)."""
+    if extractor() == "resiliparse":
+        from resiliparse.extract.html2text import extract_plain_text
+
+        return extract_plain_text(
+            page, main_content=True, alt_texts=False, links=False, list_bullets=False, comments=False
+        )
+    # What no story is made of, gone before trafilatura copies and walks the tree: a news
+    # template's inline state, analytics and styles are most of its bytes.
+    etree.strip_elements(tree, *_NEVER_TEXT, with_tail=False)
+    text = trafilatura.extract(
+        tree,
+        url=url or None,
+        include_comments=False,
+        include_tables=False,
+        include_images=False,
+        include_links=False,
+        deduplicate=False,
+        with_metadata=False,
+        fast=True,  # no fallback extractors: 7 ms rather than 456 on a tag page, the same text here
+    )
+    return text or ""
 
 
 def verdict(page: Extracted, links: Links) -> str | None:

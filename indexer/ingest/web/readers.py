@@ -28,7 +28,7 @@ from indexer.ingest.fields import build_article
 from indexer.ingest.files import CorpusFile
 from indexer.ingest.web import pool
 from indexer.ingest.web.charset import decode_page
-from indexer.ingest.web.extract import MIN_WORDS, Extracted, extract
+from indexer.ingest.web.extract import MIN_WORDS, Extracted, extract, extractor
 from indexer.ingest.web.feeds import Item, NotAFeed, looks_like_feed, read_feed
 from indexer.ingest.web.urls import clean_url, story_key
 from indexer.ingest.web.warc import Broken, Captured, read_records
@@ -104,7 +104,18 @@ def _article(page: Page, cf: CorpusFile) -> list[Read]:
 # -- a saved page ---------------------------------------------------------------------------------
 
 
+def _misconfigured(cf: CorpusFile) -> Problem | None:
+    try:
+        extractor()
+    except ValueError as e:
+        return Problem(cf.rel, None, str(e))
+    return None
+
+
 def read_html(cf: CorpusFile) -> Iterator[Read]:
+    if (wrong := _misconfigured(cf)) is not None:
+        yield wrong
+        return
     try:
         size = os.path.getsize(cf.location)
         if size > MAX_PAGE_BYTES:
@@ -124,6 +135,9 @@ def read_html(cf: CorpusFile) -> Iterator[Read]:
 
 
 def read_warc(cf: CorpusFile) -> Iterator[Read]:
+    if (wrong := _misconfigured(cf)) is not None:
+        yield wrong
+        return
     with tempfile.TemporaryFile(prefix="khabar-warc-") as spool:
         kept: dict[str, tuple[tuple[Any, ...], int, int]] = {}  # story -> (rank, offset, record)
         notices: list[Problem] = []
