@@ -84,7 +84,7 @@ def story_links(tree: Any) -> Links:
     stories = words = linked = 0
     texts = set()
     for a in body.iter("a"):
-        split = a.text_content().split()
+        split = "".join(a.itertext()).split()
         linked += len(split)
         if len(split) >= STORY_LINK_WORDS:
             stories += 1

@@ -264,7 +264,8 @@ def read_metadata(tree: Any, page_url: str = "") -> Metadata:
     md.headline_element = headline
     put("title", _text(headline)[:TITLE_MAX_CHARS], "h1")
     title_tag = _text(next(iter(tree.xpath("//title")), None))
-    put("title", _title_from_title_tag(title_tag, tree), "title")
+    if not md.title:
+        put("title", _title_from_title_tag(title_tag, tree), "title")
     if not md.title:
         for el in tree.xpath("//h2"):
             if len(_text(el).split()) >= 3:
