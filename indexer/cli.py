@@ -164,6 +164,8 @@ def engine_config(args: argparse.Namespace) -> EngineConfig:
         password=args.opensearch_password,
         api_key=args.opensearch_api_key,
         ca_file=args.opensearch_ca,
+        aws_region=args.opensearch_aws_region,
+        aws_service=args.opensearch_aws_service,
         shards=getattr(args, "shards", None),
         replicas=getattr(args, "replicas", None),
         insecure=args.opensearch_insecure or None,
@@ -521,9 +523,16 @@ def add_engine_options(
         "--opensearch-password", default=None, metavar="PASSWORD",
         help="visible to other users in the process list: prefer KHABAR_OPENSEARCH_PASSWORD",
     )  # fmt: skip
+    # Gone (OpenSearch has no API keys): still parsed, so that using it says why, not "unrecognized".
+    g.add_argument("--opensearch-api-key", default=None, help=argparse.SUPPRESS)
     g.add_argument(
-        "--opensearch-api-key", default=None, metavar="KEY", help="prefer KHABAR_OPENSEARCH_API_KEY"
-    )
+        "--opensearch-aws-region", default=None, metavar="REGION",
+        help="sign requests with AWS SigV4 for this region (Amazon OpenSearch Service; needs the aws extra)",
+    )  # fmt: skip
+    g.add_argument(
+        "--opensearch-aws-service", default=None, choices=("es", "aoss"),
+        help="es: OpenSearch Service (default); aoss: OpenSearch Serverless",
+    )  # fmt: skip
     g.add_argument(
         "--opensearch-ca", type=Path, default=None, metavar="FILE", help="CA certificate file for https"
     )

@@ -223,7 +223,7 @@ def test_dates_of_every_form_stay_within_the_calendar() -> None:
     [
         ({"opensearch_url": "http://db.example.com:9200", "user": "u", "password": "p"}, "clear text"),
         ({"opensearch_url": "http://u:p@db.example.com:9200"}, "clear text"),
-        ({"opensearch_url": "http://10.0.0.5:9200", "api_key": "k"}, "clear text"),
+        ({"opensearch_url": "http://10.0.0.5:9200", "aws_region": "ap-south-1"}, "clear text"),
         ({"opensearch_url": "https://a.example:9200,http://b.example:9200"}, "mix https:// and http://"),
         ({"opensearch_url": "http://127.0.0.1:9200,https://127.0.0.1:9201"}, "mix https:// and http://"),
         ({"opensearch_url": "http://127.0.0.2:9200", "user": "u", "password": "p"}, None),  # loopback

@@ -34,14 +34,33 @@ def make_client(config: EngineConfig) -> OpenSearch:
     }
     if config.user:
         kwargs["http_auth"] = (config.user, config.password or "")
-    if config.api_key:
-        kwargs["headers"] = {"Authorization": f"ApiKey {config.api_key}"}
+    if config.aws_region:
+        kwargs["http_auth"] = aws_signer(config)
     if any(u.startswith("https:") for u in config.opensearch_urls):
         kwargs["use_ssl"] = True
         kwargs["verify_certs"] = True
         if config.ca_file:
             kwargs["ca_certs"] = str(config.ca_file)
     return OpenSearch(**kwargs)
+
+
+def aws_signer(config: EngineConfig) -> Any:
+    """SigV4 signing (Amazon OpenSearch Service, Serverless) with the credentials botocore finds
+    (the environment, ~/.aws, a role), from the ``aws`` extra: pip install 'khabar[aws]'."""
+    try:
+        import botocore.session
+        from opensearchpy import Urllib3AWSV4SignerAuth
+    except ImportError:
+        raise IndexUnavailable(
+            "AWS SigV4 signing needs botocore: pip install 'khabar[aws]' (or botocore)"
+        ) from None
+    credentials = botocore.session.Session().get_credentials()
+    if credentials is None:
+        raise IndexUnavailable(
+            "AWS SigV4 signing was asked for (KHABAR_OPENSEARCH_AWS_REGION) but botocore finds no AWS "
+            "credentials (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, ~/.aws/credentials, or a role)"
+        )
+    return Urllib3AWSV4SignerAuth(credentials, config.aws_region, config.aws_service)
 
 
 class Connection:
@@ -75,14 +94,18 @@ def explained(config: EngineConfig) -> Iterator[None]:
         yield
     except osx.AuthenticationException:
         raise IndexUnavailable(
-            f"the OpenSearch cluster at {where} refused the credentials (401): check "
-            "KHABAR_OPENSEARCH_USER and KHABAR_OPENSEARCH_PASSWORD, or KHABAR_OPENSEARCH_API_KEY"
+            f"the OpenSearch cluster at {where} refused the credentials (401): check the user and the "
+            "password (KHABAR_OPENSEARCH_USER, KHABAR_OPENSEARCH_PASSWORD or KHABAR_OPENSEARCH_PASSWORD_FILE)"
         ) from None
     except osx.AuthorizationException as e:
         raise IndexUnavailable(
             f"the OpenSearch cluster at {where} does not allow this user to do that (403: {_reason(e)})"
         ) from None
+    except osx.SSLError as e:
+        raise IndexUnavailable(tls_problem(config, where, _reason(e))) from None
     except (osx.ConnectionError, osx.ConnectionTimeout) as e:
+        if _is_tls(str(e)):
+            raise IndexUnavailable(tls_problem(config, where, _reason(e))) from None
         raise IndexUnavailable(
             f"cannot reach the OpenSearch cluster at {where} ({_reason(e)}); is it running? "
             "`khabar cluster start` starts a local one"
@@ -93,6 +116,43 @@ def explained(config: EngineConfig) -> Iterator[None]:
                 f"the OpenSearch cluster at {where} cannot answer now ({e.status_code}: {_reason(e)})"
             ) from None
         raise
+
+
+def _is_tls(text: str) -> bool:
+    return any(k in text for k in ("SSL", "CERTIFICATE", "certificate", "TLS"))
+
+
+def tls_problem(config: EngineConfig, where: str, reason: str) -> str:
+    """A TLS failure, said as what to change: which certificate, which host, which CA file."""
+    ca = (
+        f"the CA in {config.ca_file}"
+        if config.ca_file
+        else "the CAs this machine trusts (no --opensearch-ca given)"
+    )
+    low = reason.lower()
+    if "hostname mismatch" in low or "doesn't match" in low or "not valid for" in low:
+        return (
+            f"the certificate of the OpenSearch cluster at {where} is not for that host name ({reason}): "
+            "use a name or address the certificate names"
+        )
+    if "expired" in low:
+        return (
+            f"a certificate has expired on the way to the OpenSearch cluster at {where} (its own, or "
+            f"{ca}): {reason}"
+        )
+    if (
+        "unable to get local issuer" in low
+        or "self signed" in low
+        or "self-signed" in low
+        or "verify failed" in low
+    ):
+        return (
+            f"the certificate of the OpenSearch cluster at {where} is not signed by {ca}: give the "
+            f"cluster's CA with --opensearch-ca (KHABAR_OPENSEARCH_CA) ({reason})"
+        )
+    if "no such file" in low or "could not find a suitable tls ca" in low or "invalid path" in low:
+        return f"the CA file {config.ca_file} cannot be read: {reason}"
+    return f"TLS with the OpenSearch cluster at {where} failed: {reason}"
 
 
 def _reason(e: Exception) -> str:

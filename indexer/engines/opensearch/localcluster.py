@@ -12,8 +12,10 @@ the server and its modules in lib/, each plugin zip (k-NN) unpacked in plugins/N
 starts each node as its own `java` process, bound to 127.0.0.1 only, with its own config, data
 and log folders under the state folder (KHABAR_CLUSTER_STATE, default ~/.cache/khabar/cluster),
 waits for health green with every node, and writes cluster.json there: pids, ports and the URL.
-Plain HTTP, no security plugin, no credentials. kill_node() and restart_node() exist for fault
-tests: SIGKILL one node and bring it back with its data.
+Plain HTTP, no security plugin, no credentials; with ``secure`` (`khabar cluster start
+--secure`), the security plugin with TLS on HTTP and between nodes, certificates, users and
+roles of its own (``security``). kill_node() and restart_node() exist for fault tests: SIGKILL one
+node and bring it back with its data.
 """
 
 from __future__ import annotations
@@ -28,21 +30,26 @@ import re
 import shutil
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from base64 import b64encode
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from indexer.engines.opensearch import security
+
 OPENSEARCH_VERSION = "2.19.1"  # plugin zips must be built for exactly this version (cluster/pom.xml)
 LAUNCHER_CLASS = "khabar.opensearch.LocalNode"
 SOURCE_DIR = Path(__file__).resolve().with_name("cluster")
 STATE_FILE = "cluster.json"
+SECURITY_DIR = "security"  # a secured cluster's CA, certificates and keys
 LAYOUT_FILE = "layout.json"
 PLUGIN_DESCRIPTOR = "plugin-descriptor.properties"
 HOST = "127.0.0.1"
@@ -71,10 +78,11 @@ class NodeInfo:
     http_port: int
     transport_port: int
     home: str
+    scheme: str = "http"
 
     @property
     def url(self) -> str:
-        return f"http://{HOST}:{self.http_port}"
+        return f"{self.scheme}://{HOST}:{self.http_port}"
 
     @property
     def log(self) -> Path:
@@ -85,12 +93,47 @@ class NodeInfo:
 
 
 @dataclass
+class Access:
+    """How to reach a cluster's nodes: the CA to trust and the user to be (the administrator of
+    a secured local cluster), or nothing for a plain one."""
+
+    ca_file: Path | None = None
+    user: str | None = None
+    password: str | None = field(default=None, repr=False)
+
+    def context(self) -> ssl.SSLContext | None:
+        return ssl.create_default_context(cafile=str(self.ca_file)) if self.ca_file else None
+
+    def headers(self) -> dict[str, str]:
+        if self.user is None:
+            return {}
+        token = b64encode(f"{self.user}:{self.password or ''}".encode()).decode()
+        return {"Authorization": f"Basic {token}"}
+
+
+@dataclass
 class ClusterInfo:
     state_dir: str
     cluster_name: str
     heap: str
     nodes: list[NodeInfo] = field(default_factory=list)
     version: str = OPENSEARCH_VERSION
+    secure: bool = False
+
+    @property
+    def ca_file(self) -> Path | None:
+        return security.Paths(Path(self.state_dir) / SECURITY_DIR).cert(security.CA) if self.secure else None
+
+    @property
+    def credentials_file(self) -> Path | None:
+        return Path(self.state_dir) / security.CREDENTIALS if self.secure else None
+
+    def access(self) -> Access:
+        """The administrator's access (a secured cluster), else none."""
+        if not self.secure or self.credentials_file is None:
+            return Access()
+        admin = security.read_credentials(self.credentials_file)["admin"]
+        return Access(self.ca_file, admin["user"], admin["password"])
 
     @property
     def url(self) -> str:
@@ -119,6 +162,8 @@ class ClusterInfo:
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
         data["url"] = self.url
+        data["ca_file"] = str(self.ca_file) if self.ca_file else None
+        data["credentials_file"] = str(self.credentials_file) if self.credentials_file else None
         for node, raw in zip(self.nodes, data["nodes"], strict=True):
             raw["url"] = node.url
         return data
@@ -133,6 +178,7 @@ class ClusterInfo:
                 http_port=n["http_port"],
                 transport_port=n["transport_port"],
                 home=n["home"],
+                scheme=n.get("scheme", "http"),
             )
             for n in data["nodes"]
         ]
@@ -142,6 +188,7 @@ class ClusterInfo:
             heap=data["heap"],
             nodes=nodes,
             version=data.get("version", OPENSEARCH_VERSION),
+            secure=bool(data.get("secure", False)),
         )
 
 
@@ -274,7 +321,7 @@ def build(force: bool = False, log: Callable[[str], None] | None = None) -> Path
                 tail = _tail_text((online.stdout + online.stderr).strip(), 40)
                 raise ClusterError(f"Maven could not build the OpenSearch launcher in {work}:\n{tail}")
         zips = settle_plugin_jars(work / "target", log)
-        for name in ("classes", "lib", "plugins"):
+        for name in ("classes", "lib", "plugins", SECURE_PLUGINS):
             shutil.rmtree(home / name, ignore_errors=True)
             if (work / "target" / name).exists():
                 (work / "target" / name).rename(home / name)
@@ -307,12 +354,18 @@ def jar_artifact(filename: str) -> tuple[str, str]:
     return match["artifact"], match["version"]
 
 
-def plugin_dirs(root: Path) -> list[Path]:
-    """The unpacked plugin zips under root (root/plugins/NAME with a plugin-descriptor.properties)."""
-    plugins = root / "plugins"
-    if not plugins.is_dir():
-        return []
-    return sorted(d for d in plugins.iterdir() if (d / PLUGIN_DESCRIPTOR).is_file())
+SECURE_PLUGINS = "plugins-secure"  # the security plugin: loaded by a --secure cluster only
+
+
+def plugin_dirs(root: Path, secure: bool = False) -> list[Path]:
+    """The unpacked plugin zips under root (root/plugins/NAME with a plugin-descriptor.properties),
+    and with ``secure`` those of root/plugins-secure after them."""
+    found: list[Path] = []
+    for sub in ("plugins", SECURE_PLUGINS) if secure else ("plugins",):
+        plugins = root / sub
+        if plugins.is_dir():
+            found += sorted(d for d in plugins.iterdir() if (d / PLUGIN_DESCRIPTOR).is_file())
+    return found
 
 
 def settle_plugin_jars(target: Path, log: Callable[[str], None] | None = None) -> list[dict[str, str]]:
@@ -330,7 +383,7 @@ def settle_plugin_jars(target: Path, log: Callable[[str], None] | None = None) -
         seen.setdefault(jar_artifact(jar.name)[0], jar)
     descriptors: list[dict[str, str]] = []
     conflicts: list[str] = []
-    for folder in plugin_dirs(target):
+    for folder in plugin_dirs(target, secure=True):
         descriptor = read_descriptor(folder / PLUGIN_DESCRIPTOR)
         name = descriptor.get("name", folder.name)
         built_for = descriptor.get("opensearch.version")
@@ -367,9 +420,9 @@ def settle_plugin_jars(target: Path, log: Callable[[str], None] | None = None) -
     return descriptors
 
 
-def classpath(home: Path) -> str:
+def classpath(home: Path, secure: bool = False) -> str:
     """classes, lib/* and each plugin zip's folder/*: the launcher loads every zip it finds there."""
-    entries = [home / "classes", home / "lib" / "*", *(d / "*" for d in plugin_dirs(home))]
+    entries = [home / "classes", home / "lib" / "*", *(d / "*" for d in plugin_dirs(home, secure))]
     return os.pathsep.join(str(e) for e in entries)
 
 
@@ -482,7 +535,7 @@ def _jvm_options(heap: str, node_home: Path) -> list[str]:
     ]
 
 
-def _spawn(node: NodeInfo, heap: str, home: Path, java: str) -> int:
+def _spawn(node: NodeInfo, heap: str, home: Path, java: str, secure: bool = False) -> int:
     node_home = Path(node.home)
     node.log.parent.mkdir(parents=True, exist_ok=True)
     with open(node.log, "ab") as out:
@@ -493,7 +546,7 @@ def _spawn(node: NodeInfo, heap: str, home: Path, java: str) -> int:
                 java,
                 *_jvm_options(heap, node_home),
                 "-cp",
-                classpath(home),
+                classpath(home, secure),
                 LAUNCHER_CLASS,
                 f"{node_home}/config",
             ],
@@ -547,10 +600,13 @@ def _signal_and_wait(nodes: list[NodeInfo], sig: int, timeout: float) -> list[No
 # -- HTTP ------------------------------------------------------------------------------------------
 
 
-def request(url: str, method: str = "GET", body: Any = None, timeout: float = 10.0) -> Any:
+def request(
+    url: str, method: str = "GET", body: Any = None, timeout: float = 10.0, access: Access | None = None
+) -> Any:
     """One JSON request to a node; raises urllib.error.URLError/HTTPError."""
     data = None
-    headers = {"Accept": "application/json"}
+    access = access or Access()
+    headers = {"Accept": "application/json", **access.headers()}
     if body is not None:
         if isinstance(body, (bytes, str)):
             data = body.encode() if isinstance(body, str) else body
@@ -559,15 +615,17 @@ def request(url: str, method: str = "GET", body: Any = None, timeout: float = 10
             data = json.dumps(body).encode()
             headers["Content-Type"] = "application/json"
     req = urllib.request.Request(url, data=data, method=method, headers=headers)
-    with urllib.request.urlopen(req, timeout=timeout) as resp:
+    with urllib.request.urlopen(req, timeout=timeout, context=access.context()) as resp:
         raw = resp.read()
     return json.loads(raw) if raw else None
 
 
-def health(url: str, params: dict[str, str | int] | None = None, timeout: float = 5.0) -> dict[str, Any]:
+def health(
+    url: str, params: dict[str, str | int] | None = None, timeout: float = 5.0, access: Access | None = None
+) -> dict[str, Any]:
     """GET /_cluster/health from one node; params such as {"wait_for_status": "green", "timeout": "2s"}."""
     query = urllib.parse.urlencode(params or {})
-    return request(f"{url}/_cluster/health" + (f"?{query}" if query else ""), timeout=timeout)
+    return request(f"{url}/_cluster/health" + (f"?{query}" if query else ""), timeout=timeout, access=access)
 
 
 def wait_for_health(
@@ -585,6 +643,7 @@ def wait_for_health(
     want = len(info.nodes) if nodes is None else nodes
     watched = [n for n in info.nodes if n.alive()] if watch is None else watch
     params: dict[str, str | int] = {"wait_for_status": status, "wait_for_nodes": want, "timeout": "2s"}
+    access = info.access()
     deadline = time.monotonic() + timeout
     last: Any = "no answer yet"
     while time.monotonic() < deadline:
@@ -593,7 +652,7 @@ def wait_for_health(
                 _reap(node.pid)
                 continue
             try:
-                answer = health(node.url, params, timeout=5.0)
+                answer = health(node.url, params, timeout=5.0, access=access)
             except urllib.error.HTTPError as exc:  # 408: not there yet; the body says how far
                 try:
                     last = json.loads(exc.read() or b"{}")
@@ -626,7 +685,7 @@ def _worst_node(info: ClusterInfo) -> NodeInfo:
             return node
     for node in info.nodes:
         try:
-            request(f"{node.url}/", timeout=3.0)
+            request(f"{node.url}/", timeout=3.0, access=info.access())
         except (OSError, ValueError):
             return node
     return info.nodes[0]
@@ -669,9 +728,14 @@ def load(state_dir: Path | str | None = None) -> ClusterInfo | None:
     return _read_state(_state_dir(state_dir))
 
 
-def _prepare_layout(state: Path, nodes: int, cluster_name: str, fresh: bool, log: Callable[[str], None]):
-    """Keep node data across stop/start, unless the number of nodes or the cluster name changed."""
-    layout = {"version": OPENSEARCH_VERSION, "nodes": nodes, "cluster_name": cluster_name}
+def _prepare_layout(
+    state: Path, nodes: int, cluster_name: str, fresh: bool, log: Callable[[str], None], secure: bool = False
+) -> bool:
+    """Keep node data across stop/start, unless the number of nodes, the cluster name or its
+    security changed; returns whether the nodes start from no data."""
+    layout: dict[str, Any] = {"version": OPENSEARCH_VERSION, "nodes": nodes, "cluster_name": cluster_name}
+    if secure:
+        layout["secure"] = True
     path = state / LAYOUT_FILE
     try:
         old = json.loads(path.read_text())
@@ -683,8 +747,10 @@ def _prepare_layout(state: Path, nodes: int, cluster_name: str, fresh: bool, log
             log(f"the cluster in {state} was {old}; starting a new one with {nodes} nodes (old data removed)")
         for d in node_dirs:
             shutil.rmtree(d)
+        node_dirs = []
     state.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(layout) + "\n")
+    return not node_dirs
 
 
 # -- public API -------------------------------------------------------------------------------------
@@ -700,12 +766,15 @@ def start(
     cluster_name: str = DEFAULT_CLUSTER_NAME,
     timeout: float = 240.0,
     fresh: bool = False,
+    secure: bool = False,
     log: Callable[[str], None] | None = None,
 ) -> ClusterInfo:
     """Start `nodes` OpenSearch nodes (one JVM each) on 127.0.0.1 and wait for health green.
 
     When the cluster in state_dir is already running, print its URL and return it. Node data is kept
     between stop and start (fresh=True wipes it). Prints the URL of the first node on stdout.
+    ``secure``: the security plugin, TLS on HTTP and between nodes, and the certificates, users and
+    roles of ``security`` (made with the nodes' data, kept with it).
     """
     log = log or _err
     if nodes < 1:
@@ -719,6 +788,12 @@ def start(
         existing = _read_state(state)
         if existing is not None:
             alive = [n for n in existing.nodes if n.alive()]
+            if alive and existing.secure != secure:
+                kind = "secured" if existing.secure else "plain"
+                raise ClusterError(
+                    f"a {kind} cluster is running in {state}: `khabar cluster stop` first "
+                    f"(a {'plain' if existing.secure else 'secured'} one starts with its own data)"
+                )
             if alive and existing.version != OPENSEARCH_VERSION:
                 log(
                     f"the cluster running in {state} is OpenSearch {existing.version}, not "
@@ -745,12 +820,13 @@ def start(
                 return existing
             (state / STATE_FILE).unlink(missing_ok=True)  # stale: none of its nodes runs
 
-        _prepare_layout(state, nodes, cluster_name, fresh, log)
+        new = _prepare_layout(state, nodes, cluster_name, fresh, log, secure)
+        paths, creds = _security(state, new) if secure else (None, None)
         http_ports = _free_ports(http_port, nodes, set())
         transport_ports = _free_ports(transport_port, nodes, set(http_ports))
         names = [f"{cluster_name}-{i}" for i in range(nodes)]
         seeds = [f"{HOST}:{p}" for p in transport_ports]
-        info = ClusterInfo(state_dir=str(state), cluster_name=cluster_name, heap=heap)
+        info = ClusterInfo(state_dir=str(state), cluster_name=cluster_name, heap=heap, secure=secure)
         began = time.monotonic()
         for i, name in enumerate(names):
             node = NodeInfo(
@@ -760,10 +836,17 @@ def start(
                 http_port=http_ports[i],
                 transport_port=transport_ports[i],
                 home=str(state / f"node-{i}"),
+                scheme="https" if secure else "http",
             )
             info.nodes.append(node)
-            _write_config(node, _node_settings(node, cluster_name, names, seeds))
-            node.pid = _spawn(node, heap, home, java)
+            settings = _node_settings(node, cluster_name, names, seeds)
+            if paths is not None and creds is not None:
+                config = Path(node.home) / "config"
+                config.mkdir(parents=True, exist_ok=True)
+                settings.update(security.node_settings(paths, config))
+                security.write_security_config(config / "opensearch-security", creds)
+            _write_config(node, settings)
+            node.pid = _spawn(node, heap, home, java, secure)
         _write_state(info)
         pids = ", ".join(str(n.pid) for n in info.nodes)
         log(f"started {nodes} OpenSearch {OPENSEARCH_VERSION} node(s), pids {pids}; waiting for green")
@@ -774,8 +857,26 @@ def start(
             (state / STATE_FILE).unlink(missing_ok=True)
             raise
         log(f"green with {nodes} node(s) in {time.monotonic() - began:.1f} s; state in {state / STATE_FILE}")
+        if secure:
+            log(
+                f"TLS with the CA {info.ca_file}; the users' passwords are in "
+                f"{info.credentials_file} (mode 0600)"
+            )
     print(info.url, flush=True)
     return info
+
+
+def _security(state: Path, new: bool) -> tuple[security.Paths, dict[str, dict[str, str]]]:
+    """The certificates and credentials of a secured cluster in ``state``: made for new nodes
+    (no data yet), kept with the data otherwise (the security index holds the users)."""
+    folder = state / SECURITY_DIR
+    paths = security.Paths(folder)
+    credentials = state / security.CREDENTIALS
+    if new or not credentials.is_file() or not paths.cert(security.CA).is_file():
+        shutil.rmtree(folder, ignore_errors=True)
+        paths = security.make_certificates(folder)
+        return paths, security.make_credentials(credentials)
+    return paths, security.read_credentials(credentials)
 
 
 def _start_node(info: ClusterInfo, index: int, java: str, home: Path) -> NodeInfo:
@@ -784,7 +885,7 @@ def _start_node(info: ClusterInfo, index: int, java: str, home: Path) -> NodeInf
     for port in (node.http_port, node.transport_port):
         if not _port_free(port):
             raise ClusterError(f"cannot start {node.name} again: port {port} on {HOST} is taken")
-    node.pid = _spawn(node, info.heap, home, java)
+    node.pid = _spawn(node, info.heap, home, java, info.secure)
     return node
 
 
@@ -814,7 +915,16 @@ def status(state_dir: Path | str | None = None, out: Callable[[str], None] = pri
     if info is None:
         out(f"no cluster running (no {state / STATE_FILE})")
         return {"running": False, "state_dir": str(state)}
-    result: dict[str, Any] = {"running": False, "state_dir": str(state), "url": info.url, "nodes": []}
+    result: dict[str, Any] = {
+        "running": False,
+        "state_dir": str(state),
+        "url": info.url,
+        "urls": info.urls,
+        "secure": info.secure,
+        "ca_file": str(info.ca_file) if info.ca_file else None,
+        "credentials_file": str(info.credentials_file) if info.credentials_file else None,
+        "nodes": [],
+    }
     for node in info.nodes:
         alive = node.alive()
         result["nodes"].append({"name": node.name, "pid": node.pid, "url": node.url, "alive": alive})
@@ -822,7 +932,7 @@ def status(state_dir: Path | str | None = None, out: Callable[[str], None] = pri
         out(f"{node.name}  pid {node.pid:<8} {node.url}  transport port {node.transport_port}  {up}")
     for url in info.alive_urls():
         try:
-            h = health(url)
+            h = health(url, access=info.access())
         except (OSError, ValueError) as exc:
             result["health_error"] = str(exc)
             continue
@@ -917,10 +1027,21 @@ def register(subparsers: Any) -> None:
     p_start.add_argument("--port", type=int, default=DEFAULT_HTTP_PORT, help="first HTTP port to try (9200)")
     p_start.add_argument("--timeout", type=float, default=240.0, help="seconds to wait for green (240)")
     p_start.add_argument("--fresh", action="store_true", help="delete the nodes' data first")
+    p_start.add_argument(
+        "--secure",
+        action="store_true",
+        help="the security plugin: TLS on HTTP and between nodes, a CA and certificates made here, and "
+        "users admin, writer and reader whose passwords are written to credentials.json in the state folder",
+    )
     p_stop = actions.add_parser("stop", help="stop every node (SIGTERM, then SIGKILL)")
     p_stop.add_argument("--state", type=Path, default=None, help=state_help)
     p_status = actions.add_parser("status", help="print the nodes alive and the cluster health")
     p_status.add_argument("--state", type=Path, default=None, help=state_help)
+    p_status.add_argument(
+        "--json",
+        action="store_true",
+        help="one JSON object: url, urls, secure, ca_file, credentials_file, nodes, health",
+    )
     cluster.set_defaults(func=run_command)
 
 
@@ -934,14 +1055,24 @@ def run_command(args: argparse.Namespace) -> int:
                 http_port=args.port,
                 timeout=args.timeout,
                 fresh=args.fresh,
+                secure=args.secure,
             )
             # Every node's URL: the client goes on through the others when one is lost.
-            _err(f"use it: export KHABAR_ENGINE=opensearch KHABAR_OPENSEARCH_URL={','.join(info.urls)}")
+            use = f"export KHABAR_ENGINE=opensearch KHABAR_OPENSEARCH_URL={','.join(info.urls)}"
+            if info.secure:
+                use += f" KHABAR_OPENSEARCH_CA={info.ca_file} KHABAR_OPENSEARCH_USER=reader"
+                use += " KHABAR_OPENSEARCH_PASSWORD_FILE=<a file holding the reader's password, from "
+                use += f"{info.credentials_file}>"
+            _err(f"use it: {use}")
         elif args.cluster_action == "stop":
             if stop(args.state):
                 _err("stopped")
             else:
                 _err(f"no cluster running (no {_state_dir(args.state) / STATE_FILE})")
+        elif args.json:
+            found = status(args.state, out=lambda line: None)
+            print(json.dumps(found, ensure_ascii=False, indent=2))
+            return 0 if found["running"] else 1
         else:
             return 0 if status(args.state)["running"] else 1
     except ClusterError as exc:

@@ -32,7 +32,13 @@ class Place:
     def live_index(self) -> str | None:
         """The concrete articles index the alias names, None when there is none."""
         try:
-            found = self.conn.call(lambda c: c.indices.get_alias(name=self.alias))
+            # Asked of Khabar's own generations only: on a secured cluster a user who may read
+            # them and nothing else may not look the alias up across every index.
+            found = self.conn.call(
+                lambda c: c.indices.get_alias(
+                    index=f"{self.alias}-g*", name=self.alias, params={"allow_no_indices": "true"}
+                )
+            )
         except osx.NotFoundError as e:
             if isinstance(e.info, dict):  # OpenSearch's own answer: no such alias
                 return None
