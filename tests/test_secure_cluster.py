@@ -18,6 +18,8 @@ import sys
 import threading
 import time
 import urllib.error
+import urllib.parse
+import urllib.request
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 from typing import Any, ClassVar
@@ -328,6 +330,14 @@ def test_the_passwords_appear_nowhere(
         )  # fmt: skip
     try:
         _wait_for(port)
+        # `khabar serve` as the reader answers the page and its JSON
+        q = urllib.parse.quote("किसान")
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/search?q={q}", timeout=60) as r:
+            api = r.read().decode()
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/?q={q}", timeout=60) as r:
+            page = r.read().decode()
+        assert json.loads(api)["total"] > 0 and "किसान" in page
+        printed += [api, page]
         ps = subprocess.run(["ps", "-eo", "args"], capture_output=True, text=True).stdout
         environ = "".join(
             Path(f"/proc/{pid}/cmdline").read_text(errors="replace") for pid in _tree(server.pid)
