@@ -29,7 +29,7 @@ from indexer.ingest.files import CorpusFile
 from indexer.ingest.web import pool
 from indexer.ingest.web.charset import decode_page
 from indexer.ingest.web.extract import MIN_WORDS, Extracted, extract, extractor
-from indexer.ingest.web.feeds import Item, NotAFeed, looks_like_feed, read_feed
+from indexer.ingest.web.feeds import MAX_FEED_BYTES, Item, NotAFeed, looks_like_feed, read_feed
 from indexer.ingest.web.urls import clean_url, story_key
 from indexer.ingest.web.warc import Broken, Captured, read_records
 from indexer.records import Article, Problem, iso_date
@@ -140,9 +140,9 @@ def read_warc(cf: CorpusFile) -> Iterator[Read]:
         return
     with tempfile.TemporaryFile(prefix="khabar-warc-") as spool:
         kept: dict[str, tuple[tuple[Any, ...], int, int]] = {}  # story -> (rank, offset, record)
-        notices: list[Problem] = []
-        feeds: list[tuple[int, bytes]] = []
-        order: list[int] = []  # spool offsets in archive order
+        later: list[Problem] = []  # said once the archive is read: broken records, folded captures
+        feeds: list[tuple[int, int]] = []  # (record, spool offset) of each feed captured
+        order: list[int] = []  # spool offsets of the articles, in archive order
         try:
             fh = open(cf.location, "rb")  # noqa: SIM115 - closed below, after the generator ends
         except OSError as e:
@@ -150,7 +150,7 @@ def read_warc(cf: CorpusFile) -> Iterator[Read]:
             return
         with fh:
             size = os.fstat(fh.fileno()).st_size
-            for page in pool.pages(_captures(fh, cf, feeds, notices), size):
+            for page in pool.pages(_captures(fh, cf, spool, feeds, later), size):
                 items = _article(page, cf)
                 article = next((i for i in items if isinstance(i, Article)), None)
                 yield from (i for i in items if not isinstance(i, Article))
@@ -162,20 +162,20 @@ def read_warc(cf: CorpusFile) -> Iterator[Read]:
                     page.captured.timestamp() if page.captured else float("-inf"),
                     story_key(page.url) == key,
                 )
-                offset = spool.tell()
-                pickle.dump(article, spool, protocol=pickle.HIGHEST_PROTOCOL)
+                offset = _put(spool, article)
                 older = kept.get(key)
                 if older is None or rank > older[0]:
                     if older is not None:
-                        notices.append(_folded(cf, older[2], page.number))
+                        later.append(_folded(cf, older[2], page.number))
                     kept[key] = (rank, offset, page.number or 0)
                 else:
-                    notices.append(_folded(cf, page.number, older[2]))
+                    later.append(_folded(cf, page.number, older[2]))
                 order.append(offset)
-        yield from notices
+        yield from later
         held = set(kept)
-        for number, data in feeds:
-            yield from _feed_items(cf, data, number, held)
+        for number, offset in feeds:
+            spool.seek(offset)
+            yield from _feed_items(cf, pickle.load(spool), number, held)
         winners = {offset for _, offset, _ in kept.values()}
         for offset in order:
             if offset in winners:
@@ -188,16 +188,25 @@ def _folded(cf: CorpusFile, dropped: int | None, kept: int | None) -> Problem:
     return Problem(cf.rel, dropped, why, notice=True)
 
 
+def _put(spool: Any, item: Any) -> int:
+    """``item`` at the end of the spool; its offset."""
+    spool.seek(0, os.SEEK_END)
+    offset = spool.tell()
+    pickle.dump(item, spool, protocol=pickle.HIGHEST_PROTOCOL)
+    return offset
+
+
 def _captures(
-    fh: Any, cf: CorpusFile, feeds: list[tuple[int, bytes]], notices: list[Problem]
+    fh: Any, cf: CorpusFile, spool: Any, feeds: list[tuple[int, int]], later: list[Problem]
 ) -> Iterator[tuple]:
-    """The archive's pages as jobs for the workers; feeds and broken records set aside."""
+    """The archive's pages as jobs for the workers; feeds (to the spool: they are read once
+    every page is known) and broken records set aside."""
     for rec in read_records(fh):
         if isinstance(rec, Broken):
-            notices.append(Problem(cf.rel, rec.number, rec.reason))
+            later.append(Problem(cf.rel, rec.number, rec.reason))
         elif isinstance(rec, Captured):
             if rec.feed:
-                feeds.append((rec.number, rec.body))
+                feeds.append((rec.number, _put(spool, rec.body)))
             else:
                 yield (rec.number, rec.url, rec.captured, rec.body, rec.content_type)
 
@@ -208,6 +217,11 @@ def _captures(
 def read_feed_file(cf: CorpusFile) -> Iterator[Read]:
     try:
         size = os.path.getsize(cf.location)
+        if size > MAX_FEED_BYTES:
+            yield Problem(
+                cf.rel, None, f"feed too large ({size / 1e6:.0f} MB > {MAX_FEED_BYTES / 1e6:.0f} MB)"
+            )
+            return
         with open(cf.location, "rb") as fh:
             head = fh.read(4096)
             if not looks_like_feed(head):
