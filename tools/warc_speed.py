@@ -90,19 +90,48 @@ def make(sources: list[Path], path: Path, size_mb: int) -> int:
     return pages
 
 
+def per_page(warc: Path, n: int) -> None:
+    """CPU ms a page of Khabar's whole extraction, in this process, with each main-text
+    extractor, over the archive's first ``n`` pages (three rounds, the best kept)."""
+    from indexer.ingest.web.extract import EXTRACTORS
+    from indexer.ingest.web.readers import read_page
+    from indexer.ingest.web.warc import Captured, read_records
+
+    pages = []
+    with warc.open("rb") as fh:
+        for rec in read_records(fh):
+            if isinstance(rec, Captured) and not rec.feed:
+                pages.append(rec)
+            if len(pages) >= n:
+                break
+    kb = sum(len(p.body) for p in pages) / len(pages) / 1024
+    for name in EXTRACTORS:
+        os.environ["KHABAR_EXTRACTOR"] = name
+        best = float("inf")
+        for _ in range(3):
+            t0 = time.process_time()
+            for p in pages:
+                read_page(p.number, p.url, p.captured, p.body, p.content_type)
+            best = min(best, (time.process_time() - t0) * 1000 / len(pages))
+        print(f"extraction with {name}: {best:.1f} ms of CPU a page ({len(pages)} pages of {kb:.0f} KB on average)")
+    os.environ.pop("KHABAR_EXTRACTOR", None)
+
+
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("sources", nargs="+", type=Path)
     p.add_argument("--size-mb", type=int, default=1000)
     p.add_argument("--warc", type=Path, default=Path("/tmp/khabar-news.warc.gz"))
     p.add_argument("--reindex", type=Path, help="also index the archive into this (new) folder, --no-semantic")
+    p.add_argument("--sample", type=int, default=400, help="pages timed one by one with each extractor")
     args = p.parse_args()
     if not args.warc.exists():
         t0 = time.perf_counter()
         n = make(args.sources, args.warc, args.size_mb)
         print(f"wrote {args.warc}: {n} captures, {args.warc.stat().st_size / 1e6:.0f} MB in {time.perf_counter() - t0:.0f} s")
     size = args.warc.stat().st_size
-    t0, cpu0 = time.perf_counter(), resource.getrusage(resource.RUSAGE_CHILDREN).ru_utime
+    per_page(args.warc, args.sample)
+    t0 = time.perf_counter()
     articles = notices = captures = 0
     for item in read_corpus([args.warc]):
         if isinstance(item, Article):
