@@ -502,6 +502,21 @@ def test_worker_processes_give_what_the_process_itself_gives(
     monkeypatch.setattr(pool, "POOL_FROM_BYTES", 0)
     monkeypatch.setattr(pool, "workers", lambda: 2)
     assert list(read_corpus([archive])) == inline
+    # In batches of two pages, more batches than may wait at once: still every page, in order.
+    monkeypatch.setattr(pool, "BATCH_PAGES", 2)
+    monkeypatch.setattr(pool, "IN_FLIGHT", 1)
+    assert len(inline) > 2 * 2 * 2
+    assert list(read_corpus([archive])) == inline
+
+
+def test_batches_cut_by_pages_and_by_bytes(monkeypatch: pytest.MonkeyPatch) -> None:
+    from indexer.ingest.web import pool
+
+    monkeypatch.setattr(pool, "BATCH_PAGES", 3)
+    monkeypatch.setattr(pool, "BATCH_BYTES", 100)
+    jobs = [(n, "u", None, b"x" * size, "") for n, size in enumerate([10, 10, 10, 10, 150, 10, 60, 60, 5])]
+    got = [[job[0] for job in batch] for batch in pool._batches(jobs)]
+    assert got == [[0, 1, 2], [3, 4], [5, 6, 7], [8]]
 
 
 def _capture(path: Path, pages: list[tuple[str, str, str]]) -> None:

@@ -35,6 +35,7 @@ from indexer.ingest.web.warc import Broken, Captured, read_records
 from indexer.records import Article, Problem, iso_date
 
 MAX_PAGE_BYTES = 8 * 1024 * 1024
+SPOOL_BUFFER = 1024 * 1024
 FEEDS = (".rss", ".atom", ".xml")
 Read = Article | Problem
 
@@ -138,7 +139,8 @@ def read_warc(cf: CorpusFile) -> Iterator[Read]:
     if (wrong := _misconfigured(cf)) is not None:
         yield wrong
         return
-    with tempfile.TemporaryFile(prefix="khabar-warc-") as spool:
+    # Written only at its end while the archive is read, in large writes; read back after.
+    with tempfile.TemporaryFile(prefix="khabar-warc-", buffering=SPOOL_BUFFER) as spool:
         kept: dict[str, tuple[tuple[Any, ...], int, int]] = {}  # story -> (rank, offset, record)
         later: list[Problem] = []  # said once the archive is read: broken records, folded captures
         feeds: list[tuple[int, int]] = []  # (record, spool offset) of each feed captured
@@ -189,8 +191,8 @@ def _folded(cf: CorpusFile, dropped: int | None, kept: int | None) -> Problem:
 
 
 def _put(spool: Any, item: Any) -> int:
-    """``item`` at the end of the spool; its offset."""
-    spool.seek(0, os.SEEK_END)
+    """``item`` at the end of the spool (nothing is read from it until every item is put:
+    no seek, which would flush its buffer); its offset."""
     offset = spool.tell()
     pickle.dump(item, spool, protocol=pickle.HIGHEST_PROTOCOL)
     return offset
