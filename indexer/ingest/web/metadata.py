@@ -93,9 +93,11 @@ def _strings(value: Any) -> list[str]:
     return []
 
 
-def _ld_objects(tree: Any) -> Iterator[dict[str, Any]]:
-    """Every JSON-LD object of the page, ``@graph`` lists opened."""
-    for script in tree.xpath("//script[@type='application/ld+json']"):
+def _ld_objects(scripts: list[Any]) -> Iterator[dict[str, Any]]:
+    """Every JSON-LD object of the page (``scripts``: its script elements), ``@graph`` lists opened."""
+    for script in scripts:
+        if script.get("type") != "application/ld+json":
+            continue
         raw = script.text or ""
         if not raw.strip() or len(raw) > MAX_JSON_LD_CHARS:
             continue
@@ -121,10 +123,13 @@ def _ld_type(obj: dict[str, Any]) -> str:
     return t if isinstance(t, str) else ""
 
 
-def _metas(tree: Any) -> dict[str, str]:
-    """Meta tags by lower-cased property/name/itemprop: the first one with content wins."""
+def _metas(metas: list[Any]) -> dict[str, str]:
+    """Meta tags (``metas``: the page's meta elements) by lower-cased property/name/itemprop:
+    the first one with content wins."""
     out: dict[str, str] = {}
-    for m in tree.xpath("//meta[@content]"):
+    for m in metas:
+        if m.get("content") is None:
+            continue
         key = (m.get("property") or m.get("name") or m.get("itemprop") or "").strip().lower()
         value = " ".join((m.get("content") or "").split())
         if key and value and key not in out:
@@ -142,12 +147,17 @@ def _clean_author(name: str) -> str:
 
 
 def _headline_element(tree: Any) -> Any:
-    """The headline element: the first ``h1`` inside the article (or main), else in the page."""
-    for path in ("//article//h1", "//main//h1", "//*[@itemprop='headline']", "//h1"):
-        found = [el for el in tree.xpath(path) if _text(el)]
-        if found:
-            return found[0]
-    return None
+    """The headline element: the first ``h1`` inside the article (or main), else the element
+    marked ``itemprop=headline``, else the first ``h1`` of the page."""
+    h1s = [el for el in tree.xpath("//h1") if _text(el)]
+    for container in ("article", "main"):
+        # The page's h1s are few: their ancestors are looked at here rather than by a
+        # descendant-of-descendant XPath over the whole tree.
+        found = next((h for h in h1s if any(True for _ in h.iterancestors(container))), None)
+        if found is not None:
+            return found
+    found = next((el for el in tree.xpath("//*[@itemprop='headline']") if _text(el)), None)
+    return found if found is not None else (h1s[0] if h1s else None)
 
 
 def _title_parts(title: str) -> list[str]:
@@ -217,14 +227,19 @@ def _byline_texts(tree: Any, headline: Any) -> Iterator[tuple[str, bool]]:
 def read_metadata(tree: Any, page_url: str = "") -> Metadata:
     """The page's metadata (``tree``: the parsed page; ``page_url``: where it was fetched)."""
     md = Metadata()
-    metas = _metas(tree)
+    # The head's elements in one walk of the tree (each XPath is a walk; a news template's
+    # tree has thousands of elements).
+    by_tag: dict[str, list[Any]] = {"meta": [], "link": [], "title": [], "time": [], "script": []}
+    for el in tree.xpath("//meta|//link|//title|//time|//script"):
+        by_tag[el.tag].append(el)
+    metas = _metas(by_tag["meta"])
 
     def put(name: str, value: Any, where: str) -> None:
         if value and not getattr(md, name):
             setattr(md, name, value)
             md.sources[name] = where
 
-    for obj in _ld_objects(tree):
+    for obj in _ld_objects(by_tag["script"]):
         kind = _ld_type(obj)
         if kind.lower() not in _ARTICLE_TYPES:
             continue
@@ -252,18 +267,18 @@ def read_metadata(tree: Any, page_url: str = "") -> Metadata:
     for key in ("author", "article:author", "byl", "dc.creator", "sailthru.author", "parsely-author"):
         put("author", _clean_author(metas.get(key, "")), f"meta {key}")
     put("category", metas.get("article:section"), "meta article:section")
-    tags = [v.get("content", "").strip() for v in tree.xpath("//meta[@property='article:tag']")]
+    tags = [v.get("content", "").strip() for v in by_tag["meta"] if v.get("property") == "article:tag"]
     put("tags", [t for t in tags if t] or _strings(metas.get("news_keywords", "")), "meta tags")
     put("site", metas.get("og:site_name"), "og:site_name")
-    for link in tree.xpath("//link[@href]"):
-        if "canonical" in (link.get("rel") or "").lower().split():
+    for link in by_tag["link"]:
+        if link.get("href") is not None and "canonical" in (link.get("rel") or "").lower().split():
             put("canonical", absolute(link.get("href"), page_url), "link canonical")
     put("canonical", absolute(metas.get("og:url", ""), page_url), "og:url")
 
     headline = _headline_element(tree)
     md.headline_element = headline
     put("title", _text(headline)[:TITLE_MAX_CHARS], "h1")
-    title_tag = _text(next(iter(tree.xpath("//title")), None))
+    title_tag = _text(next(iter(by_tag["title"]), None))
     if not md.title:
         put("title", _title_from_title_tag(title_tag, tree), "title")
     if not md.title:
@@ -285,7 +300,7 @@ def read_metadata(tree: Any, page_url: str = "") -> Metadata:
         )
 
     put("site", _site_from_title_tag(title_tag, md.title), "title")
-    for t in tree.xpath("//article//time[@datetime]|//time[@datetime]"):
+    for t in by_tag["time"]:
         put("date", _date(t.get("datetime")), "time")
     if not (md.author and md.date):
         for text, named in _byline_texts(tree, md.headline_element):
