@@ -33,12 +33,12 @@ serve: $(BIN)/khabar
 run: index serve
 
 test: $(BIN)/khabar
-	$(BIN)/ruff check indexer webapp tests
+	$(BIN)/ruff check indexer webapp tests tools
 	$(BIN)/python -m pytest
 
 lint: $(BIN)/khabar
-	$(BIN)/ruff check indexer webapp tests
-	$(BIN)/ruff format --check indexer webapp tests
+	$(BIN)/ruff check indexer webapp tests tools
+	$(BIN)/ruff format --check indexer webapp tests tools
 
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache .ruff_cache

@@ -94,7 +94,7 @@ def ps(a: Article, every: int = 0, insert: str = "") -> str:
 
 
 def cms(a: Article) -> str:
-    host, name = site(a)
+    name = site(a)[1]
     d = a.date
     assert d is not None
     tags = "".join(f'<a class="tag" href="/tag/{n}">{E(t)}</a> ' for n, t in enumerate(a.tags))
@@ -131,7 +131,7 @@ def amp_url(a: Article) -> str:
 
 
 def amp(a: Article) -> str:
-    host, name = site(a)
+    name = site(a)[1]
     d = a.date
     assert d is not None
     ld = {"@context": "https://schema.org", "@type": "NewsArticle", "headline": a.title,
@@ -162,7 +162,7 @@ def amp(a: Article) -> str:
 
 def legacy(a: Article) -> str:
     """An old table layout that says windows-1252 but is UTF-8 (the bytes are written as UTF-8)."""
-    host, name = site(a)
+    name = site(a)[1]
     d = a.date
     assert d is not None
     body = "<br><br>\n".join(f'<font face="Mangal" size="3">{E(p)}</font>' for p in paragraphs(a))
@@ -186,7 +186,7 @@ def legacy(a: Article) -> str:
 
 
 def blog(a: Article) -> str:
-    host, name = site(a)
+    name = site(a)[1]
     d = a.date
     assert d is not None
     recent = "".join(f"<li><a href='/p/{n}'>{E(t)}</a></li>" for n, t in enumerate(RELATED))
@@ -218,7 +218,6 @@ def blog(a: Article) -> str:
 
 
 def english_byline(a: Article) -> str:
-    host, name = site(a)
     d = a.date
     assert d is not None
     return f"""<!DOCTYPE html>
@@ -243,7 +242,7 @@ def english_byline(a: Article) -> str:
 
 
 def jsonld(a: Article) -> str:
-    host, name = site(a)
+    name = site(a)[1]
     d = a.date
     assert d is not None
     ld = [{"@context": "https://schema.org", "@type": "NewsArticle", "headline": a.title,
@@ -272,7 +271,7 @@ def jsonld(a: Article) -> str:
 
 
 def print_view(a: Article) -> str:
-    host, name = site(a)
+    name = site(a)[1]
     d = a.date
     assert d is not None
     return f"""<html><head><meta charset="utf-8"><title>{E(name)} - प्रिंट</title>
@@ -289,7 +288,7 @@ def print_view(a: Article) -> str:
 
 
 def photo(a: Article) -> str:
-    host, name = site(a)
+    name = site(a)[1]
     d = a.date
     assert d is not None
     fig = '<figure><img src="/img/{n}.jpg" alt=""><figcaption>फोटो: {c} (फाइल फोटो)</figcaption></figure>'

@@ -38,8 +38,10 @@ HOSTS = ["navyugtimes.example", "prabhatsamvad.example", "janpathnews.example", 
 def padding(rnd: random.Random) -> tuple[str, str]:
     """(head, foot) as a news site's template adds them: state and analytics scripts, styles,
     a mega-menu and a footer of links."""
-    state = {"ads": [{"slot": f"div-gpt-{n}", "sizes": [[300, 250], [728, 90]]} for n in range(60)],
-             "trending": [{"id": rnd.randrange(10**6), "title": "समाचार " * 6} for _ in range(80)]}  # fmt: skip
+    state = {
+        "ads": [{"slot": f"div-gpt-{n}", "sizes": [[300, 250], [728, 90]]} for n in range(60)],
+        "trending": [{"id": rnd.randrange(10**6), "title": "समाचार " * 6} for _ in range(80)],
+    }
     css = "".join(f".c{n}{{margin:{n % 7}px;padding:{n % 5}px;color:#{n % 999:03d}}}" for n in range(900))
     head = f"<style>{css}</style><script>window.__STATE__={json.dumps(state, ensure_ascii=False)}</script>"
     menu = "".join(f'<li><a href="/section/{n}">विभाग {n}</a></li>' for n in range(150))
@@ -55,11 +57,20 @@ def stories(sources: list[Path], seed: int = 2026):  # type: ignore[no-untyped-d
         paras = ["। ".join(sentences[i : i + 4]).strip() for i in range(0, len(sentences), 4)]
         when = datetime.fromisoformat(a["date"])
         host = HOSTS[n % len(HOSTS)]
-        yield Article(
-            id=a["id"], title=a["title"], body="\n\n".join(p for p in paras if p), date=when,
-            category=a["category"], source=a["source"], author=a["author"],
-            url=f"https://{host}/{when:%Y/%m/%d}/{a['id']}", tags=[],
-        ), rnd  # fmt: skip
+        yield (
+            Article(
+                id=a["id"],
+                title=a["title"],
+                body="\n\n".join(p for p in paras if p),
+                date=when,
+                category=a["category"],
+                source=a["source"],
+                author=a["author"],
+                url=f"https://{host}/{when:%Y/%m/%d}/{a['id']}",
+                tags=[],
+            ),
+            rnd,
+        )
 
 
 def make(sources: list[Path], path: Path, size_mb: int) -> int:
@@ -76,12 +87,19 @@ def make(sources: list[Path], path: Path, size_mb: int) -> int:
             if n % 20 == 19:
                 html = shapes.not_articles([a] * 30)[0][1]
             html = html.replace("</head>", head + "</head>", 1).replace("</body>", foot + "</body>", 1)
-            http = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1")
+            http = StatusAndHeaders(
+                "200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1"
+            )
             captures = 2 if n % 50 == 7 else 1
             for c in range(captures):
                 when = (start + timedelta(seconds=n * 7 + c * 86400)).strftime("%Y-%m-%dT%H:%M:%SZ")
-                rec = w.create_warc_record(a.url, "response", payload=io.BytesIO(html.encode()), http_headers=http,
-                                           warc_headers_dict={"WARC-Date": when})  # fmt: skip
+                rec = w.create_warc_record(
+                    a.url,
+                    "response",
+                    payload=io.BytesIO(html.encode()),
+                    http_headers=http,
+                    warc_headers_dict={"WARC-Date": when},
+                )
                 w.write_record(rec)
                 pages += 1
             if n % 500 == 0 and fh.tell() > size_mb * 1024 * 1024:
@@ -113,7 +131,10 @@ def per_page(warc: Path, n: int) -> None:
             for p in pages:
                 read_page(p.number, p.url, p.captured, p.body, p.content_type)
             best = min(best, (time.process_time() - t0) * 1000 / len(pages))
-        print(f"extraction with {name}: {best:.1f} ms of CPU a page ({len(pages)} pages of {kb:.0f} KB on average)")
+        print(
+            f"extraction with {name}: {best:.1f} ms of CPU a page "
+            f"({len(pages)} pages of {kb:.0f} KB on average)"
+        )
     os.environ.pop("KHABAR_EXTRACTOR", None)
 
 
@@ -122,13 +143,18 @@ def main() -> None:
     p.add_argument("sources", nargs="+", type=Path)
     p.add_argument("--size-mb", type=int, default=1000)
     p.add_argument("--warc", type=Path, default=Path("/tmp/khabar-news.warc.gz"))
-    p.add_argument("--reindex", type=Path, help="also index the archive into this (new) folder, --no-semantic")
+    p.add_argument(
+        "--reindex", type=Path, help="also index the archive into this (new) folder, --no-semantic"
+    )
     p.add_argument("--sample", type=int, default=400, help="pages timed one by one with each extractor")
     args = p.parse_args()
     if not args.warc.exists():
         t0 = time.perf_counter()
         n = make(args.sources, args.warc, args.size_mb)
-        print(f"wrote {args.warc}: {n} captures, {args.warc.stat().st_size / 1e6:.0f} MB in {time.perf_counter() - t0:.0f} s")
+        print(
+            f"wrote {args.warc}: {n} captures, {args.warc.stat().st_size / 1e6:.0f} MB "
+            f"in {time.perf_counter() - t0:.0f} s"
+        )
     size = args.warc.stat().st_size
     per_page(args.warc, args.sample)
     t0 = time.perf_counter()
@@ -141,15 +167,30 @@ def main() -> None:
     seconds = time.perf_counter() - t0
     captures = articles + notices
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"read and extracted: {captures} pages in {seconds:.1f} s = {captures / seconds:.0f} pages/s "
-          f"({size / 1e6 / seconds:.1f} MB/s compressed), {articles} articles, {notices} left out; "
-          f"peak memory of the reading process {rss:.0f} MB; {os.cpu_count()} cores")  # fmt: skip
+    print(
+        f"read and extracted: {captures} pages in {seconds:.1f} s = {captures / seconds:.0f} pages/s "
+        f"({size / 1e6 / seconds:.1f} MB/s compressed), {articles} articles, {notices} left out; "
+        f"peak memory of the reading process {rss:.0f} MB; {os.cpu_count()} cores"
+    )
     if args.reindex:
-        cmd = [sys.executable, "-m", "indexer.cli", "reindex", str(args.warc), "--index", str(args.reindex), "--no-semantic", "--full"]
+        cmd = [
+            sys.executable,
+            "-m",
+            "indexer.cli",
+            "reindex",
+            str(args.warc),
+            "--index",
+            str(args.reindex),
+            "--no-semantic",
+            "--full",
+        ]
         t0 = time.perf_counter()
         subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
         seconds = time.perf_counter() - t0
-        print(f"khabar reindex --no-semantic: {captures} pages in {seconds:.1f} s = {captures / seconds:.0f} pages/s")
+        print(
+            f"khabar reindex --no-semantic: {captures} pages in {seconds:.1f} s "
+            f"= {captures / seconds:.0f} pages/s"
+        )
 
 
 if __name__ == "__main__":

@@ -41,8 +41,13 @@ def f1(got: str, want: str) -> float:
 
 def khabar(html: str) -> dict[str, Any]:
     e = extract(html)
-    return {"title": e.title, "date": f"{e.date:%Y-%m-%d}" if e.date else None, "author": e.author,
-            "body": e.body, "article": e.not_article is None}  # fmt: skip
+    return {
+        "title": e.title,
+        "date": f"{e.date:%Y-%m-%d}" if e.date else None,
+        "author": e.author,
+        "body": e.body,
+        "article": e.not_article is None,
+    }
 
 
 def khabar_with(name: str) -> Callable[[str], dict[str, Any]]:
@@ -61,8 +66,13 @@ def trafilatura_alone(html: str) -> dict[str, Any]:
 
     d = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False)
     d = d.as_dict() if d is not None and hasattr(d, "as_dict") else (d or {})
-    return {"title": d.get("title"), "date": d.get("date"), "author": d.get("author"), "body": d.get("text") or "",
-            "article": bool(d.get("text"))}  # fmt: skip
+    return {
+        "title": d.get("title"),
+        "date": d.get("date"),
+        "author": d.get("author"),
+        "body": d.get("text") or "",
+        "article": bool(d.get("text")),
+    }
 
 
 def htmldate_alone(html: str) -> dict[str, Any]:
@@ -89,9 +99,14 @@ def main(folder: Path) -> None:
     ]
     articles = [j for j in judged if j["article"]]
     others = [j for j in judged if not j["article"]]
-    print(f"{len(articles)} judged article pages in {len({j['shape'] for j in articles})} shapes, "
-          f"{len(others)} pages that are not articles ({folder})\n")  # fmt: skip
-    print("| | headline exact | date exact | author exact | body F1 (mean / min) | not articles indexed | ms a page |")
+    print(
+        f"{len(articles)} judged article pages in {len({j['shape'] for j in articles})} shapes, "
+        f"{len(others)} pages that are not articles ({folder})\n"
+    )
+    print(
+        "| | headline exact | date exact | author exact | body F1 (mean / min) "
+        "| not articles indexed | ms a page |"
+    )
     print("|---|---|---|---|---|---|---|")
     for name, fn in tools:
         got = {}
@@ -100,7 +115,7 @@ def main(folder: Path) -> None:
             got[j["file"]] = fn(pages[j["file"]])
         ms = (time.perf_counter() - t0) * 1000 / len(judged)
 
-        def rate(field: str) -> str:
+        def rate(field: str, got: dict = got) -> str:
             if field not in got[articles[0]["file"]]:
                 return "—"
             hits = sum(1 for j in articles if (got[j["file"]].get(field) or None) == j[field])
@@ -113,12 +128,17 @@ def main(folder: Path) -> None:
         wrong = "—"
         if "article" in got[articles[0]["file"]]:
             wrong = f"{sum(1 for j in others if got[j['file']]['article'])} of {len(others)}"
-        print(f"| {name} | {rate('title')} | {rate('date')} | {rate('author')} | {body} | {wrong} | {ms:.1f} |")
+        print(
+            f"| {name} | {rate('title')} | {rate('date')} | {rate('author')} | {body} | {wrong} | {ms:.1f} |"
+        )
     print()
     by_shape: dict[str, list[float]] = {}
     for j in articles:
         by_shape.setdefault(j["shape"], []).append(f1(khabar(pages[j["file"]])["body"], j["body"]))
-    print("Khabar's body F1 by page shape: " + ", ".join(f"{k} {sum(v) / len(v):.3f}" for k, v in by_shape.items()))
+    print(
+        "Khabar's body F1 by page shape: "
+        + ", ".join(f"{k} {sum(v) / len(v):.3f}" for k, v in by_shape.items())
+    )
 
 
 if __name__ == "__main__":
