@@ -32,6 +32,7 @@ from indexer.records import Problem
 from indexer.search import PER_PAGE, SORTS, SearchRequest, SearchResult, SearchService
 
 DEFAULT_CORPUS = Path("seeds")
+NOTICE_LINES = 10  # pages left out listed one by one for each reason; the summary counts them all
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_NO_INDEX, EXIT_BUSY = 0, 1, 2, 3, 4
 
@@ -44,6 +45,7 @@ class TqdmProgress(Progress):
         self.bar = None
         self.embed_bar: Any = None
         self.t0 = time.perf_counter()
+        self.notices_seen: dict[str, int] = {}
 
     def start(self, total_bytes: int, files: int) -> None:
         if not self.stream.isatty():
@@ -90,6 +92,16 @@ class TqdmProgress(Progress):
 
     def problem(self, problem: Problem) -> None:
         line = f"warning: {problem}"
+        if problem.notice:
+            # A crawl leaves out thousands of pages for a handful of reasons (section fronts,
+            # folded captures): the first few of each are shown, the rest counted in the summary.
+            key = _reason_key(problem.reason)
+            seen = self.notices_seen.get(key, 0) + 1
+            self.notices_seen[key] = seen
+            if seen > NOTICE_LINES:
+                return
+            if seen == NOTICE_LINES:
+                line += "\n  (more pages left out for this reason are counted in the summary, not listed)"
         if self.bar is not None:
             self.bar.write(line, file=self.stream)
         else:
@@ -100,12 +112,17 @@ class TqdmProgress(Progress):
             self.bar.close()
 
 
+def _reason_key(reason: str) -> str:
+    """A reason with its particulars taken out: "date '…' is not ISO", "… at column 7", "… (58%
+    of its text is links)" are one reason each (UTF-8 keeps its 8)."""
+    return re.sub(r"'[^']*'|(?<![\w-])\d+%?(?![\w-])", "…", reason)
+
+
 def _grouped(problems: list[Problem]) -> list[tuple[str, int]]:
-    """Reasons with how many times each was met, most first: "date '…' is not ISO", "… at
-    column 7", "… (58% of its text is links)" grouped (UTF-8 keeps its 8)."""
+    """Reasons (``_reason_key``) with how many times each was met, most first."""
     reasons: dict[str, int] = {}
     for p in problems:
-        key = re.sub(r"'[^']*'|(?<![\w-])\d+%?(?![\w-])", "…", p.reason)
+        key = _reason_key(p.reason)
         reasons[key] = reasons.get(key, 0) + 1
     return sorted(reasons.items(), key=lambda kv: -kv[1])
 

@@ -261,3 +261,34 @@ def test_export_progress_bar_on_a_terminal(corpus_index: Path, tmp_path: Path) -
     stream = FakeTerminal()
     assert len(list(_counting(iter(range(9)), 9, stream))) == 9
     assert "exporting" in stream.getvalue() and "9/9" in stream.getvalue()
+
+
+def test_pages_left_out_are_listed_a_few_for_each_reason(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A crawl of thousands of section fronts must not print thousands of lines: the first
+    NOTICE_LINES pages of each reason are listed, and the summary counts every one."""
+    from indexer.cli import NOTICE_LINES
+
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    english = (
+        "<html><body><h1>Weather</h1><p>{} "
+        + "The monsoon reached Kerala on Thursday. " * 12
+        + "</p></body></html>"
+    )
+    for n in range(NOTICE_LINES + 5):
+        write(corpus, f"en-{n:02d}.html", english.format(n))
+    write(corpus, "stub.html", "<html><body><h1>तस्वीरें</h1><p>एक तस्वीर।</p></body></html>")
+    write(corpus, "news.txt", "संसद में बहस\nसंसद में आज बजट पर लंबी बहस हुई।\n")
+    assert main(["reindex", str(corpus), "--index", str(tmp_path / "ix"), "--no-semantic"]) == 0
+    captured = capsys.readouterr()
+    lines = captured.err.splitlines()
+    not_hindi = [line for line in lines if line.startswith("warning: en-") and "not Hindi" in line]
+    assert [line.split(":")[1].strip() for line in not_hindi] == [
+        f"en-{n:02d}.html" for n in range(NOTICE_LINES)
+    ]
+    assert sum("counted in the summary, not listed" in line for line in lines) == 1
+    assert any(line.startswith("warning: stub.html: too little text") for line in lines)
+    assert f"Left out (not news articles, or the same story again): {NOTICE_LINES + 6}" in captured.out
+    assert f"{NOTICE_LINES + 5:>5}  not Hindi" in captured.out
