@@ -366,8 +366,7 @@ class _Waiting:
     def put(self, article: Article) -> None:
         if self._spool is None:
             self._spool = tempfile.TemporaryFile(prefix="khabar-captures-")  # noqa: SIM115 - closed in articles()
-        self._spool.seek(0, 2)
-        self._at[article.id] = self._spool.tell()
+        self._at[article.id] = self._spool.tell()  # only written until articles(): no seek
         pickle.dump(article, self._spool, protocol=pickle.HIGHEST_PROTOCOL)
 
     def drop(self, article_id: str) -> None:

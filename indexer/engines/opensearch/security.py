@@ -155,17 +155,23 @@ def make_certificates(
         )
         _write_private(paths.key(name), pem)
 
+    def builder(subject: Any, public: Any, ca: bool) -> Any:
+        """What the CA and each leaf certificate share: issuer, validity, basic constraints."""
+        return (
+            x509.CertificateBuilder()
+            .subject_name(subject)
+            .issuer_name(ca_name)
+            .public_key(public)
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(now)
+            .not_valid_after(now + dt.timedelta(days=days))
+            .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True)
+        )
+
     ca_key = key()
     ca_name = _name("khabar-local-ca")
     ca = (
-        x509.CertificateBuilder()
-        .subject_name(ca_name)
-        .issuer_name(ca_name)
-        .public_key(ca_key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now)
-        .not_valid_after(now + dt.timedelta(days=days))
-        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        builder(ca_name, ca_key.public_key(), ca=True)
         .add_extension(
             x509.KeyUsage(True, False, False, False, False, True, True, False, False), critical=True
         )
@@ -176,15 +182,8 @@ def make_certificates(
 
     def leaf(common: str, server: bool) -> None:
         k = key()
-        builder = (
-            x509.CertificateBuilder()
-            .subject_name(_name(common))
-            .issuer_name(ca_name)
-            .public_key(k.public_key())
-            .serial_number(x509.random_serial_number())
-            .not_valid_before(now)
-            .not_valid_after(now + dt.timedelta(days=days))
-            .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        cert = (
+            builder(_name(common), k.public_key(), ca=False)
             .add_extension(
                 x509.KeyUsage(True, False, True, False, False, False, False, False, False), critical=True
             )
@@ -207,8 +206,8 @@ def make_certificates(
                     names.append(x509.IPAddress(ipaddress.ip_address(h)))
                 except ValueError:
                     names.append(x509.DNSName(h))
-            builder = builder.add_extension(x509.SubjectAlternativeName(names), critical=False)
-        save(common, builder.sign(ca_key, hashes.SHA256()), k)
+            cert = cert.add_extension(x509.SubjectAlternativeName(names), critical=False)
+        save(common, cert.sign(ca_key, hashes.SHA256()), k)
 
     leaf(NODE, server=True)
     leaf(ADMIN, server=False)
