@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import random
+from collections.abc import Sequence
+
 import pytest
+from whoosh.support.levenshtein import damerau_levenshtein
 
 from indexer.spelling import (
     grapheme_distance,
@@ -11,8 +15,49 @@ from indexer.spelling import (
     neighbours,
     plausible,
     typo_key,
+    within,
     written_variants,
 )
+
+
+def osa(x: Sequence[str], y: Sequence[str]) -> int:
+    """The oracle: optimal-string-alignment distance by the textbook table, in Python."""
+    prev2: list[int] = []
+    prev = list(range(len(y) + 1))
+    for i in range(1, len(x) + 1):
+        cur = [i] + [0] * len(y)
+        for j in range(1, len(y) + 1):
+            cost = 0 if x[i - 1] == y[j - 1] else 1
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+            if i > 1 and j > 1 and x[i - 1] == y[j - 2] and x[i - 2] == y[j - 1]:
+                cur[j] = min(cur[j], prev2[j - 2] + 1)
+        prev2, prev = prev, cur
+    return prev[-1]
+
+
+# letters, matras, virama, nukta, anusvara, chandrabindu, ZWJ/ZWNJ, a digit, Latin
+_PIECES = [*"कखगचजटडतदनपबमयरलवसहािीुूेैोौ्ंँ़", "\u200d", "\u200c", "५", "a", "b"]
+
+
+def _word(rnd: random.Random) -> str:
+    return "".join(rnd.choice(_PIECES) for _ in range(rnd.randint(0, 9)))
+
+
+def test_distances_against_the_textbook_table() -> None:
+    """grapheme_distance over clusters, and ``within`` over code points (as Whoosh's own
+    ``terms_within`` measures, its function the second oracle), on dirty random words."""
+    rnd = random.Random(11)
+    for _ in range(3000):
+        a, b = _word(rnd), _word(rnd)
+        if rnd.random() < 0.5:  # near words too, not only far ones
+            b = a[: rnd.randint(0, len(a))] + rnd.choice(_PIECES) + a[rnd.randint(0, len(a)) :]
+        assert grapheme_distance(a, b) == osa(graphemes(a), graphemes(b)), (a, b)
+        assert osa(a, b) == damerau_levenshtein(a, b), (a, b)
+    for _ in range(200):
+        word = _word(rnd)
+        terms = [_word(rnd) for _ in range(30)] + [word[:-1], word + "ा", word[::-1]]
+        for maxdist in (1, 2, 3):
+            assert within(word, terms, maxdist) == [t for t in terms if osa(word, t) <= maxdist]
 
 
 @pytest.mark.parametrize(
