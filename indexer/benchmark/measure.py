@@ -217,13 +217,16 @@ def folder_size(path: Path) -> int:
 
 
 def vectors_size(config: EngineConfig) -> int:
-    """Bytes of the live Whoosh generation's vector matrix (0 without one)."""
+    """Bytes of the live Whoosh generation's vector matrix and its int8 copy (0 without them)."""
+    from indexer.engines.whoosh import vectors
+
     root = Path(config.index_dir)
     try:
         gen = (root / "CURRENT").read_text(encoding="ascii").strip()
-        return (root / gen / "vectors.npy").stat().st_size
     except OSError:
         return 0
+    names = (vectors.MATRIX, vectors.QUANTIZED, vectors.ROW_TERMS)
+    return sum((root / gen / name).stat().st_size for name in names if (root / gen / name).exists())
 
 
 def index_size(config: EngineConfig) -> int:

@@ -286,7 +286,10 @@ def _measure_search(
         )
         if name == "whoosh":
             mb = out["vector_mb"] = measure.vectors_size(config) / 1e6
-            say(f"  vectors: {mb:.0f} MB, memory-mapped ({mb / opts.size * 1e5:.0f} MB per 100,000 articles)")
+            say(
+                f"  vectors: {mb:.0f} MB with their int8 copy, memory-mapped ({mb / opts.size * 1e5:.0f} MB "
+                "per 100,000 articles)"
+            )
     say(
         f"search + timeline + characteristic words: p50 {rs['p50_ms']:.1f} ms, p95 {rs['p95_ms']:.1f} ms "
         f"(+{rs['p95_ms'] - s['p95_ms']:.1f} ms), p99 {rs['p99_ms']:.1f} ms"
