@@ -7,13 +7,17 @@ evaluator (``evaluate``) and the facet counts work on these arrays, never on Pyt
 
 from __future__ import annotations
 
+import itertools
+import pickle
 import threading
 from collections import OrderedDict
 from typing import Any
 
 import numpy as np
+from whoosh import formats
 from whoosh.codec import whoosh3
 from whoosh.reading import IndexReader
+from whoosh.system import _INT_SIZE
 
 from indexer.engines.whoosh import norms
 from indexer.facets import FACETS, Facet
@@ -93,9 +97,9 @@ def positions(reader: IndexReader, fieldname: str, text: Any, docs: np.ndarray) 
     def add(ids: np.ndarray, values: Any) -> None:
         at = np.searchsorted(docs, ids)
         wanted = np.flatnonzero((at < len(docs)) & (docs[np.minimum(at, len(docs) - 1)] == ids))
-        for i in wanted:
-            pos = np.asarray(fmt.decode_positions(values[i]), dtype=np.int64)
-            parts.append((int(ids[i]) << 32) | pos)
+        if len(wanted):
+            counts, pos = _decode_positions(fmt, [values[i] for i in wanted])
+            parts.append((np.repeat(ids[wanted].astype(np.int64), counts) << 32) | pos)
 
     for leaf, offset in reader.leaf_readers():
         if (fieldname, text) not in leaf:
@@ -118,6 +122,26 @@ def positions(reader: IndexReader, fieldname: str, text: Any, docs: np.ndarray) 
                     parts.append((d << 32) | np.asarray(m.value_as("positions"), dtype=np.int64))
                 m.next()
     return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+
+
+def _decode_positions(fmt: Any, values: list[bytes]) -> tuple[np.ndarray, np.ndarray]:
+    """(positions per value, every value's positions one after another) of posting values.
+    Whoosh's ``Positions`` format keeps each document's position deltas as a pickled list after
+    a 4-byte count: unpickled here without its per-document Python loop (a phrase of two common
+    words decodes tens of thousands of them), summed in one ``cumsum``; another format decodes
+    one value at a time."""
+    deltas = type(fmt) is formats.Positions
+    if deltas:
+        lists = [pickle.loads(v[_INT_SIZE:] if v.endswith(b".") else v[_INT_SIZE:] + b".") for v in values]
+    else:
+        lists = [fmt.decode_positions(v) for v in values]
+    counts = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
+    flat = np.fromiter(itertools.chain.from_iterable(lists), dtype=np.int64, count=int(counts.sum()))
+    if not deltas:
+        return counts, flat
+    running = np.cumsum(flat)
+    before = np.concatenate(([0], running))[np.cumsum(counts) - counts]  # the sum before each value
+    return counts, running - np.repeat(before, counts)
 
 
 def _term_docs(reader: IndexReader, fieldname: str, text: Any) -> np.ndarray:
