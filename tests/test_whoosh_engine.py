@@ -183,3 +183,29 @@ def test_phrases_by_arrays_are_whooshs_phrases(tmp_path: Path) -> None:
             found_some += bool(mine)
     assert found_some > 100
     assert snap.search(Phrase(phrases[0]), Filters(), "relevance", 0, 10, []).total >= 1
+
+
+@pytest.mark.parametrize(
+    "lists",
+    [
+        [[0]],
+        [[3, 7, 8], [0, 1], [250, 256, 300]],  # small and one-byte / two-byte pickled deltas
+        [[70_000, 70_001, 200_000]],  # deltas past 65,535: four-byte pickled ints
+        [list(range(0, 3000, 3)), [5], list(range(10, 20))],  # long lists (pickled in batches)
+    ],
+)
+def test_positions_decoded_in_bulk_as_whoosh_decodes_them(lists: list[list[int]]) -> None:
+    """The phrase matcher's bulk decoding against Whoosh's own, value by value, with and without
+    the stop byte the codec strips."""
+    import numpy as np
+    from whoosh import formats
+
+    from indexer.engines.whoosh.docsets import _decode_positions
+
+    fmt = formats.Positions()
+    values = [fmt.encode(p) for p in lists]
+    for given in (values, [v[:-1] if v.endswith(b".") else v for v in values]):
+        counts, flat = _decode_positions(fmt, given)
+        assert counts.tolist() == [len(p) for p in lists]
+        assert flat.tolist() == [x for v in given for x in fmt.decode_positions(v)]
+        assert flat.dtype == np.int64
