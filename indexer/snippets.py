@@ -18,7 +18,10 @@ SNIPPET_CHARS = 200
 LEAD_CHARS = 40  # context shown before the first match
 # Only the start of a very long body is searched for a window; the rest is never shown anyway.
 SCAN_LIMIT = 100_000
-CHUNK_CHARS = 1_500  # text analysed at a time while looking for the window
+# Text analysed at a time while looking for the window: small first (the words are usually in
+# the lead), twice as much each time after (a long scan sets few texts to the word breaker).
+FIRST_CHUNK = 400
+LAST_CHUNK = 6_400
 ELLIPSIS = "…"
 
 Matcher = Callable[[str], bool]
@@ -110,19 +113,18 @@ def _best_start(matches: list[Term], size: int) -> int:
 def _scan(text: str, matcher: Matcher, size: int, analyze: Analyze) -> tuple[list[Term], list[Term]]:
     """(tokens, matches) of ``text``, analysed a chunk at a time. Once every word of the query has
     been seen (``matcher.groups``), the text is read only ``size`` characters further (the end of
-    a window there), not to its end. Bodies run to thousands of words
-    and every result needs a snippet: this is most of a search's own work."""
+    a window there, to the next space), not to its end, whatever the size of the chunks. Bodies
+    run to thousands of words and every result needs a snippet: this is most of a search's own
+    work."""
     groups = getattr(matcher, "groups", ())  # each word of the query, with its alternatives
     tokens: list[Term] = []
     matches: list[Term] = []
     found: set[str] = set()
     marker = _Marker(matcher)
-    pos, stop = 0, len(text)
-    while pos < min(len(text), stop):
-        end = min(len(text), pos + CHUNK_CHARS)
-        if end < len(text):  # chunks end at a space: words never cross one
-            cut = text.rfind(" ", pos, end)
-            end = cut if cut > pos else end
+    pos, stop, chunk_chars = 0, len(text), FIRST_CHUNK
+    while pos < stop:
+        end = _space_after(text, min(pos + chunk_chars, stop))  # words never cross a chunk
+        chunk_chars = min(2 * chunk_chars, LAST_CHUNK)
         chunk = analyze(text[pos:end], pos)
         tokens += chunk
         new = marker.feed(chunk)
@@ -131,11 +133,24 @@ def _scan(text: str, matcher: Matcher, size: int, analyze: Analyze) -> tuple[lis
             matches += new
             if late:
                 matches.sort(key=lambda t: t.start)
-            found.update(t.text for t in new)
+        for t in new if groups and stop == len(text) else ():
+            found.add(t.text)
+            if all(g & found for g in groups):  # the match that completes the query's words
+                stop = _space_after(text, t.end + size)
+                break
         pos = end
-        if groups and stop == len(text) and all(g & found for g in groups):
-            stop = matches[-1].end + size
+    if stop < len(text):  # what the last chunk read past ``stop``: as if it had ended there
+        tokens = [t for t in tokens if t.end <= stop]
+        matches = [t for t in matches if t.end <= stop]
     return tokens, matches
+
+
+def _space_after(text: str, at: int) -> int:
+    """The first space at or after ``at`` (the end of the text if none)."""
+    if at >= len(text):
+        return len(text)
+    space = text.find(" ", at)
+    return space if space >= 0 else len(text)
 
 
 def make_snippet(text: str, matcher: Matcher, size: int = SNIPPET_CHARS, analyze: Analyze = terms) -> Snippet:

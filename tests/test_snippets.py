@@ -112,3 +112,33 @@ def test_the_body_is_read_only_until_a_window_with_every_word() -> None:
     late = "किसान " + FILLER * 200 + "किसान और दिल्ली साथ।"
     s = make_snippet(late, marks("किसान", "दिल्ली"), analyze=counting)
     assert sum(read) >= len(late) - 10 and "<mark>दिल्ली</mark>" in s.html()
+
+
+def test_the_window_does_not_depend_on_how_the_text_is_chunked(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The body is analysed a chunk at a time, and only ``size`` characters past the point where
+    every word was seen; the snippet is the one of analysing it whole and stopping there. Random
+    bodies of real sentences, with joiners, nukta words, digits, Latin, no-space runs."""
+    import random
+
+    import indexer.snippets as sn
+
+    pieces = [
+        FILLER,
+        "दिल्ली में किसानों का धरना जारी है। ",
+        "क़ानून पर बहस, ज़मीन के मामले में। ",
+        "कोविड-19 के ३५ नए मामले, covid cases in Delhi. ",
+        "किसान" * 30 + " ",  # a long run without a space
+        "दिल्‍ली सरकार ने ",  # a ZWJ inside दिल्‍ली
+        "\n\n",
+    ]
+    queries = [("किसान", "धरना"), ("दिल्ली",), ("क़ानून", "ज़मीन", "covid"), ("किसान", "नहींमिलताशब्द")]
+    rnd = random.Random(5)
+    for _ in range(60):
+        text = "".join(rnd.choice(pieces) for _ in range(rnd.randint(1, 60)))
+        m = marks(*rnd.choice(queries))
+        monkeypatch.setattr(sn, "FIRST_CHUNK", 10**9)
+        whole = make_snippet(text, m)
+        for first, last in ((7, 13), (50, 400), (400, 6400)):
+            monkeypatch.setattr(sn, "FIRST_CHUNK", first)
+            monkeypatch.setattr(sn, "LAST_CHUNK", last)
+            assert make_snippet(text, m) == whole, (first, last, text)
