@@ -136,3 +136,13 @@ def test_forget_drops_every_vector_file(tmp_path: Path) -> None:
     write(tmp_path, m[:100])
     vectors.forget(tmp_path)
     assert not any(tmp_path.iterdir())
+
+
+def test_the_product_model_kept_as_bytes_is_the_graph() -> None:
+    """The bytes a serving process loads (without importing onnx) are the documented graph."""
+    import onnx
+
+    kept = onnx.load_from_string(vectors.PRODUCT_MODEL)
+    built = vectors.product_graph()
+    assert kept.graph == built.graph and list(kept.opset_import) == list(built.opset_import)
+    onnx.checker.check_model(kept)

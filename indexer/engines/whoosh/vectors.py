@@ -25,10 +25,14 @@ import json
 import os
 from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from indexer.engines.base import IncompleteIndex, VectorSpec
+
+if TYPE_CHECKING:
+    import onnx
 
 MATRIX = "vectors.npy"
 QUANTIZED = "vectors.q8.npy"  # int8 [dim, rows]: the matrix transposed, for the product below
@@ -212,16 +216,10 @@ class _Quantized:
         return s
 
 
-@functools.cache
-def _product() -> Callable[[np.ndarray, np.ndarray], np.ndarray] | None:
-    """uint8 [1, dim] x int8 [dim, rows] -> int32 [1, rows] on one thread, or None when
-    onnxruntime (or onnx, to write its one-node graph) is not installed. Without a zero-point
-    input: with one, ONNX Runtime 1.32 took 13 ms here instead of 3."""
-    try:
-        import onnxruntime as ort
-        from onnx import TensorProto, helper
-    except ImportError:
-        return None
+def product_graph() -> onnx.ModelProto:
+    """The one-node model of ``_product``: uint8 [1, dim] x int8 [dim, rows] -> int32 [1, rows]."""
+    from onnx import TensorProto, helper
+
     graph = helper.make_graph(
         [helper.make_node("MatMulInteger", ["q", "rows"], ["dots"])],
         "khabar.vector_scores",
@@ -231,13 +229,32 @@ def _product() -> Callable[[np.ndarray, np.ndarray], np.ndarray] | None:
         ],
         [helper.make_tensor_value_info("dots", TensorProto.INT32, [1, "n"])],
     )
-    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+
+
+# ``product_graph()`` serialised (tests/test_vectors.py checks that the two agree), so that a
+# serving process need not import onnx for it (a second and 16 MB, measured by hand).
+PRODUCT_MODEL = bytes.fromhex(
+    "080e3a83010a1e0a01710a04726f77731204646f7473220d4d61744d756c496e746567657212146b68616261722e76"
+    "6563746f725f73636f7265735a160a017112110a0f0802120b0a0208010a05120364696d5a1a0a04726f777312120a"
+    "100803120c0a05120364696d0a0312016e62170a04646f7473120f0a0d080612090a0208010a0312016e42040a001011"
+)
+
+
+@functools.cache
+def _product() -> Callable[[np.ndarray, np.ndarray], np.ndarray] | None:
+    """``PRODUCT_MODEL`` on one thread, or None without onnxruntime. Without a zero-point input:
+    with one, ONNX Runtime 1.32 took 13 ms here instead of 3."""
+    try:
+        import onnxruntime as ort
+    except ImportError:
+        return None
     options = ort.SessionOptions()
     options.intra_op_num_threads = 1
     options.inter_op_num_threads = 1
     options.log_severity_level = 3
     try:
-        session = ort.InferenceSession(model.SerializeToString(), options, providers=["CPUExecutionProvider"])
+        session = ort.InferenceSession(PRODUCT_MODEL, options, providers=["CPUExecutionProvider"])
     except Exception:  # an onnxruntime that cannot run it: the float32 product serves
         return None
     return lambda q, rows: session.run(None, {"q": q, "rows": rows})[0]
