@@ -383,7 +383,8 @@ def test_server_timing_says_where_the_time_went(
     meaning_config: EngineConfig, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Page and JSON carry each step of the search in Server-Timing: embedding only where
-    meaning took part, and the steps together no longer than the search took."""
+    meaning took part, the steps together no longer than the search took, the embedding's CPU
+    time (beside the search by words, so not one of those steps) within it too."""
     from webapp import create_app
 
     monkeypatch.setenv("KHABAR_SEMANTIC", "1")
@@ -396,9 +397,44 @@ def test_server_timing_says_where_the_time_went(
         assert all(v >= 0 for v in ms.values()) and ms["embed"] > 0 and ms["render"] > 0
         if url == "/api/search":
             took = r.get_json()["took_ms"]
-            assert sum(v for k, v in ms.items() if k != "render") <= took + 0.5
+            assert sum(v for k, v in ms.items() if k not in ("render", "embed")) <= took + 0.5
+            assert ms["embed"] <= took + 0.5
     exact = client.get("/api/search", query_string={"q": '"किसान"'})
     assert "embed;dur=0.0" in exact.headers["Server-Timing"]  # exact words: no embedding
+
+
+def test_the_query_is_embedded_beside_the_search_by_words(
+    meaning_config: EngineConfig, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On a thread of its own, started before the words are searched, and the same answer as
+    embedding it first on the caller's thread."""
+    import threading
+
+    from indexer.meaning.encoder import Encoder
+    from indexer.search import matching
+
+    monkeypatch.setenv("KHABAR_SEMANTIC", "1")
+    events: list[tuple[str, str]] = []
+    embed, run = Encoder.query, matching.AllWordsFirst.run
+
+    def query(self: Encoder, text: str) -> np.ndarray:
+        events.append(("embed", threading.current_thread().name))
+        return embed(self, text)
+
+    def words(self: matching.AllWordsFirst, *args, **kwargs):  # type: ignore[no-untyped-def]
+        events.append(("words", threading.current_thread().name))
+        return run(self, *args, **kwargs)
+
+    service = SearchService(meaning_config)
+    before = service.search(SearchRequest(q="monsoon flooding"))
+    monkeypatch.setattr(Encoder, "query", query)
+    monkeypatch.setattr(matching.AllWordsFirst, "run", words)
+    after = service.search(SearchRequest(q="monsoon flooding"))
+    caller = threading.current_thread().name
+    assert ("words", caller) in events
+    assert [kind for kind, _ in events].count("embed") == 1
+    assert all(name.startswith("query-embedding") for kind, name in events if kind == "embed")
+    assert [(h.id, h.score) for h in after.hits] == [(h.id, h.score) for h in before.hits]
 
 
 # -- computed once ----------------------------------------------------------------------------

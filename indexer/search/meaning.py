@@ -13,10 +13,15 @@ words decide, as they did before.
 
 from __future__ import annotations
 
+import os
+import threading
 import time
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
+
+import numpy as np
 
 from indexer.engines.base import Filters, Page, Snapshot
 from indexer.facets import Facet
@@ -63,7 +68,8 @@ class Meaning:
     joined: int = 0  # articles found by meaning alone in the result set (under the filters)
     by_words: int | None = None  # the articles that have the words (the total without meaning)
     marked: set[int] = field(default_factory=set)  # places in the page's hits found by meaning
-    embed_ms: float = 0.0  # CPU time of the query's embedding (it runs on the caller's thread)
+    embed_ms: float = 0.0  # CPU time of the query's embedding (on a thread of its own)
+    embed_wait_ms: float = 0.0  # how long the search waited for it after its search by words
 
 
 class ByMeaning:
@@ -136,11 +142,18 @@ class ByMeaning:
         opts = self.opts
         relevance = sort == "relevance"
         window = (0, max(opts.pool, start + count)) if relevance else (start, count)
-        # Ranked by relevance, the pool's hits are for the fusion: only those shown are fetched.
-        first = self.matching.run(snap, words, parsed, filters, sort, *window, facets, days, relevance)
-        cpu = time.thread_time()
-        vector = encoder.query(text)
-        embed_ms = (time.thread_time() - cpu) * 1000
+        # The query is embedded beside the search by words (ONNX Runtime lets go of the GIL): a
+        # reader waits for the longer of the two, not for both.
+        embedding = _embedders().submit(_embedded, encoder, text)
+        try:
+            # Ranked by relevance, the pool's hits are for the fusion: only those shown are fetched.
+            first = self.matching.run(snap, words, parsed, filters, sort, *window, facets, days, relevance)
+        except BaseException:
+            embedding.cancel()
+            raise
+        waited = time.perf_counter()
+        vector, embed_ms = embedding.result()
+        embed_wait_ms = (time.perf_counter() - waited) * 1000
         lex = first.page
         pool = lex.hits[: opts.pool] if relevance else []
         hood = snap.neighbourhood(vector, opts.nearest, first.expanded, [r for r, _ in pool])
@@ -155,7 +168,10 @@ class ByMeaning:
             )
             jpage = snap.search(node, filters, sort, jstart, max(0, jcount), facets, days)
         weight = words_weight(known_share(parsed.node, words, first.found), opts)
-        meaning = Meaning(on=True, weight=weight, joined=jpage.total, by_words=lex.total, embed_ms=embed_ms)
+        meaning = Meaning(
+            on=True, weight=weight, joined=jpage.total, by_words=lex.total, embed_ms=embed_ms,
+            embed_wait_ms=embed_wait_ms,
+        )  # fmt: skip
         if relevance:
             cands: list[tuple[Any, float | None]] = list(pool) + [(r, None) for r, _ in jpage.hits]
             cos = hood.cosines + [cosine.get(snap.stored(r).get("id", ""), 0.0) for r, _ in jpage.hits]
@@ -182,6 +198,27 @@ class ByMeaning:
         )
         first.joined = node
         return first, meaning
+
+
+# Queries embedded at once in a process: one for each web thread of ``khabar serve``'s workers.
+EMBEDDERS = 4
+_pool: list[tuple[int, ThreadPoolExecutor]] = []
+_pool_lock = threading.Lock()
+
+
+def _embedders() -> ThreadPoolExecutor:
+    with _pool_lock:
+        # a fork (a Gunicorn worker of a preloaded app) keeps the pool but not its threads
+        if not _pool or _pool[0][0] != os.getpid():
+            _pool[:] = [(os.getpid(), ThreadPoolExecutor(EMBEDDERS, thread_name_prefix="query-embedding"))]
+        return _pool[0][1]
+
+
+def _embedded(encoder: Encoder, text: str) -> tuple[np.ndarray, float]:
+    """The query's vector, and the CPU ms it took."""
+    cpu = time.thread_time()
+    vector = encoder.query(text)
+    return vector, (time.thread_time() - cpu) * 1000
 
 
 def _fetched(snap: Snapshot, hits: list[tuple[Any, float | None]], n: int) -> list[tuple[Any, float | None]]:
