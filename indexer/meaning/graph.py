@@ -84,11 +84,12 @@ class _Builder:
 WEIGHT_LEVELS = 63
 
 
-def quantize_columns(w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """int8 weights (in 7 bits) for ``x @ w`` (w [in, out]), symmetric, one scale per output column."""
-    scale = np.abs(w).max(axis=0) / np.float32(WEIGHT_LEVELS)
+def quantize_columns(w: np.ndarray, levels: int = WEIGHT_LEVELS) -> tuple[np.ndarray, np.ndarray]:
+    """int8 weights (in 7 bits by default) for ``x @ w`` (w [in, out]), symmetric, one scale per
+    output column (an all-zero column: scale 1)."""
+    scale = np.abs(w).max(axis=0) / np.float32(levels)
     scale = np.where(scale > 0, scale, np.float32(1)).astype(np.float32)
-    q = np.clip(np.rint(w / scale), -WEIGHT_LEVELS, WEIGHT_LEVELS).astype(np.int8)
+    q = np.clip(np.rint(w / scale), -levels, levels).astype(np.int8)
     return q, scale
 
 

@@ -13,11 +13,8 @@ words decide, as they did before.
 
 from __future__ import annotations
 
-import os
-import threading
 import time
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,6 +25,7 @@ from indexer.facets import Facet
 from indexer.meaning import switch
 from indexer.meaning.encoder import Encoder
 from indexer.meaning.fusion import DEFAULT_FUSION, FusionOptions, fused, joiners, words_weight
+from indexer.meaning.pool import ForkSafePool
 from indexer.query.parser import Parsed
 from indexer.query.tree import TEXT_FIELDS, And, Node, Or, Term, Terms, walk
 from indexer.search.expansion import Alternatives
@@ -144,7 +142,7 @@ class ByMeaning:
         window = (0, max(opts.pool, start + count)) if relevance else (start, count)
         # The query is embedded beside the search by words (ONNX Runtime lets go of the GIL): a
         # reader waits for the longer of the two, not for both.
-        embedding = _embedders().submit(_embedded, encoder, text)
+        embedding = _embedders.get().submit(_embedded, encoder, text)
         try:
             # Ranked by relevance, the pool's hits are for the fusion: only those shown are fetched.
             first = self.matching.run(snap, words, parsed, filters, sort, *window, facets, days, relevance)
@@ -202,16 +200,7 @@ class ByMeaning:
 
 # Queries embedded at once in a process: one for each web thread of ``khabar serve``'s workers.
 EMBEDDERS = 4
-_pool: list[tuple[int, ThreadPoolExecutor]] = []
-_pool_lock = threading.Lock()
-
-
-def _embedders() -> ThreadPoolExecutor:
-    with _pool_lock:
-        # a fork (a Gunicorn worker of a preloaded app) keeps the pool but not its threads
-        if not _pool or _pool[0][0] != os.getpid():
-            _pool[:] = [(os.getpid(), ThreadPoolExecutor(EMBEDDERS, thread_name_prefix="query-embedding"))]
-        return _pool[0][1]
+_embedders = ForkSafePool(EMBEDDERS, "query-embedding")
 
 
 def _embedded(encoder: Encoder, text: str) -> tuple[np.ndarray, float]:

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from indexer.engines.base import IncompleteIndex, VectorSpec
+from indexer.meaning.graph import quantize_columns
 
 if TYPE_CHECKING:
     import onnx
@@ -90,10 +91,8 @@ def write(
 
 def quantize_rows(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(int8 [rows, dim], scale [rows]): each row in -127..127 times its own scale."""
-    scale = np.abs(matrix).max(axis=1) / np.float32(127)
-    scale = np.where(scale > 0, scale, np.float32(1)).astype(np.float32)
-    q = np.clip(np.rint(matrix / scale[:, None]), -127, 127).astype(np.int8)
-    return q, scale
+    q, scale = quantize_columns(matrix.T, levels=127)
+    return q.T, scale
 
 
 def write_quantized(gen_dir: Path, matrix: np.ndarray, chunk: int = 65_536) -> None:
@@ -183,8 +182,11 @@ class Vectors:
 class _Quantized:
     """The int8 copy of a generation's matrix, scored by ONNX Runtime's integer product."""
 
-    def __init__(self, q8: np.ndarray, row_terms: np.ndarray) -> None:
+    def __init__(
+        self, q8: np.ndarray, row_terms: np.ndarray, product: Callable[[np.ndarray, np.ndarray], np.ndarray]
+    ) -> None:
         self.q8 = q8
+        self.product = product
         self.scale = np.array(row_terms[0], dtype=np.float32)
         self.offsets = np.array(row_terms[1], dtype=np.float32) * np.float32(QUERY_OFFSET)
 
@@ -192,7 +194,8 @@ class _Quantized:
     def open(cls, gen_dir: Path, rows: int, dim: int) -> _Quantized | None:
         """None when the generation has no int8 copy, or it does not fit, or the product cannot
         run here: every row is then scored in float32."""
-        if _product() is None:
+        product = _product()
+        if product is None:
             return None
         try:
             q8 = np.load(gen_dir / QUANTIZED, mmap_mode="r")
@@ -201,15 +204,13 @@ class _Quantized:
             return None
         if q8.shape != (dim, rows) or q8.dtype != np.int8 or row_terms.shape != (2, rows):
             return None
-        return cls(q8, row_terms)
+        return cls(q8, row_terms, product)
 
     def scores(self, vector: np.ndarray) -> np.ndarray:
         """Approximate cosines of every row (float32; within 0.004 of the exact ones)."""
         step = float(np.abs(vector).max()) / QUERY_LEVELS or 1.0
         q = np.rint(vector / step).astype(np.int32)
-        product = _product()
-        assert product is not None
-        s = product(np.asarray((q + QUERY_OFFSET)[None], dtype=np.uint8), self.q8)[0].astype(np.float32)
+        s = self.product(np.asarray((q + QUERY_OFFSET)[None], dtype=np.uint8), self.q8)[0].astype(np.float32)
         s -= self.offsets  # sum((q + offset) * row) = q . row + offset * sum(row)
         s *= self.scale
         s *= np.float32(step)
