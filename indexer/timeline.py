@@ -10,9 +10,10 @@ starts at year 1 (there is no year 0), the last one ends on 9999-12-31.
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import date, timedelta
+
+import numpy as np
 
 EPOCH = date(1970, 1, 1)
 MAX_BARS = 60  # the finest interval that keeps the chart under this many bars is chosen
@@ -116,16 +117,19 @@ def choose_interval(first: date, last: date) -> str:
 
 
 def _fold(days: dict[int, int], spans: list[tuple[date, date]]) -> list[int]:
-    """Day counts summed into the periods ``spans`` (sorted, contiguous)."""
-    counts = [0] * len(spans)
-    if not spans:
-        return counts
-    bounds = [(s - EPOCH).days for s, _ in spans] + [(spans[-1][1] - EPOCH).days + 1]
-    for day, n in days.items():
-        i = bisect_right(bounds, day) - 1
-        if 0 <= i < len(spans):
-            counts[i] += n
-    return counts
+    """Day counts summed into the periods ``spans`` (sorted, contiguous). In numpy: a background
+    of ten years is 3,650 days, folded for every search."""
+    if not spans or not days:
+        return [0] * len(spans)
+    bounds = np.array([(s - EPOCH).days for s, _ in spans] + [(spans[-1][1] - EPOCH).days + 1])
+    day = np.fromiter(days.keys(), dtype=np.int64, count=len(days))
+    count = np.fromiter(days.values(), dtype=np.int64, count=len(days))
+    at = np.searchsorted(bounds, day, side="right") - 1
+    inside = (at >= 0) & (at < len(spans))
+    # Integer sums (bincount's weights would be float64: exact only to 2**53).
+    out = np.zeros(len(spans), dtype=np.int64)
+    np.add.at(out, at[inside], count[inside])
+    return out.tolist()
 
 
 def build(

@@ -82,6 +82,35 @@ def test_build_spans_every_series_and_nothing_dated_is_none() -> None:
     assert tl.build([("a", {})]) is None
 
 
+@pytest.mark.parametrize("seed", range(6))
+def test_fold_matches_day_by_day_oracle(seed: int) -> None:
+    """Random day counts (any era, zero counts, a background wider than the series) folded into
+    every interval: each bucket holds the sum of the days that fall between its start and end,
+    as a loop over the days counts them."""
+    import random
+
+    rnd = random.Random(seed)
+    lo, hi = day(date(1, 1, 1)), day(date(9999, 12, 31))
+    centre = rnd.randint(lo, hi)
+    spread = rnd.choice([3, 40, 400, 4000, 40000, 400000])
+    near = lambda: min(hi, max(lo, centre + rnd.randint(-spread, spread)))  # noqa: E731
+    days = {near(): rnd.choice([0, 1, 2, 7, 10**9]) for _ in range(rnd.randint(1, 300))}
+    background = {**{d: n + rnd.randint(0, 3) for d, n in days.items()}, lo: 5, hi: 6}
+    for interval in tl.INTERVALS:
+        t = tl.build([("q", days)], background, interval=interval)
+        if not any(days.values()):
+            assert t is None
+            continue
+        assert t is not None
+        for b in t.series[0].buckets:
+            first, last = day(b.start), day(b.end)
+            want = sum(n for d, n in days.items() if first <= d <= last)
+            total = sum(n for d, n in background.items() if first <= d <= last)
+            assert b.count == want
+            assert b.share == (round(want / total, 6) if total else None)
+        assert t.series[0].total == sum(days.values())
+
+
 def _timeline_json(counts: list[int], share: list[float | None] | None = None) -> dict:
     buckets = []
     for i, c in enumerate(counts):
