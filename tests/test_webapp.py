@@ -416,3 +416,29 @@ def test_the_server_keeps_one_blas_thread() -> None:
         assert blas and all(lib["num_threads"] == 1 for lib in blas)
     finally:
         limits.restore_original_limits()
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_state_urls_are_urlencode_of_the_pairs(seed: int) -> None:
+    """The links' encoder (which quotes each repeated name and value once) writes what
+    ``urllib.parse.urlencode`` writes for the same pairs, empty values left out, over dirty
+    values: Devanagari with nukta and ZWJ, reserved characters, astral letters, long values."""
+    import random
+    from urllib.parse import urlencode
+
+    from webapp import urls
+
+    rnd = random.Random(seed)
+    alphabet = ["क़", "ि", "्", "\u200d", "\u200c", "ँ", "ं", "१", "&", "=", "+", " ", "%", "#", "?", "/",
+                "a", "Z", "😀", "\t", "\"", "'", "<", ";"]  # fmt: skip
+    for _ in range(300):
+        pairs = [
+            (rnd.choice(["q", "category", "source", "from", "क़", "a b"]),
+             "".join(rnd.choice(alphabet) for _ in range(rnd.choice([0, 1, 5, 40, 700]))))
+            for _ in range(rnd.randint(0, 6))
+        ]  # fmt: skip
+        kept = [(k, v) for k, v in pairs if v != ""]
+        want = "/p?" + urlencode(kept) if kept else "/p"
+        got = urls.encode("/p", pairs)
+        assert got == want
+        assert parse_qsl(got.partition("?")[2], keep_blank_values=True) == kept

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
+from functools import lru_cache
+from urllib.parse import quote_plus
 
 from werkzeug.datastructures import MultiDict
 
@@ -11,8 +12,19 @@ _PAGE_RESET = ("page",)
 
 
 def encode(path: str, pairs: list[tuple[str, str]]) -> str:
-    pairs = [(k, v) for k, v in pairs if v != ""]
-    return f"{path}?{urlencode(pairs)}" if pairs else path
+    """``path?`` and ``pairs`` as ``urlencode`` writes them (empty values left out). A page holds
+    a hundred links that repeat the same few names and values: each is quoted once."""
+    parts = [f"{_quoted(k)}={_quoted(v)}" for k, v in pairs if v != ""]
+    return f"{path}?{'&'.join(parts)}" if parts else path
+
+
+def _quoted(s: str) -> str:
+    return _quoted_short(s) if len(s) <= 600 else quote_plus(s)
+
+
+@lru_cache(maxsize=4096)
+def _quoted_short(s: str) -> str:
+    return quote_plus(s)
 
 
 def with_params(path: str, args: MultiDict, **changes: str | None) -> str:
