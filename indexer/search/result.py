@@ -95,8 +95,10 @@ class SearchResult:
             "date_from": r.date_from.isoformat() if r.date_from else None,
             "date_to": r.date_to.isoformat() if r.date_to else None,
             "took_ms": round(self.took_ms, 1),
-            "hits": [asdict(h) for h in self.hits],
-            "facets": {k: [asdict(v) for v in vs] for k, vs in self.facets.items()},
+            # Flat records of plain values: their fields as they are (asdict copies deeply, and a
+            # page has a hundred facet values).
+            "hits": [dict(vars(h)) for h in self.hits],
+            "facets": {k: [dict(vars(v)) for v in vs] for k, vs in self.facets.items()},
             "note": self.note,
             "notes": self.notes,
             "suggestion": self.suggestion,
