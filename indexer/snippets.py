@@ -22,6 +22,10 @@ SCAN_LIMIT = 100_000
 # the lead), twice as much each time after (a long scan sets few texts to the word breaker).
 FIRST_CHUNK = 400
 LAST_CHUNK = 6_400
+# A query word with a term this long is never taken as absent from a body by the article's kept
+# words (``written``): those leave out spellings over indexer.words.MAX_WORD_CHARS (200), and a
+# spelling loses characters to normalisation (ZWJ, nukta) on its way to its term.
+WRITTEN_TERM_CHARS = 100
 ELLIPSIS = "…"
 
 Matcher = Callable[[str], bool]
@@ -110,18 +114,22 @@ def _best_start(matches: list[Term], size: int) -> int:
     return best
 
 
-def _scan(text: str, matcher: Matcher, size: int, analyze: Analyze) -> tuple[list[Term], list[Term]]:
+def _scan(
+    text: str, matcher: Matcher, size: int, analyze: Analyze, written: dict[str, list[str]] | None = None
+) -> tuple[list[Term], list[Term]]:
     """(tokens, matches) of ``text``, analysed a chunk at a time. Once every word of the query has
     been seen (``matcher.groups``), the text is read only ``size`` characters further (the end of
     a window there, to the next space), not to its end, whatever the size of the chunks. Bodies
     run to thousands of words and every result needs a snippet: this is most of a search's own
-    work."""
-    groups = getattr(matcher, "groups", ())  # each word of the query, with its alternatives
+    work. ``written``: see ``_wanted``."""
+    groups = _wanted(getattr(matcher, "groups", ()), written, text)  # each word and its alternatives
     tokens: list[Term] = []
     matches: list[Term] = []
     found: set[str] = set()
     marker = _Marker(matcher)
     pos, stop, chunk_chars = 0, len(text), FIRST_CHUNK
+    if groups == ():
+        stop = _space_after(text, size)  # none of the query's words is there to be found
     while pos < stop:
         end = _space_after(text, min(pos + chunk_chars, stop))  # words never cross a chunk
         chunk_chars = min(2 * chunk_chars, LAST_CHUNK)
@@ -145,6 +153,26 @@ def _scan(text: str, matcher: Matcher, size: int, analyze: Analyze) -> tuple[lis
     return tokens, matches
 
 
+def _wanted(
+    groups: tuple[frozenset[str], ...], written: dict[str, list[str]] | None, text: str
+) -> tuple[frozenset[str], ...] | None:
+    """The query's words a scan of ``text`` waits for; None when the groups are unknown (the text
+    is read to its end). ``written``: each term the article holds (title or body), with the
+    words that write it there, kept at index time. A word none of whose spellings ``text``
+    holds, even inside a longer word, is not in it: the scan does not wait for it. A body that
+    lacks some of the query's words (they are in the headline, or the article was found by
+    meaning) is then not read to its end, and one that lacks them all gives its lead."""
+    if not groups:
+        return None
+    if written is None:
+        return groups
+    return tuple(
+        g
+        for g in groups
+        if any(len(t) > WRITTEN_TERM_CHARS or any(w in text for w in written.get(t, ())) for t in g)
+    )
+
+
 def _space_after(text: str, at: int) -> int:
     """The first space at or after ``at`` (the end of the text if none)."""
     if at >= len(text):
@@ -153,10 +181,17 @@ def _space_after(text: str, at: int) -> int:
     return space if space >= 0 else len(text)
 
 
-def make_snippet(text: str, matcher: Matcher, size: int = SNIPPET_CHARS, analyze: Analyze = terms) -> Snippet:
-    """About ``size`` characters of ``text`` around its best cluster of matches."""
+def make_snippet(
+    text: str,
+    matcher: Matcher,
+    size: int = SNIPPET_CHARS,
+    analyze: Analyze = terms,
+    written: dict[str, list[str]] | None = None,
+) -> Snippet:
+    """About ``size`` characters of ``text`` around its best cluster of matches (``written``:
+    see ``_wanted``)."""
     scan = text[:SCAN_LIMIT]
-    tokens, matches = _scan(scan, matcher, size, analyze)
+    tokens, matches = _scan(scan, matcher, size, analyze, written)
 
     start = 0
     if matches:

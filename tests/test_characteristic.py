@@ -125,6 +125,30 @@ def test_each_article_keeps_the_words_it_writes(indexes: Indexes) -> None:
     config = indexes.build([SEEDS], "kept-seeds")
     got, want = kept(config), written(config)
     assert got == want and len(got) > 30
+    # What a snippet is told of each shown hit (``Snapshot.spellings``): how its title and body
+    # write each asked term, here some terms every article has, some a few have, one none has.
+    snap = open_engine(config).snapshot()
+    refs = snap.fetched(
+        [r for r, _ in snap.search(All(), Filters(), "newest", 0, 10_000, [], light=True).hits]
+    )
+    term = P.analyze_word
+    counts: dict[str, int] = {}
+    for words in want.values():
+        for t in {term(w)[0] for w in words}:
+            counts[t] = counts.get(t, 0) + 1
+    ordered = sorted(counts, key=lambda t: (-counts[t], t))
+    asked = frozenset([*ordered[:5], *ordered[200:230], "नहींमिलताशब्द"])
+    told = snap.spellings(refs, asked)
+    assert told is not None and len(told) == len(refs)
+    seen = 0
+    for ref, found in zip(refs, told, strict=True):
+        expected: dict[str, list[str]] = {}
+        for w in want[snap.stored(ref)["id"]]:
+            if term(w)[0] in asked:
+                expected.setdefault(term(w)[0], []).append(w)
+        assert {t: sorted(ws) for t, ws in found.items()} == expected
+        seen += sum(len(ws) for ws in expected.values())
+    assert seen > 100
 
 
 def test_kept_words_follow_incremental_reindexes(indexes: Indexes, tmp_path: Path) -> None:

@@ -142,3 +142,98 @@ def test_the_window_does_not_depend_on_how_the_text_is_chunked(monkeypatch: pyte
             monkeypatch.setattr(sn, "FIRST_CHUNK", first)
             monkeypatch.setattr(sn, "LAST_CHUNK", last)
             assert make_snippet(text, m) == whole, (first, last, text)
+
+
+def _written(title: str, body: str, asked: frozenset[str]) -> dict[str, list[str]]:
+    """What an engine keeps of an article, asked for ``asked`` (the oracle of
+    ``Snapshot.spellings``): the spellings of its title and body, by term."""
+    from indexer.analysis.pipeline import pipeline
+
+    p = pipeline()
+    out: dict[str, list[str]] = {}
+    for w in sorted(p.index_terms_and_spellings(f"{title}\n{body}")[1]):
+        if (t := analyze_word(w)[0]) in asked:
+            out.setdefault(t, []).append(w)
+    return out
+
+
+@pytest.mark.parametrize(
+    ("title", "body", "query", "marked", "read_below"),
+    [
+        # धरना is in the headline only: the body is read until किसानों, not to its end.
+        ("किसानों का धरना", "दिल्ली पहुंचे किसानों ने कहा। " + FILLER * 300, ("किसान", "धरना"), ["किसानों"], 2000),
+        # Found by meaning: none of the words in the body, whose lead is shown, read no further.
+        ("मौसम का हाल", FILLER * 300, ("किसान", "धरना"), [], 1000),
+        # The body writes क़ानून with a nukta, the headline without: the body's own spelling is
+        # looked for, so the scan waits for it (it is at the end) and marks it.
+        ("कानून पर बहस", FILLER * 100 + "नया क़ानून लागू।", ("कानून",), ["क़ानून"], None),
+        # A joiner inside दिल्‍ली (ZWJ): the body's spelling, not the term, is what it holds.
+        ("", FILLER * 100 + "दिल्\u200dली में ठंड", ("दिल्ली", "ठंड"), ["दिल्\u200dली", "ठंड"], None),
+    ],
+)  # fmt: skip
+def test_a_word_the_body_does_not_write_is_not_waited_for(
+    title: str, body: str, query: tuple[str, ...], marked: list[str], read_below: int | None
+) -> None:
+    import re
+
+    read: list[int] = []
+
+    def counting(text: str, offset: int):  # type: ignore[no-untyped-def]
+        read.append(len(text))
+        return terms(text, offset)
+
+    m = marks(*query)
+    s = make_snippet(body, m, analyze=counting, written=_written(title, body, m.terms))
+    assert re.findall("<mark>(.*?)</mark>", s.html()) == marked
+    if read_below is not None:
+        assert sum(read) < read_below < len(body)
+    else:
+        assert sum(read) >= len(body) - 10
+    # Without what the engine keeps, the same words are marked (the body read to its end).
+    assert re.findall("<mark>(.*?)</mark>", make_snippet(body, m).html()) == marked
+
+
+def test_what_the_engine_keeps_changes_only_where_the_scan_stops() -> None:
+    """Random articles of real sentences (nukta, joiners, digits, Latin, a word only in the
+    headline): told how the article writes the query's words, the scan never gives up a word
+    the body holds, and the snippet is the one of a scan told, by analysing the body whole,
+    which of the query's words it holds."""
+    import random
+    from dataclasses import replace
+
+    from indexer.snippets import _wanted
+
+    pieces = [
+        FILLER,
+        "दिल्ली में किसानों का धरना जारी है। ",
+        "क़ानून पर बहस, ज़मीन के मामले में। ",
+        "कोविड-19 के ३५ नए मामले, covid cases in Delhi. ",
+        "दिल्‍ली सरकार ने ",  # a ZWJ inside दिल्‍ली
+        "किसानआंदोलन",  # किसान inside a longer word: the spelling is there, the word is not
+        "\n\n",
+    ]
+    titles = ["किसान धरना", "कानून ज़मीन", "दिल्ली covid", "मौसम", ""]
+    queries = [
+        ("किसान", "धरना"),
+        ("दिल्ली",),
+        ("क़ानून", "ज़मीन", "covid"),
+        ("किसान", "नहींमिलताशब्द"),
+        ("मौसम", "धरना"),
+    ]
+    rnd = random.Random(11)
+    compared = 0
+    for _ in range(300):
+        body = "".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 40)))
+        title = rnd.choice(titles)
+        m = marks(*rnd.choice(queries))
+        w = _written(title, body, m.terms)
+        holds = {t.text for t in terms(body) if not t.stop}
+        kept = _wanted(m.groups, w, body)
+        assert kept is not None
+        present = tuple(g for g in m.groups if g & holds)
+        assert set(present) <= set(kept)  # never a word the body holds
+        if set(kept) == set(present):  # (a spelling inside a longer word keeps its group waiting)
+            oracle = replace(m, groups=present) if present else m
+            assert make_snippet(body, m, written=w) == make_snippet(body, oracle), (title, body)
+            compared += 1
+    assert compared > 200

@@ -104,6 +104,13 @@ class Snapshot(Protocol):
         kept at index time (``indexer.characteristic``); None when this generation keeps none."""
         ...
 
+    def spellings(self, refs: list[Any], terms: frozenset[str]) -> list[dict[str, list[str]]] | None:
+        """For each hit of ``refs`` (fetched), how its title and body write ``terms`` (index
+        terms): each term it holds, with its spellings there, from the words kept at index time
+        (stopwords and words over 200 characters are not kept); None when this generation keeps
+        none. A snippet stops waiting for a query word its body does not write."""
+        ...
+
     def similar(self, article_id: str, count: int) -> list[tuple[dict[str, Any], float]]: ...
 
     def doc_frequency(self, term: str, fields: tuple[str, ...] = TEXT_FIELDS) -> int:

@@ -22,8 +22,15 @@ SUGGEST_BELOW = 3  # with fewer results than this, rare words get spelling sugge
 
 
 def hit(
-    stored: dict[str, Any], score: float | None, marks: Highlight, with_snippet: bool, analyze: Analyze
+    stored: dict[str, Any],
+    score: float | None,
+    marks: Highlight,
+    with_snippet: bool,
+    analyze: Analyze,
+    written: dict[str, list[str]] | None = None,
 ) -> Hit:
+    """``written``: how the article writes the query's terms, when the engine knows
+    (``Snapshot.spellings``)."""
     title = stored.get("title", "")
     return Hit(
         id=stored.get("id", ""),
@@ -35,7 +42,9 @@ def hit(
         author=stored.get("author", ""),
         url=stored.get("url", ""),
         score=round(score, 4) if score is not None else None,
-        snippet=make_snippet(stored.get("body", ""), marks, analyze=analyze).html() if with_snippet else "",
+        snippet=make_snippet(stored.get("body", ""), marks, analyze=analyze, written=written).html()
+        if with_snippet
+        else "",
     )
 
 

@@ -98,9 +98,14 @@ class SearchService:
             notes.append("page_out_of_range")
         marks = replace(highlight_terms(match.expanded), groups=word_groups(match.q, found.cache))
         analyze = snap.pipeline.terms
+        shown = page.hits[: req.per_page]
+        asked = frozenset().union(*marks.groups)
+        written = snap.spellings([ref for ref, _ in shown], asked) if req.snippets and asked else None
         hits = [
-            present.hit(snap.stored(ref), score, marks, req.snippets, analyze)
-            for ref, score in page.hits[: req.per_page]
+            present.hit(
+                snap.stored(ref), score, marks, req.snippets, analyze, written[n] if written else None
+            )
+            for n, (ref, score) in enumerate(shown)
         ]
         for n in meaning.marked:
             if n < len(hits):

@@ -257,7 +257,7 @@ class OpenSearchSnapshot:
             "size": count,
             "sort": SORTS[sort],
             "_source": False,
-            **(IDS_ONLY if light else {"stored_fields": schema.STORED}),
+            **(IDS_ONLY if light else {"stored_fields": schema.SHOWN}),
         }
         if selections:
             body["post_filter"] = {"bool": {"filter": list(selections.values())}}
@@ -359,7 +359,7 @@ class OpenSearchSnapshot:
             lambda c: c.mget(
                 index=self.generation,
                 body={"ids": [schema.doc_id(i) for i in light]},
-                params={"stored_fields": ",".join(schema.STORED)},
+                params={"stored_fields": ",".join(schema.SHOWN)},
             )
         )
         full = {}
@@ -369,6 +369,21 @@ class OpenSearchSnapshot:
                 full[fields["id"]] = fields
         # An article gone between the two requests cannot be: a snapshot's index never changes.
         return [full.get(r["id"], r) if isinstance(r, IdOnly) else r for r in refs]
+
+    def spellings(self, refs: list[Any], terms: frozenset[str]) -> list[dict[str, list[str]]] | None:
+        """From the words each shown hit brought (``schema.SHOWN``)."""
+        analyze = self.pipeline.analyze_word
+        out: list[dict[str, list[str]]] = []
+        for r in refs:
+            raw = self.stored(r).get(schema.WORDS)
+            if raw is None:
+                return None  # written before the words were kept
+            found: dict[str, list[str]] = {}
+            for w in raw.split(" "):
+                if w and (t := analyze(w)[0]) in terms:
+                    found.setdefault(t, []).append(w)
+            out.append(found)
+        return out
 
     def sample_words(self, refs: list[Any]) -> SampleWords | None:
         """One multi-get of the hits' words (a stored field of their own)."""

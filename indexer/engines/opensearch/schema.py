@@ -245,6 +245,9 @@ def document(
 
 
 STORED = ["id", "title", "body", "byline", "date", "url", "category", "source", "author", "tags", "ts"]
+# What a shown hit reads: its fields and its kept words (its snippet stops waiting for a query
+# word its body does not write: ``Snapshot.spellings``).
+SHOWN = [*STORED, WORDS]
 _LISTS = {"tags"}
 
 

@@ -206,6 +206,19 @@ class ArticleWords:
     def rows(self, docs: Iterable[int]) -> list[np.ndarray]:
         return [np.asarray(self.values[self.offsets[d] : self.offsets[d + 1]]) for d in docs]
 
+    def spellings(self, docs: list[int], terms: frozenset[str]) -> list[dict[str, list[str]]]:
+        """For each document, each of ``terms`` its words have as their term, with those words."""
+        lex = self.lexicon
+        wanted = np.fromiter((i for t in terms if (i := lex.term_id.get(t)) is not None), dtype=np.int32)
+        out: list[dict[str, list[str]]] = []
+        for row in self.rows(docs):
+            found: dict[str, list[str]] = {}
+            if len(wanted):
+                for w in row[np.isin(lex.term_of[row], wanted)].tolist():
+                    found.setdefault(lex.terms[lex.term_of[w]], []).append(lex.words[w])
+            out.append(found)
+        return out
+
 
 def _write_lexicon(path: Path, spellings: Sequence[str], terms: Sequence[str]) -> None:
     with path.open("w", encoding="utf-8", newline="\n") as fh:

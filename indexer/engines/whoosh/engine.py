@@ -276,6 +276,12 @@ class WhooshSnapshot:
         found = self.engine.article_words(self.generation, self.reader)
         return None if found is None else SampleWords(found.rows(int(r) for r in refs), found.lexicon)
 
+    def spellings(self, refs: list[Any], terms: frozenset[str]) -> list[dict[str, list[str]]] | None:
+        found = self.engine.article_words(self.generation, self.reader)
+        if found is None:
+            return None
+        return found.spellings([int(r) for r in refs], terms)
+
     # -- search by meaning ----------------------------------------------------------------------
 
     def _vectors(self) -> matrix.Vectors | None:
