@@ -333,6 +333,10 @@ def test_a_date_in_the_far_future_does_not_move_the_quick_ranges(tmp_path: Path,
     assert res.timeline is not None and res.timeline.interval == "millennium"
     assert res.timeline.series[0].buckets[-1].end == date(9999, 12, 31)
     assert [b.count for b in res.timeline.series[0].buckets if b.count] == [1, 1]
+    # Kept per generation: a reindex that brings a newer article moves it.
+    write(tmp_path / "c", "s.jsonl", '{"id": "c", "title": "चीन", "body": "चीन", "date": "2022-02-03"}\n')
+    reindex([tmp_path / "c"], config)
+    assert svc.newest_date() == date(2022, 2, 3)
 
 
 def test_from_after_to_is_refused() -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from indexer.caches import Cache, Lazy
@@ -33,6 +34,9 @@ class GenerationTables:
     doc_frequencies: Cache[str, int] = field(default_factory=lambda: Cache(DF_CACHE))
     count: Lazy[int] = field(default_factory=Lazy)
     patterns: Cache[tuple[str, tuple[str, ...]], Found] = field(default_factory=lambda: Cache(PATTERNS_CACHE))
+    # The newest article's date not after a day (every page's quick date ranges count back from
+    # it): (date or None,), by that day.
+    newest: Cache[date, tuple[date | None]] = field(default_factory=lambda: Cache(4))
 
     def doc_count(self, snap: Snapshot) -> int:
         return self.count.get(snap.doc_count)

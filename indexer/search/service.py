@@ -253,4 +253,10 @@ class SearchService:
     def newest_date(self) -> date | None:
         """The date of the newest article, not counting dates after tomorrow (a placeholder such as
         9999-12-31 in one record): quick date ranges count back from it."""
-        return self.engine.snapshot().newest_date(not_after=date.today() + timedelta(days=1))
+        snap, tables = self._view()
+        not_after = date.today() + timedelta(days=1)
+        found = tables.newest.get(not_after)
+        if found is None:
+            found = (snap.newest_date(not_after=not_after),)
+            tables.newest.put(not_after, found)
+        return found[0]
