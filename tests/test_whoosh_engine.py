@@ -209,3 +209,27 @@ def test_positions_decoded_in_bulk_as_whoosh_decodes_them(lists: list[list[int]]
         assert counts.tolist() == [len(p) for p in lists]
         assert flat.tolist() == [x for v in given for x in fmt.decode_positions(v)]
         assert flat.dtype == np.int64
+
+
+def test_spelling_neighbours_are_whooshs_terms_within(corpus_index: Path) -> None:
+    """``terms_near`` (candidates kept by first letter, distances in C) gives the terms Whoosh's
+    own ``terms_within(..., prefix=1)`` gives over title and body, asked twice (the second time
+    from the kept lists), for words of the index and misspellings of them."""
+    import random
+
+    from indexer.engines import open_engine
+    from indexer.engines.config import EngineConfig
+
+    snap = open_engine(EngineConfig(index_dir=corpus_index)).snapshot()
+    reader = snap.reader
+    vocabulary = sorted({t for t in snap.vocabulary() if len(t) >= 3})
+    rnd = random.Random(3)
+    words = rnd.sample(vocabulary, 25)
+    words += [w[:2] + rnd.choice("कखगमनरलसािीुे") + w[3:] for w in words[:15]]
+    for word in words:
+        for maxdist in (1, 2):
+            want = sorted(
+                {t for f in ("title", "body") for t in reader.terms_within(f, word, maxdist, prefix=1)}
+            )
+            assert list(snap.terms_near(word, maxdist)) == want
+            assert list(snap.terms_near(word, maxdist)) == want
