@@ -173,6 +173,73 @@ def _wanted(
     )
 
 
+# Text between two spaces longer than the longest word an engine keeps (indexer.words).
+_LONG_RUN = re.compile("[^ ]{201}")
+
+
+def _by_spellings(
+    text: str, matcher: Matcher, size: int, analyze: Analyze, written: dict[str, list[str]] | None
+) -> tuple[list[Term], list[Term]] | None:
+    """What ``_scan`` finds, for what ``make_snippet`` reads of it, analysing only the words
+    where the article's spellings of the query's terms stand (``written``: every marked term,
+    with the words that write it in the title and body) and the window's own text: a match is a
+    word the index kept, so it is one of those spellings. The stretch analysed begins and ends
+    at a space, where the words are those of the whole text (as ``_scan``'s chunks). None
+    where this cannot be answered so: phrases (their words' neighbours count), a marked term
+    ``written`` does not cover, a word too long to have been kept."""
+    marked: frozenset[str] | None = getattr(matcher, "terms", None)
+    if (
+        written is None
+        or marked is None
+        or getattr(matcher, "phrases", ())
+        or any(t not in written for t in marked)
+        or _LONG_RUN.search(text)
+    ):
+        return None
+    groups = _wanted(getattr(matcher, "groups", ()), written, text)
+    stop = _space_after(text, size) if groups == () else len(text)
+    at: dict[int, int] = {}  # where a spelling stands: its length
+    for t in marked:
+        for w in written[t]:
+            i = text.find(w)
+            while i >= 0:
+                at[i] = max(at.get(i, 0), len(w))
+                i = text.find(w, i + 1)
+    matches: list[Term] = []
+    found: set[str] = set()
+    read_to = 0
+    for i in sorted(at):
+        if i >= stop:
+            break
+        if i < read_to:
+            continue  # read with the stretch of an earlier spelling
+        begin, read_to = _space_before(text, i), _space_after(text, i + at[i])
+        for t in analyze(text[begin:read_to], begin):
+            if t.stop or not matcher(t.text) or (matches and t.start <= matches[-1].start):
+                continue
+            matches.append(t)
+            if groups and stop == len(text):
+                found.add(t.text)
+                if all(g & found for g in groups):  # the match that completes the query's words
+                    stop = _space_after(text, t.end + size)
+    if stop < len(text):
+        matches = [t for t in matches if t.end <= stop]
+    # The window's words: from where its context may begin to where it may end.
+    low, high = 0, size
+    if matches:
+        anchor = _best_start(matches, size)
+        low = min(max(0, anchor - LEAD_CHARS), max(0, len(text) - size))
+        high = anchor + size
+    begin = _space_before(text, low)
+    return analyze(text[begin : min(_space_after(text, high), stop)], begin), matches
+
+
+def _space_before(text: str, at: int) -> int:
+    """The last space at or before ``at`` (0 if none): a stretch read from there has the words
+    of the whole text."""
+    return max(text.rfind(" ", 0, at + 1), 0)
+
+
 def _space_after(text: str, at: int) -> int:
     """The first space at or after ``at`` (the end of the text if none)."""
     if at >= len(text):
@@ -191,7 +258,8 @@ def make_snippet(
     """About ``size`` characters of ``text`` around its best cluster of matches (``written``:
     see ``_wanted``)."""
     scan = text[:SCAN_LIMIT]
-    tokens, matches = _scan(scan, matcher, size, analyze, written)
+    found = _by_spellings(scan, matcher, size, analyze, written)
+    tokens, matches = found if found is not None else _scan(scan, matcher, size, analyze, written)
 
     start = 0
     if matches:

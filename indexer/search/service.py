@@ -99,8 +99,11 @@ class SearchService:
         marks = replace(highlight_terms(match.expanded), groups=word_groups(match.q, found.cache))
         analyze = snap.pipeline.terms
         shown = page.hits[: req.per_page]
-        asked = frozenset().union(*marks.groups)
-        written = snap.spellings([ref for ref, _ in shown], asked) if req.snippets and asked else None
+        # How each shown article writes the words it marks: a snippet then reads only where
+        # they stand, and does not wait for a word its body lacks.
+        asked = marks.terms.union(*marks.groups)
+        spelt = snap.spellings([ref for ref, _ in shown], asked) if req.snippets and asked else None
+        written = [{t: f.get(t, []) for t in asked} for f in spelt] if spelt else None
         hits = [
             present.hit(
                 snap.stored(ref), score, marks, req.snippets, analyze, written[n] if written else None
