@@ -115,8 +115,15 @@ def test_searches_survive_sigkill_of_a_node(opensearch_cluster: ClusterInfo) -> 
     assert _ids(_search_all(url)) == all_ids
     # Every node holds shards: 3 primaries and 3 replicas on 3 nodes (once the cluster has
     # finished moving shards about; other tests' indexes live in this cluster too).
+    # The health wait can return just before the balancer moves another shard (a relocating
+    # shard's node then reads "node-0 -> address id node-1"): wait until every shard has started.
     request(f"{url}/_cluster/health?wait_for_no_relocating_shards=true&timeout=60s", timeout=70)
-    shards = request(f"{url}/_cat/shards/{INDEX}?format=json")
+    deadline = time.monotonic() + 60
+    while True:
+        shards = request(f"{url}/_cat/shards/{INDEX}?format=json")
+        if all(s["state"] == "STARTED" for s in shards) or time.monotonic() > deadline:
+            break
+        time.sleep(0.5)
     assert {s["node"] for s in shards} == {n.name for n in info.nodes}
 
     # Kill the elected cluster manager: its shards' replicas must take over and a new one be elected.
