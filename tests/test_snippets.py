@@ -19,6 +19,15 @@ def marks(*words: str) -> Highlight:
 
 
 FILLER = "सरकार ने आज एक नई योजना की घोषणा की जिसमें कई राज्यों को शामिल किया गया है। "
+# Pieces of the random articles the tests below build: real sentences with nukta words, Devanagari
+# digits, Latin and a joiner (ZWJ) inside दिल्‍ली.
+ARTICLE_PIECES = [
+    FILLER,
+    "दिल्ली में किसानों का धरना जारी है। ",
+    "क़ानून पर बहस, ज़मीन के मामले में। ",
+    "कोविड-19 के ३५ नए मामले, covid cases in Delhi. ",
+    "दिल्‍ली सरकार ने ",
+]
 
 
 def test_window_lands_on_the_matches() -> None:
@@ -122,15 +131,7 @@ def test_the_window_does_not_depend_on_how_the_text_is_chunked(monkeypatch: pyte
 
     import indexer.snippets as sn
 
-    pieces = [
-        FILLER,
-        "दिल्ली में किसानों का धरना जारी है। ",
-        "क़ानून पर बहस, ज़मीन के मामले में। ",
-        "कोविड-19 के ३५ नए मामले, covid cases in Delhi. ",
-        "किसान" * 30 + " ",  # a long run without a space
-        "दिल्‍ली सरकार ने ",  # a ZWJ inside दिल्‍ली
-        "\n\n",
-    ]
+    pieces = [*ARTICLE_PIECES, "किसान" * 30 + " ", "\n\n"]  # a long run without a space
     queries = [("किसान", "धरना"), ("दिल्ली",), ("क़ानून", "ज़मीन", "covid"), ("किसान", "नहींमिलताशब्द")]
     rnd = random.Random(5)
     for _ in range(60):
@@ -200,15 +201,8 @@ def test_what_the_engine_keeps_changes_only_where_the_scan_stops() -> None:
 
     from indexer.snippets import _wanted
 
-    pieces = [
-        FILLER,
-        "दिल्ली में किसानों का धरना जारी है। ",
-        "क़ानून पर बहस, ज़मीन के मामले में। ",
-        "कोविड-19 के ३५ नए मामले, covid cases in Delhi. ",
-        "दिल्‍ली सरकार ने ",  # a ZWJ inside दिल्‍ली
-        "किसानआंदोलन",  # किसान inside a longer word: the spelling is there, the word is not
-        "\n\n",
-    ]
+    # किसान inside a longer word: the spelling is there, the word is not.
+    pieces = [*ARTICLE_PIECES, "किसानआंदोलन", "\n\n"]
     titles = ["किसान धरना", "कानून ज़मीन", "दिल्ली covid", "मौसम", ""]
     queries = [
         ("किसान", "धरना"),
@@ -250,11 +244,9 @@ def test_reading_only_where_the_spellings_stand_gives_the_whole_scans_snippet(
     import indexer.snippets as sn
 
     pieces = [
-        FILLER,
-        "दिल्ली में किसानों का धरना जारी है। ",
-        "क़ानून पर बहस,ज़मीन के मामले में।  ",
+        *ARTICLE_PIECES,
+        "क़ानून पर बहस,ज़मीन के मामले में।  ",  # no space after the comma, two at the end
         "कोविड-19 के ३५ नए मामले, Covid cases in DELHI. ",
-        "दिल्‍ली सरकार ने ",  # a ZWJ inside दिल्‍ली
         "किसानआंदोलन ",  # किसान inside a longer word
         "#किसान_आंदोलन और Super_Bowl_50 ",
         "\n\nधरना\n",

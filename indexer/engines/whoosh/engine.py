@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import threading
-from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from datetime import date, datetime, timedelta
@@ -22,6 +21,7 @@ import numpy as np
 from indexer import manifest as manifests
 from indexer import patterns, words
 from indexer.analysis.pipeline import AnalysisOptions, Pipeline
+from indexer.caches import Cache
 from indexer.characteristic import SampleWords
 from indexer.engines.base import Filters, IndexUnavailable, Live, Neighbourhood, Page, VectorSpec
 from indexer.engines.whoosh import articlewords, store
@@ -57,7 +57,7 @@ class WhooshEngine:
         self._article_words: dict[str, articlewords.ArticleWords | None] = {}
         # Terms by (generation, field, first letter), the spelling neighbours' candidates: Whoosh
         # lists them in Python, 20 ms and more for a common letter at 100,000 articles.
-        self._initials: OrderedDict[tuple[str, str, str], list[str]] = OrderedDict()
+        self._initials: Cache[tuple[str, str, str], list[str]] = Cache(INITIALS)
         self._lock = threading.Lock()
 
     # -- reindexing -----------------------------------------------------------------------------
@@ -150,17 +150,11 @@ class WhooshEngine:
     def initial_terms(self, gen: str, reader: Any, fieldname: str, letter: str) -> list[str]:
         """The terms of ``fieldname`` that begin with ``letter`` (the last INITIALS used kept)."""
         key = (gen, fieldname, letter)
-        with self._lock:
-            found = self._initials.get(key)
-            if found is not None:
-                self._initials.move_to_end(key)
-                return found
-        field = reader.schema[fieldname]
-        found = [field.from_bytes(b) for b in reader.expand_prefix(fieldname, letter)]
-        with self._lock:
-            self._initials[key] = found
-            while len(self._initials) > INITIALS:
-                self._initials.popitem(last=False)
+        found = self._initials.get(key)
+        if found is None:
+            field = reader.schema[fieldname]
+            found = [field.from_bytes(b) for b in reader.expand_prefix(fieldname, letter)]
+            self._initials.put(key, found)
         return found
 
     def article_words(self, gen: str, reader: Any) -> articlewords.ArticleWords | None:
