@@ -20,9 +20,9 @@ from whoosh.reading import IndexReader
 from whoosh.system import _INT_SIZE
 
 from indexer.engines.whoosh import norms
+from indexer.engines.whoosh.setops import EMPTY
 from indexer.facets import FACETS, Facet
 
-EMPTY = np.zeros(0, dtype=np.int32)
 CACHE_BYTES = 64 * 1024 * 1024  # document lists of frequent terms kept per generation
 CACHE_MIN_SHARE = 0.005  # terms in fewer documents than this share are cheap to read again
 

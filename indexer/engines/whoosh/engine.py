@@ -24,7 +24,7 @@ from indexer.analysis.pipeline import AnalysisOptions, Pipeline
 from indexer.caches import Cache
 from indexer.characteristic import SampleWords
 from indexer.engines.base import Filters, IndexUnavailable, Live, Neighbourhood, Page, VectorSpec
-from indexer.engines.whoosh import articlewords, store
+from indexer.engines.whoosh import articlewords, setops, store
 from indexer.engines.whoosh import vectors as matrix
 from indexer.engines.whoosh.docsets import DocSets
 from indexer.engines.whoosh.evaluate import Evaluator
@@ -39,6 +39,7 @@ from indexer.spelling import within
 from indexer.words import WordTable
 
 UNDATED = np.iinfo(np.int64).min
+DAY_BINS = 200 * 366  # days the timeline's counts bin directly (two centuries)
 INITIALS = 64  # lists of terms by field and first letter kept (``WhooshEngine.initial_terms``)
 
 
@@ -323,7 +324,7 @@ class WhooshSnapshot:
             return set()
         matched = self.evaluate(q)[0]
         nums = np.fromiter(docs.values(), dtype=np.int64, count=len(docs))
-        hit = np.isin(nums, matched)
+        hit = setops.contains(matched, nums)
         return {i for i, h in zip(docs, hit, strict=True) if h}
 
     def neighbourhood(self, vector: np.ndarray, k: int, q: Node, refs: list[Any]) -> Neighbourhood:
@@ -423,8 +424,8 @@ def _mask(ds: DocSets, name: str, values: Sequence[str], docs: np.ndarray) -> np
     if name in ds.multi:
         mf = ds.multi[name]
         wanted = [mf.index[v] for v in values if v in mf.index]
-        holders = mf.docs[np.isin(mf.ords, wanted)]
-        return np.isin(docs, holders)
+        holders = mf.docs[np.isin(mf.ords, wanted)]  # by value: unsorted, a document per value
+        return setops.marks(ds.doc_count, holders)[docs]
     col = ds.columns[name]
     wanted = [col.index[v] for v in values if v in col.index]
     return np.isin(col.ords[docs], wanted)
@@ -451,14 +452,23 @@ def _every(masks: dict[str, np.ndarray], n: int) -> np.ndarray:
 def _days(ds: DocSets, docs: np.ndarray) -> dict[int, int]:
     """Matching articles per local day (days since 1970-01-01); undated ones are not counted."""
     ts = ds.ts[docs]
-    day, n = np.unique(ts[ts != UNDATED] // 86_400, return_counts=True)
-    return dict(zip(day.tolist(), n.tolist(), strict=True))
+    day = ts[ts != UNDATED] // 86_400
+    if not len(day):
+        return {}
+    first = int(day.min())
+    span = int(day.max()) - first + 1
+    if span > DAY_BINS:  # dates centuries apart: counting by sorting beats a bin a day
+        d, n = np.unique(day, return_counts=True)
+        return dict(zip(d.tolist(), n.tolist(), strict=True))
+    n = np.bincount(day - first, minlength=span)
+    held = np.flatnonzero(n)
+    return dict(zip((held + first).tolist(), n[held].tolist(), strict=True))
 
 
 def _count(ds: DocSets, name: str, docs: np.ndarray) -> dict[str, int]:
     if name in ds.multi:
         mf = ds.multi[name]
-        ords = mf.ords[np.isin(mf.docs, docs)]
+        ords = mf.ords[setops.within(mf.docs, docs, ds.doc_count)]
         values = mf.values
     else:
         col = ds.columns[name]

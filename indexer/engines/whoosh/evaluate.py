@@ -22,35 +22,11 @@ from typing import Any
 import numpy as np
 
 from indexer.engines.whoosh import docsets
-from indexer.engines.whoosh.docsets import EMPTY, DocSets
+from indexer.engines.whoosh.docsets import DocSets
+from indexer.engines.whoosh.setops import EMPTY, Scored, contains, intersection, union, within
 from indexer.query.tree import TEXT_FIELDS, All, And, Node, Not, Or, Phrase, Term, Terms
 
-Scored = tuple[np.ndarray, np.ndarray]  # sorted unique document numbers, and a score for each
 _NO_SCORES = np.zeros(0)
-
-
-def _union(parts: list[Scored]) -> Scored:
-    parts = [p for p in parts if len(p[0])]
-    if not parts:
-        return EMPTY, _NO_SCORES
-    if len(parts) == 1:
-        return parts[0]
-    docs, inverse = np.unique(np.concatenate([d for d, _ in parts]), return_inverse=True)
-    scores = np.bincount(inverse, weights=np.concatenate([s for _, s in parts]), minlength=len(docs))
-    return docs.astype(np.int32), scores
-
-
-def _intersection(parts: list[Scored]) -> Scored:
-    parts = sorted(parts, key=lambda p: len(p[0]))
-    docs = parts[0][0]
-    for d, _ in parts[1:]:
-        if not len(docs):
-            break
-        docs = np.intersect1d(docs, d, assume_unique=True)
-    total = np.zeros(len(docs))
-    for d, s in parts:
-        total += s[np.searchsorted(d, docs)]
-    return docs, total
 
 
 class Evaluator:
@@ -62,29 +38,30 @@ class Evaluator:
         self.ds = docsets
         self.boosts = boosts
         self.weighting = searcher.weighting
+        self.n = docsets.doc_count
 
     def run(self, node: Node) -> Scored:
         if isinstance(node, Term):
-            return _union([self._term(f, node.text, node.boost) for f in node.fields])
+            return union([self._term(f, node.text, node.boost) for f in node.fields], self.n)
         if isinstance(node, Phrase):
-            return _union([self._phrase(f, node.terms, node.boost) for f in node.fields])
+            return union([self._phrase(f, node.terms, node.boost) for f in node.fields], self.n)
         if isinstance(node, Terms):
-            return _union([self._terms(f, node) for f in node.fields])
+            return union([self._terms(f, node) for f in node.fields], self.n)
         if isinstance(node, All):
             return self.ds.all, np.zeros(len(self.ds.all))
         if isinstance(node, Not):
-            docs = np.setdiff1d(self.ds.all, self.run(node.child)[0], assume_unique=True)
+            docs = self.ds.all[~within(self.ds.all, self.run(node.child)[0], self.n)]
             return docs, np.zeros(len(docs))
         if isinstance(node, Or):
-            return _union([self.run(c) for c in node.children])
+            return union([self.run(c) for c in node.children], self.n)
         if isinstance(node, And):
             wanted = [self.run(c) for c in node.children if not isinstance(c, Not)]
             if not wanted:  # only exclusions: every article but those
                 wanted = [self.run(All())]
-            docs, scores = _intersection(wanted)
+            docs, scores = intersection(wanted)
             for c in node.children:
                 if isinstance(c, Not) and len(docs):
-                    keep = ~np.isin(docs, self.run(c.child)[0], assume_unique=True)
+                    keep = ~within(docs, self.run(c.child)[0], self.n)
                     docs, scores = docs[keep], scores[keep]
             return docs, scores
         raise TypeError(f"not a query node: {node!r}")
@@ -130,8 +107,8 @@ class Evaluator:
         the documents that hold every word (an intersection of cached arrays), and matched as
         arrays: word i at position p + i for some p (what Whoosh's Phrase, slop 1, matches)."""
         docs = holding[0]
-        for d in holding[1:]:
-            docs = np.intersect1d(docs, d, assume_unique=True)
+        for d in sorted(holding[1:], key=len):
+            docs = docs[contains(d, docs)]
         if not len(docs) or len(terms) == 1:
             return docs.astype(np.int32)
         keys = None
@@ -148,9 +125,14 @@ class Evaluator:
     def _terms(self, fieldname: str, node: Terms) -> Scored:
         if fieldname not in self.reader.schema or not node.terms:
             return EMPTY, _NO_SCORES
-        parts = [d for t in node.terms if len(d := self.ds.term(self.reader, fieldname, t))]
-        if not parts:
+        if fieldname == "id":
+            # Article ids (the articles search by meaning adds): each names one live document,
+            # known to the generation's arrays, without reading a posting list per id.
+            docs = np.array(sorted(self.ds.docnums(list(node.terms)).values()), dtype=np.int32)
+        else:
+            parts = [d for t in node.terms if len(d := self.ds.term(self.reader, fieldname, t))]
+            docs = union([(d, np.zeros(len(d))) for d in parts], self.n)[0]
+        if not len(docs):
             return EMPTY, _NO_SCORES
-        docs = np.unique(np.concatenate(parts)).astype(np.int32) if len(parts) > 1 else parts[0]
         weight = node.boost * self.boosts.get(fieldname, 1.0) if self._scorable(fieldname) else 0.0
         return docs, np.full(len(docs), weight)
