@@ -17,6 +17,7 @@ before the sets were kept and as the oracle of the tests.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
@@ -63,24 +64,78 @@ class Lexicon:
 
     def lettered(self, ids: np.ndarray) -> np.ndarray:
         """Which of the terms ``ids`` are words with a letter (not a number or a mark)."""
+        # The answer is built on a copy: a growing lexicon may replace the arrays meanwhile.
         known = self._letters[ids]
-        for i in ids[known < 0].tolist():
+        for at in np.flatnonzero(known < 0).tolist():
+            i = int(ids[at])
             term = self.terms[i]
-            self._letters[i] = bool(term) and any(ch.isalpha() for ch in term)
-        return self._letters[ids] > 0
+            known[at] = bool(term) and any(ch.isalpha() for ch in term)
+            self._letters[i] = known[at]
+        return known > 0
 
     def frequencies(
         self, ids: np.ndarray, doc_frequencies: Callable[[list[str]], dict[str, int]]
     ) -> np.ndarray:
         """The document frequencies of the terms ``ids``, asked of ``doc_frequencies`` once."""
-        missing = np.unique(ids[self._df[ids] < 0])
+        known = self._df[ids]
+        missing = np.unique(ids[known < 0])
         if len(missing):
             terms = [self.terms[i] for i in missing.tolist()]
             found = doc_frequencies(terms)
-            self._df[missing] = np.fromiter(
-                (found.get(t, 0) for t in terms), dtype=np.int64, count=len(terms)
-            )
-        return self._df[ids]
+            counts = np.fromiter((found.get(t, 0) for t in terms), dtype=np.int64, count=len(terms))
+            self._df[missing] = counts
+            at = np.flatnonzero(known < 0)
+            known[at] = counts[np.searchsorted(missing, ids[at])]
+        return known
+
+
+class GrowingLexicon(Lexicon):
+    """A generation's lexicon learnt as searches meet its words: for an engine that keeps each
+    article's words as text (OpenSearch's stored field), so that a search analyses only the
+    words no search of the generation has met yet, and what is learnt of a term (its letters,
+    its document frequency) serves the searches after it. Shared by the generation's threads;
+    it grows to the generation's vocabulary at most."""
+
+    def __init__(self, pipeline: Pipeline) -> None:
+        super().__init__([], [])
+        self.words: list[str] = []
+        self.pipeline = pipeline
+        self.word_id: dict[str, int] = {}
+        self._lock = threading.Lock()
+
+    def ids(self, words: Sequence[str]) -> np.ndarray:
+        """The ids of ``words`` (int32, in order), new ones added."""
+        found = list(map(self.word_id.get, words))
+        if None in found:
+            new = list(dict.fromkeys(w for w, i in zip(words, found, strict=True) if i is None))
+            terms = [self.pipeline.written_pair(w)[1] for w in new]  # analysed outside the lock
+            with self._lock:
+                self._add(new, terms)
+            found = list(map(self.word_id.get, words))
+        return np.array(found, dtype=np.int32)
+
+    def _add(self, words: list[str], terms: list[str]) -> None:
+        first = len(self.words)
+        appended: list[str] = []
+        term_of: list[int] = []
+        added = 0
+        for w, t in zip(words, terms, strict=True):
+            if w in self.word_id:  # another thread added it meanwhile
+                continue
+            if t not in self.term_id:
+                self.term_id[t] = len(self.terms)
+                self.terms.append(t)
+                added += 1
+            term_of.append(self.term_id[t])
+            appended.append(w)
+        self.words.extend(appended)
+        # Every array is long enough before a new word's id is published.
+        self.term_of = np.concatenate((self.term_of, np.array(term_of, dtype=np.int32)))
+        if added:
+            self._letters = np.concatenate((self._letters, np.full(added, -1, dtype=np.int8)))
+            self._df = np.concatenate((self._df, np.full(added, -1, dtype=np.int64)))
+        for n, w in enumerate(appended):
+            self.word_id[w] = first + n
 
 
 @dataclass

@@ -4,7 +4,9 @@ engines, through full and incremental reindexes and from every writing process."
 
 from __future__ import annotations
 
+import random
 import shutil
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -13,6 +15,7 @@ import pytest
 from indexer.analysis.pipeline import pipeline
 from indexer.build import reindex
 from indexer.characteristic import (
+    GrowingLexicon,
     Lexicon,
     SampleWords,
     article_words,
@@ -98,6 +101,64 @@ def test_empty_samples() -> None:
     blank = SampleWords([np.zeros(0, np.int32)] * 3, Lexicon([], []))
     assert characteristic(blank, lambda t: {}, 10) == ([], 3)
     assert characteristic_words(["का की"], P, lambda t: {}, 10) == ([], 1)
+
+
+# Written forms: spellings of one term (nukta, chandrabindu / anusvara), numbers, Latin, stopwords.
+_FORMS = [
+    "किसान",
+    "किसानों",
+    "पहुँचे",
+    "पहुंचे",
+    "बाज़ार",
+    "बाजार",
+    "सरकार",
+    "सरकारें",
+    "दिल्ली",
+    "कोविड",
+    "19",
+    "२०२१",
+    "COVID",
+    "vaccine",
+    "मौसम",
+    "ज्वालामुखी",
+    "लावा",
+    "राख",
+    "चुनाव",
+    "आंदोलन",
+    "आन्दोलन",
+    "क्\u200dष",
+    "क्\u200cष",
+    "का",
+    "की",
+    "के",
+]
+
+
+def _samples(seed: int) -> list[list[list[str]]]:
+    """Searches' samples: each a few articles, each its distinct words."""
+    rnd = random.Random(seed)
+    return [[rnd.sample(_FORMS, rnd.randint(0, 12)) for _ in range(rnd.randint(0, 8))] for _ in range(12)]
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_a_growing_lexicon_counts_as_a_fresh_one_for_every_search(seed: int) -> None:
+    """One generation's lexicon, met by search after search from four threads at once, gives
+    each search the characteristic words of a lexicon of just its own sample."""
+    archive = [" ".join(a) for sample in _samples(seed + 100) for a in sample]
+    df, n = _df(archive), len(archive)
+    grown = GrowingLexicon(P)
+
+    def both(sample: list[list[str]]) -> tuple[object, object]:
+        fresh = characteristic(SampleWords.of_words(sample, P), df, n, shown=50)
+        kept = characteristic(SampleWords([grown.ids(row) for row in sample], grown), df, n, shown=50)
+        return fresh, kept
+
+    with ThreadPoolExecutor(4) as pool:
+        for fresh, kept in pool.map(both, _samples(seed)):
+            assert kept == fresh
+    assert sorted(grown.words) == sorted(set(grown.words))  # each word once
+    assert [grown.terms[t] for t in grown.term_of] == [P.written_pair(w)[1] for w in grown.words]
+    assert all(grown.words[i] == w for w, i in grown.word_id.items())
 
 
 # -- the words each article keeps, on both engines ---------------------------------------------------

@@ -25,7 +25,7 @@ from opensearchpy import helpers
 
 from indexer.analysis.pipeline import AnalysisOptions, Pipeline
 from indexer.caches import Cache
-from indexer.characteristic import SampleWords
+from indexer.characteristic import GrowingLexicon, SampleWords
 from indexer.engines.base import Filters, IndexUnavailable, Live, Neighbourhood, Page, VectorSpec
 from indexer.engines.config import EngineConfig
 from indexer.engines.opensearch import schema, writer
@@ -60,6 +60,7 @@ class OpenSearchEngine:
         self._df_caches: dict[str, Cache[str, dict[str, int]]] = {}
         self._routings: dict[str, list[str]] = {}
         self._specs: dict[str, VectorSpec | None] = {}
+        self._lexicons: dict[str, GrowingLexicon] = {}
         self._lock = threading.Lock()
 
     # -- the live generation --------------------------------------------------------------------
@@ -93,6 +94,15 @@ class OpenSearchEngine:
             found = [by_shard[k] for k in sorted(by_shard)]
             with self._lock:
                 self._routings = {index: found}
+        return found
+
+    def lexicon(self, index: str, pipe: Pipeline) -> GrowingLexicon:
+        """The words of one generation that searches have met (older generations' are dropped)."""
+        with self._lock:
+            found = self._lexicons.get(index)
+            if found is None:
+                self._lexicons = {index: GrowingLexicon(pipe)}
+                found = self._lexicons[index]
         return found
 
     def df_cache(self, index: str) -> Cache[str, dict[str, int]]:
@@ -371,17 +381,21 @@ class OpenSearchSnapshot:
         return [full.get(r["id"], r) if isinstance(r, IdOnly) else r for r in refs]
 
     def spellings(self, refs: list[Any], terms: frozenset[str]) -> list[dict[str, list[str]]] | None:
-        """From the words each shown hit brought (``schema.SHOWN``)."""
-        analyze = self.pipeline.analyze_word
-        out: list[dict[str, list[str]]] = []
+        """From the words each shown hit brought (``schema.SHOWN``), by the generation's lexicon."""
+        lex = self.engine.lexicon(self.generation, self.pipeline)
+        rows: list[list[str]] = []
         for r in refs:
             raw = self.stored(r).get(schema.WORDS)
             if raw is None:
                 return None  # written before the words were kept
+            rows.append([w for w in raw.split(" ") if w])
+        ids = [lex.ids(row) for row in rows]
+        wanted = np.array([i for t in terms if (i := lex.term_id.get(t)) is not None], dtype=np.int32)
+        out: list[dict[str, list[str]]] = []
+        for row, w_ids in zip(rows, ids, strict=True):
             found: dict[str, list[str]] = {}
-            for w in raw.split(" "):
-                if w and (t := analyze(w)[0]) in terms:
-                    found.setdefault(t, []).append(w)
+            for at in np.flatnonzero(np.isin(lex.term_of[w_ids], wanted)).tolist():
+                found.setdefault(lex.terms[lex.term_of[w_ids[at]]], []).append(row[at])
             out.append(found)
         return out
 
@@ -393,16 +407,17 @@ class OpenSearchSnapshot:
         found = self._call(
             lambda c: c.mget(index=self.generation, body={"ids": ids}, params={"stored_fields": schema.WORDS})
         )
-        rows: list[list[str]] = []
+        lex = self.engine.lexicon(self.generation, self.pipeline)
+        rows: list[np.ndarray] = []
         for doc in found["docs"]:
             if not doc.get("found"):
-                rows.append([])
+                rows.append(lex.ids([]))
                 continue
             raw = (doc.get("fields") or {}).get(schema.WORDS)
             if not raw:
                 return None  # written before the words were kept (or none to keep): analysed instead
-            rows.append(raw[0].split(" ") if raw[0] else [])
-        return SampleWords.of_words(rows, self.pipeline)
+            rows.append(lex.ids(raw[0].split(" ") if raw[0] else []))
+        return SampleWords(rows, lex)
 
     def article(self, article_id: str) -> dict[str, Any] | None:
         try:
