@@ -106,8 +106,9 @@ class Evaluator:
         """The live documents where ``terms`` stand side by side. Positions are read only for
         the documents that hold every word (an intersection of cached arrays), and matched as
         arrays: word i at position p + i for some p (what Whoosh's Phrase, slop 1, matches)."""
-        docs = holding[0]
-        for d in sorted(holding[1:], key=len):
+        ordered = sorted(holding, key=len)  # the rarest word's documents looked up in the others'
+        docs = ordered[0]
+        for d in ordered[1:]:
             docs = docs[contains(d, docs)]
         if not len(docs) or len(terms) == 1:
             return docs.astype(np.int32)
