@@ -47,7 +47,9 @@ def main(argv: list[str] | None = None) -> int:
             match[i] = min(match[i], result.timings.get("match", 0.0))
     print(
         f"{len(reqs)} queries, the fastest of {args.runs} runs each: search {sum(whole) / len(reqs):.2f} ms, "
-        f"match {sum(match) / len(reqs):.2f} ms (means over the queries)"
+        f"match {sum(match) / len(reqs):.2f} ms (means over the queries); search p50 / p95 / p99 "
+        f"{measure.percentile(whole, 50):.1f} / {measure.percentile(whole, 95):.1f} / "
+        f"{measure.percentile(whole, 99):.1f} ms"
     )
     kinds: dict[str, list[float]] = {}
     for q, m in zip(queries, match, strict=True):
