@@ -78,14 +78,14 @@ class Lexicon:
     ) -> np.ndarray:
         """The document frequencies of the terms ``ids``, asked of ``doc_frequencies`` once."""
         known = self._df[ids]
-        missing = np.unique(ids[known < 0])
+        unknown = known < 0
+        missing = np.unique(ids[unknown])
         if len(missing):
             terms = [self.terms[i] for i in missing.tolist()]
             found = doc_frequencies(terms)
             counts = np.fromiter((found.get(t, 0) for t in terms), dtype=np.int64, count=len(terms))
             self._df[missing] = counts
-            at = np.flatnonzero(known < 0)
-            known[at] = counts[np.searchsorted(missing, ids[at])]
+            known[unknown] = counts[np.searchsorted(missing, ids[unknown])]
         return known
 
 
@@ -98,7 +98,7 @@ class GrowingLexicon(Lexicon):
 
     def __init__(self, pipeline: Pipeline) -> None:
         super().__init__([], [])
-        self.words: list[str] = []
+        self.words: list[str] = []  # appended to (the base class only reads its sequence)
         self.pipeline = pipeline
         self.word_id: dict[str, int] = {}
         self._lock = threading.Lock()

@@ -28,7 +28,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from indexer.benchmark import corpus, measure
+from indexer.benchmark import measure
 from indexer.engines.config import from_options
 from indexer.search.request import SearchRequest
 from indexer.search.service import SearchService
@@ -67,11 +67,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--rounds", type=int, default=2)
     p.add_argument("--variants", action="store_true")
     args = p.parse_args(argv)
-    material = corpus.gather(args.sources)
-    if not material.ok:
-        print("the sources gave too few headlines or sentences", file=sys.stderr)
+    queries = measure.sampled_mix(args.sources)
+    if queries is None:
         return 2
-    queries = measure.query_mix(material)
     config = from_options(
         engine="opensearch", opensearch_url=args.opensearch_url, opensearch_index=args.opensearch_index
     )

@@ -16,7 +16,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from indexer.benchmark import corpus, measure
+from indexer.benchmark import measure
 
 
 def _ints(text: str) -> list[int]:
@@ -34,11 +34,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--queries", type=int, default=200)
     p.add_argument("--engine-args", default="", help="engine options for `khabar serve`, one string")
     args = p.parse_args(argv)
-    material = corpus.gather(args.sources)
-    if not material.ok:
-        print("the sources gave too few headlines or sentences", file=sys.stderr)
+    queries = measure.sampled_mix(args.sources, args.queries)
+    if queries is None:
         return 2
-    queries = measure.query_mix(material, args.queries)
     where: Path | list[str] = args.engine_args.split() if args.index == "-" else Path(args.index)
     json_default = [v for v in measure.HTTP_VARIANTS if v[0] == "json"]
     print("| workers | threads | requests/s | p50 / p95 / p99 ms | CPU ms per request |")

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from indexer.analysis import terms
-from indexer.benchmark.corpus import Material
+from indexer.benchmark.corpus import Material, gather
 from indexer.engines.config import EngineConfig
 
 _LETTERS = "कखगघचछजझटठडढणतथदधनपफबभमयरलवशसह"
@@ -97,6 +97,16 @@ def query_mix(material: Material, n: int = 200, seed: int = 7) -> list[Query]:
     for i in by_remainder[: n - sum(counts)]:
         counts[i] += 1
     return [make() for (_, _, make), k in zip(makers, counts, strict=True) for _ in range(k)]
+
+
+def sampled_mix(sources: list[Path], n: int = 200) -> list[Query] | None:
+    """``query_mix`` of the corpora at ``sources`` (for the tools that load the service); None,
+    said on stderr, when they give too few headlines or sentences."""
+    material = gather(sources)
+    if not material.ok:
+        print("the sources gave too few headlines or sentences", file=sys.stderr)
+        return None
+    return query_mix(material, n)
 
 
 def percentile(values: list[float], p: float) -> float:

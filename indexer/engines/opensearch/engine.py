@@ -17,7 +17,7 @@ from contextlib import AbstractContextManager
 from datetime import date, datetime, timedelta
 from datetime import time as dtime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 from opensearchpy import exceptions as osx
@@ -45,6 +45,8 @@ DF_BATCH = 1000  # terms per artificial document
 EXPORT_BATCH = 1000
 TERMS_PAGE = 5000  # facet values read per request
 
+T = TypeVar("T")
+
 
 class OpenSearchEngine:
     name = "opensearch"
@@ -57,10 +59,9 @@ class OpenSearchEngine:
         self.conn = self.place.conn
         self.translator = Translator(ranking)
         self._local = threading.local()
-        self._df_caches: dict[str, Cache[str, dict[str, int]]] = {}
+        self._latest: dict[str, tuple[str, Any]] = {}  # kind -> (generation, what it keeps)
         self._routings: dict[str, list[str]] = {}
         self._specs: dict[str, VectorSpec | None] = {}
-        self._lexicons: dict[str, GrowingLexicon] = {}
         self._lock = threading.Lock()
 
     # -- the live generation --------------------------------------------------------------------
@@ -96,23 +97,22 @@ class OpenSearchEngine:
                 self._routings = {index: found}
         return found
 
-    def lexicon(self, index: str, pipe: Pipeline) -> GrowingLexicon:
-        """The words of one generation that searches have met (older generations' are dropped)."""
+    def _of_generation(self, kind: str, index: str, make: Callable[[], T]) -> T:
+        """What the engine keeps of ``kind`` for the generation ``index``: made at its first
+        search, an older generation's dropped."""
         with self._lock:
-            found = self._lexicons.get(index)
-            if found is None:
-                self._lexicons = {index: GrowingLexicon(pipe)}
-                found = self._lexicons[index]
-        return found
+            held = self._latest.get(kind)
+            if held is None or held[0] != index:
+                held = self._latest[kind] = (index, make())
+        return held[1]
+
+    def lexicon(self, index: str, pipe: Pipeline) -> GrowingLexicon:
+        """The words of one generation that searches have met."""
+        return self._of_generation("lexicon", index, lambda: GrowingLexicon(pipe))
 
     def df_cache(self, index: str) -> Cache[str, dict[str, int]]:
-        """The document-frequency cache of one generation (older generations' are dropped)."""
-        with self._lock:
-            found = self._df_caches.get(index)
-            if found is None:
-                self._df_caches = {index: Cache(DF_CACHE)}
-                found = self._df_caches[index]
-        return found
+        """The document-frequency cache of one generation."""
+        return self._of_generation("df", index, lambda: Cache(DF_CACHE))
 
     # -- reindexing (see writer.py) -------------------------------------------------------------
 
