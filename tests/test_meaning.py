@@ -24,9 +24,12 @@ from indexer.meaning import switch
 from indexer.meaning.fusion import (
     DEFAULT_FUSION,
     FusionOptions,
+    combined,
     fused,
     joiners,
     normalised,
+    ranks,
+    reciprocal_ranks,
     words_weight,
 )
 from indexer.meaning.passage import LEAD_CHARS, lead, passage_text
@@ -105,6 +108,44 @@ def test_fused_mixes_by_weight() -> None:
     # Cosines alike: meaning barely reorders what the words ranked (min-max would swap them).
     a, b = fused([3.0, 1.0], [0.800, 0.801], 0.3, 0.15)
     assert a > b
+
+
+@pytest.mark.parametrize(
+    ("scores", "want"),
+    [
+        ([3.0, 1.0, 2.0], [1, 3, 2]),
+        ([2.0, 2.0, 1.0], [1, 1, 3]),
+        ([None, 0.5, None, 0.9], [None, 2, None, 1]),
+        ([-1.0, 0.0], [2, 1]),
+        ([], []),
+    ],
+)
+def test_ranks(scores: list, want: list) -> None:
+    assert ranks(scores) == want
+
+
+def test_reciprocal_ranks() -> None:
+    # words ranks 1, 2, none; cosine ranks 3, 1, 2
+    got = reciprocal_ranks([2.0, 1.0, None], [0.80, 0.90, 0.85], 0.5, 60)
+    assert got == pytest.approx([0.5 / 61 + 0.5 / 63, 0.5 / 62 + 0.5 / 61, 0.5 / 62])
+    # Only the order counts: a gap of 0.001 or 0.5 in cosine moves nothing.
+    assert reciprocal_ranks([3.0, 1.0], [0.800, 0.801], 0.3, 10) == reciprocal_ranks(
+        [3.0, 1.0], [0.3, 0.8], 0.3, 10
+    )
+    # All weight on words: their order; none: the cosines'.
+    a, b = reciprocal_ranks([3.0, 1.0], [0.5, 0.9], 1.0, 60)
+    assert a > b
+    a, b = reciprocal_ranks([3.0, 1.0], [0.5, 0.9], 0.0, 60)
+    assert a < b
+
+
+def test_combined_picks_the_method() -> None:
+    words, cos = [2.0, 1.0, None], [0.80, 0.90, 0.85]
+    assert combined(words, cos, 0.5, FusionOptions(cosine_scale=0.1)) == fused(words, cos, 0.5, 0.1)
+    rrf = FusionOptions(method="rrf", rrf_k=10)
+    assert combined(words, cos, 0.5, rrf) == reciprocal_ranks(words, cos, 0.5, 10)
+    with pytest.raises(ValueError, match="unknown fusion method"):
+        combined(words, cos, 0.5, FusionOptions(method="borda"))
 
 
 @pytest.mark.parametrize(("share", "want"), [(1.0, 0.5), (0.5, 0.25), (0.0, 0.0), (2.0, 0.5), (-1.0, 0.0)])

@@ -41,6 +41,11 @@ VARIANTS: list[tuple[str, FusionOptions | None]] = [
     *[(f"join margin {m}", replace(D, join_margin=m)) for m in (0.02, 0.1, 1.0)],
     *[(f"join z {z}", replace(D, join_z=z)) for z in (-10.0, 1.0, 3.0)],
     *[(f"pool of {p} hits by words", replace(D, pool=p)) for p in (20, 50, 200)],
+    # reciprocal rank fusion: the shipped weight of words, equal weights, a smaller k
+    *[
+        (f"rrf k {k}, weight of words {w}", replace(D, method="rrf", rrf_k=k, weight=w))
+        for k, w in ((60, 0.3), (60, 0.5), (10, 0.3), (10, 0.5))
+    ],
 ]
 
 

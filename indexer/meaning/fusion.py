@@ -27,6 +27,10 @@ class FusionOptions:
     weight: float = 0.3  # the weight of words for a query whose every word the index knows
     cosine_scale: float = 0.15  # a cosine difference that counts as much as words min to max
     by_share: bool = True  # words weigh less as fewer of the query's words are in the index
+    # "convex" (``fused``, shipped) or "rrf" (``reciprocal_ranks``: ranks, not scores, with
+    # ``rrf_k``), measured beside it in docs/relevance.md
+    method: str = "convex"
+    rrf_k: int = 60
 
 
 DEFAULT_FUSION = FusionOptions()
@@ -61,6 +65,40 @@ def fused(
     w = normalised(by_words)
     low = min(by_meaning, default=0.0)
     return [weight * a + (1 - weight) * (c - low) / scale for a, c in zip(w, by_meaning, strict=True)]
+
+
+def ranks(scores: Sequence[float | None]) -> list[int | None]:
+    """1 for the best score, equal scores the same rank (the next one skips: 1, 1, 3), None for
+    no score."""
+    known = sorted((s for s in scores if s is not None), reverse=True)
+    first: dict[float, int] = {}
+    for n, s in enumerate(known, 1):
+        first.setdefault(s, n)
+    return [None if s is None else first[s] for s in scores]
+
+
+def reciprocal_ranks(
+    by_words: Sequence[float | None], by_meaning: Sequence[float], weight: float, k: int
+) -> list[float]:
+    """Weighted reciprocal rank fusion: ``weight / (k + rank by words) + (1 - weight) / (k + rank
+    by cosine)``, ranks among these candidates; no words score, no words term. Only the order of
+    each side counts, not how far apart its scores are."""
+    out = []
+    for a, c in zip(ranks(by_words), ranks(by_meaning), strict=True):
+        assert c is not None  # every candidate has a cosine
+        out.append((weight / (k + a) if a is not None else 0.0) + (1 - weight) / (k + c))
+    return out
+
+
+def combined(
+    by_words: Sequence[float | None], by_meaning: Sequence[float], weight: float, opts: FusionOptions
+) -> list[float]:
+    """The candidates' fused scores by ``opts.method``."""
+    if opts.method == "rrf":
+        return reciprocal_ranks(by_words, by_meaning, weight, opts.rrf_k)
+    if opts.method != "convex":
+        raise ValueError(f"unknown fusion method {opts.method!r}: convex or rrf")
+    return fused(by_words, by_meaning, weight, opts.cosine_scale)
 
 
 def joiners(

@@ -24,7 +24,7 @@ from indexer.engines.base import Filters, Page, Snapshot
 from indexer.facets import Facet
 from indexer.meaning import switch
 from indexer.meaning.encoder import Encoder
-from indexer.meaning.fusion import DEFAULT_FUSION, FusionOptions, fused, joiners, words_weight
+from indexer.meaning.fusion import DEFAULT_FUSION, FusionOptions, combined, joiners, words_weight
 from indexer.meaning.pool import ForkSafePool
 from indexer.query.parser import Parsed
 from indexer.query.tree import TEXT_FIELDS, And, Node, Or, Term, Terms, walk
@@ -173,7 +173,7 @@ class ByMeaning:
         if relevance:
             cands: list[tuple[Any, float | None]] = list(pool) + [(r, None) for r, _ in jpage.hits]
             cos = hood.cosines + [cosine.get(snap.stored(r).get("id", ""), 0.0) for r, _ in jpage.hits]
-            scores = fused([s for _, s in cands], cos, weight, opts.cosine_scale)
+            scores = combined([s for _, s in cands], cos, weight, opts)
             order = sorted(range(len(cands)), key=lambda i: (-scores[i], i))
             ranked = [(cands[i][0], round(scores[i], 6)) for i in order]
             ranked += [(r, 0.0) for r, _ in lex.hits[opts.pool :]]
