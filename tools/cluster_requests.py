@@ -42,9 +42,22 @@ VARIANTS: dict[str, Callable[[Body, dict[str, str]], tuple[Body, dict[str, str]]
         dict(b, aggs={k: v for k, v in b.get("aggs", {}).items() if k != "_days"}),
         p,
     ),
+    "the day histogram in 30-day buckets": lambda b, p: (_coarser_days(b, 30), p),
     "no hits (size 0), aggregations": lambda b, p: (dict(b, size=0), {}),
     "no hits, no aggregations": lambda b, p: (dict({k: v for k, v in b.items() if k != "aggs"}, size=0), {}),
 }
+
+
+def _coarser_days(body: Body, days: int) -> Body:
+    """The body with its day histogram's interval ``days`` times longer: whether the buckets'
+    number (up to one a day of the archive) or the pass over the matches costs."""
+    body = copy.deepcopy(body)
+    aggs = body.get("aggs", {})
+    hist = aggs.get("_days", {})
+    hist = hist.get("aggs", {}).get("_days", hist)  # under the selections' filter, if any
+    if "histogram" in hist:
+        hist["histogram"]["interval"] *= days
+    return body
 
 
 def _kind(method: str, kwargs: dict[str, Any]) -> str:
