@@ -210,6 +210,30 @@ def test_each_article_keeps_the_words_it_writes(indexes: Indexes) -> None:
         assert {t: sorted(ws) for t, ws in found.items()} == expected
         seen += sum(len(ws) for ws in expected.values())
     assert seen > 100
+    # The desk's sample is the page's hits, its first ones fetched: their words are read from
+    # what they brought, the others' from the index, and all alike.
+    light = [r for r, _ in snap.search(All(), Filters(), "newest", 0, 10_000, [], light=True).hits]
+    for mixed in (refs, refs[:7] + light[7:], light[:5] + refs[5:9] + light[9:]):
+        sample = snap.sample_words(mixed)
+        assert sample is not None
+        got = {
+            snap.stored(r)["id"]: sorted(sample.lexicon.words[i] for i in row)
+            for r, row in zip(mixed, sample.rows, strict=True)
+        }
+        assert got == want
+    if config.engine == "opensearch":
+        asked: list[str] = []
+        call = snap._call  # type: ignore[attr-defined]
+
+        def counted(what):  # type: ignore[no-untyped-def]
+            asked.append("call")
+            return call(what)
+
+        snap._call = counted  # type: ignore[attr-defined]
+        assert snap.sample_words(refs[:30]) is not None
+        assert asked == []  # every hit fetched: nothing more to ask the cluster
+        assert snap.sample_words(refs[:10] + light[10:30]) is not None
+        assert asked == ["call"]  # one multi-get, for the light ones
 
 
 def test_kept_words_follow_incremental_reindexes(indexes: Indexes, tmp_path: Path) -> None:

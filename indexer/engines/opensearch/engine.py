@@ -400,24 +400,32 @@ class OpenSearchSnapshot:
         return out
 
     def sample_words(self, refs: list[Any]) -> SampleWords | None:
-        """One multi-get of the hits' words (a stored field of their own)."""
+        """The hits' words (a stored field of their own): those of hits already fetched (the
+        page's shown hits bring theirs), one multi-get for the others."""
         if not refs:
             return SampleWords.of_words([], self.pipeline)
-        ids = [schema.doc_id(self.stored(r)["id"]) for r in refs]
-        found = self._call(
-            lambda c: c.mget(index=self.generation, body={"ids": ids}, params={"stored_fields": schema.WORDS})
-        )
+        raws: list[str | None] = []
+        for r in refs:
+            fields = self.stored(r)
+            raws.append(None if isinstance(r, IdOnly) else fields.get(schema.WORDS))
+        missing = [n for n, raw in enumerate(raws) if not raw]
+        if missing:
+            ids = [schema.doc_id(self.stored(refs[n])["id"]) for n in missing]
+            found = self._call(
+                lambda c: c.mget(
+                    index=self.generation, body={"ids": ids}, params={"stored_fields": schema.WORDS}
+                )
+            )
+            for n, doc in zip(missing, found["docs"], strict=True):
+                if not doc.get("found"):
+                    raws[n] = ""
+                    continue
+                raw = (doc.get("fields") or {}).get(schema.WORDS)
+                if not raw:
+                    return None  # written before the words were kept (or none to keep): analysed instead
+                raws[n] = raw[0]
         lex = self.engine.lexicon(self.generation, self.pipeline)
-        rows: list[np.ndarray] = []
-        for doc in found["docs"]:
-            if not doc.get("found"):
-                rows.append(lex.ids([]))
-                continue
-            raw = (doc.get("fields") or {}).get(schema.WORDS)
-            if not raw:
-                return None  # written before the words were kept (or none to keep): analysed instead
-            rows.append(lex.ids(raw[0].split(" ") if raw[0] else []))
-        return SampleWords(rows, lex)
+        return SampleWords([lex.ids(raw.split(" ") if raw else []) for raw in raws], lex)
 
     def article(self, article_id: str) -> dict[str, Any] | None:
         try:
