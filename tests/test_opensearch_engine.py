@@ -185,6 +185,37 @@ def test_generations_incremental_reindex_and_aliases(cluster_config: EngineConfi
     assert {n.rsplit("-g", 1)[1][:6] for n in names} == {"000002", "000003"}
 
 
+def test_the_dfs_phase_only_where_words_score(cluster_config: EngineConfig) -> None:
+    """Term statistics across shards matter to scores only: a search of ids (the articles
+    meaning adds) skips the DFS phase, a search of words keeps it, and both find the same."""
+    from indexer.engines import open_engine
+    from indexer.engines.base import Filters
+    from indexer.facets import FACETS
+
+    reindex([CORPUS], cluster_config, semantic=False)
+    snap = open_engine(cluster_config).snapshot()
+    sent: list[dict] = []
+    call = snap._call  # type: ignore[attr-defined]
+
+    class Recorder:
+        def __init__(self, client) -> None:  # type: ignore[no-untyped-def]
+            self.client = client
+
+        def search(self, **kw):  # type: ignore[no-untyped-def]
+            sent.append(kw.get("params") or {})
+            return self.client.search(**kw)
+
+    snap._call = lambda what: call(lambda c: what(Recorder(c)))  # type: ignore[attr-defined]
+    words = parse("भारत OR दिल्ली", snap.pipeline).node
+    found = snap.search(words, Filters(), "relevance", 0, 10, list(FACETS), True)
+    assert found.total >= 3 and sent[-1] == {"search_type": "dfs_query_then_fetch"}
+    ids = tuple(snap.stored(r)["id"] for r, _ in found.hits[:3])
+    by_id = snap.search(Terms(ids, fields=("id",)), Filters(), "relevance", 0, 10, list(FACETS), True)
+    assert sent[-1] == {}
+    assert sorted(snap.stored(r)["id"] for r, _ in by_id.hits) == sorted(ids) and by_id.total == 3
+    assert sum(by_id.days.values()) == 3 and sum(by_id.counts["category"].values()) <= 3
+
+
 def test_a_second_reindex_is_refused_then_waits(cluster_config: EngineConfig) -> None:
     with reindex_paused_at("read", CORPUS, Path("unused"), *_cli_engine(cluster_config)) as first:
         with pytest.raises(ReindexRunning, match=f"pid {first.pid}"):

@@ -34,7 +34,7 @@ from indexer.engines.opensearch.place import Place
 from indexer.engines.opensearch.translate import FIELD, Translator
 from indexer.facets import Facet
 from indexer.patterns import Budget
-from indexer.query.tree import TEXT_FIELDS, Node
+from indexer.query.tree import TEXT_FIELDS, Node, scores
 from indexer.ranking import DEFAULT_RANKING, RankingOptions
 from indexer.records import local_seconds
 
@@ -302,7 +302,10 @@ class OpenSearchSnapshot:
             )
         if aggs:
             body["aggs"] = aggs
-        params = {"search_type": "dfs_query_then_fetch"} if sort == "relevance" and count else {}
+        # The DFS phase gathers the shards' term statistics, for scores alike whatever shard holds
+        # an article: not asked where nothing scores (the articles meaning adds, found by id).
+        dfs = sort == "relevance" and count and scores(q)
+        params = {"search_type": "dfs_query_then_fetch"} if dfs else {}
         found = self._call(lambda c: c.search(index=self.generation, body=body, params=params))
         hits = [
             (
@@ -332,7 +335,7 @@ class OpenSearchSnapshot:
         query = self.engine.translator.query(q)
         if clauses:
             query = {"bool": {"must": [query], "filter": clauses}}
-        params = {"search_type": "dfs_query_then_fetch"} if sort == "relevance" else {}
+        params = {"search_type": "dfs_query_then_fetch"} if sort == "relevance" and scores(q) else {}
         after: list[Any] | None = None
         sent = 0
         while sent < limit:
