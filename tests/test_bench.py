@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import http.server
 import json
+import os
+import threading
+from collections import Counter
 from pathlib import Path
 
 import pytest
 
 from indexer.benchmark import corpus
-from indexer.benchmark.measure import percentile, query_mix
+from indexer.benchmark.measure import ServerURL, _one_variant, percentile, query_mix
 from indexer.cli import main
 from tests.conftest import CORPUS, SEEDS
 
@@ -107,3 +111,39 @@ def test_stock_whoosh_runs_without_khabars_corrections(tmp_path: Path) -> None:
     done = subprocess.run([sys.executable, "-c", patched, "index", str(docs), str(tmp_path / "ix2")],
                           capture_output=True, text=True)  # fmt: skip
     assert done.returncode != 0 and "without Khabar's corrections" in done.stderr
+
+
+def test_each_variant_is_timed_warm() -> None:
+    """Every URL of a variant is asked once before the one-client pass times it: otherwise the
+    first variant a server serves (and the server with meaning off) would be timed cold and
+    the others warm, and their latencies would not compare."""
+    seen: list[str] = []
+
+    class Recorder(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            seen.append(self.path)
+            body = b"{}"
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Recorder)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        base = ServerURL(f"http://127.0.0.1:{server.server_address[1]}")
+        base.pid = os.getpid()
+        urls = [f"{base}/api/search?q=q{n}" for n in range(23)]
+        result = _one_variant(base, urls, 1, 0.0, [])
+    finally:
+        server.shutdown()
+        server.server_close()
+    paths = [u[len(base) :] for u in urls]
+    assert seen[: len(urls)] == paths  # the warm pass: every query once
+    assert seen[len(urls) : 2 * len(urls)] == paths  # then the timed pass, each once more
+    assert Counter(seen[: 2 * len(urls)]) == Counter({p: 2 for p in paths})
+    assert result["one_client"]["p50_ms"] > 0 and result["errors"] == 0

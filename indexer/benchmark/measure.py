@@ -400,7 +400,11 @@ def _one_variant(
 ) -> dict[str, Any]:
     one: list[float] = []
     steps: Counter[str] = Counter()
-    for url in urls[:10]:  # warm: the first requests of a query fill its caches
+    # Warm: the server answers every query of the variant once before it is timed. The first
+    # answer to a query fills its caches (postings, the desk's tables); without a full pass the
+    # first variant a server serves, and the server with meaning off, were timed cold while the
+    # others were timed warm, so their one-client latencies did not compare.
+    for url in urls:
         _fetch(url, Counter())
     one_errors = 0
     for url in urls:
