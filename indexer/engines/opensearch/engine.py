@@ -166,6 +166,13 @@ class IdOnly(dict):  # type: ignore[type-arg]
     """A light hit (``search(light=True)``): the article id alone, until ``fetched``."""
 
 
+def _search_type(q: Node, sort: str) -> dict[str, str]:
+    """The DFS phase gathers the shards' term statistics, so that an article scores alike
+    whatever shard holds it: asked for a ranking by relevance, and only where words score (not
+    for the articles meaning adds, found by id)."""
+    return {"search_type": "dfs_query_then_fetch"} if sort == "relevance" and scores(q) else {}
+
+
 def _knn(vector: np.ndarray, k: int) -> dict[str, Any]:
     """The ``k`` nearest by Lucene's HNSW graphs, searched wider than ``k`` for recall."""
     knn = {"vector": [float(x) for x in vector], "k": k, "method_parameters": {"ef_search": max(2 * k, 100)}}
@@ -302,10 +309,7 @@ class OpenSearchSnapshot:
             )
         if aggs:
             body["aggs"] = aggs
-        # The DFS phase gathers the shards' term statistics, for scores alike whatever shard holds
-        # an article: not asked where nothing scores (the articles meaning adds, found by id).
-        dfs = sort == "relevance" and count and scores(q)
-        params = {"search_type": "dfs_query_then_fetch"} if dfs else {}
+        params = _search_type(q, sort) if count else {}
         found = self._call(lambda c: c.search(index=self.generation, body=body, params=params))
         hits = [
             (
@@ -335,7 +339,7 @@ class OpenSearchSnapshot:
         query = self.engine.translator.query(q)
         if clauses:
             query = {"bool": {"must": [query], "filter": clauses}}
-        params = {"search_type": "dfs_query_then_fetch"} if sort == "relevance" and scores(q) else {}
+        params = _search_type(q, sort)
         after: list[Any] | None = None
         sent = 0
         while sent < limit:
@@ -407,10 +411,9 @@ class OpenSearchSnapshot:
         page's shown hits bring theirs), one multi-get for the others."""
         if not refs:
             return SampleWords.of_words([], self.pipeline)
-        raws: list[str | None] = []
-        for r in refs:
-            fields = self.stored(r)
-            raws.append(None if isinstance(r, IdOnly) else fields.get(schema.WORDS))
+        raws: list[str | None] = [
+            None if isinstance(r, IdOnly) else self.stored(r).get(schema.WORDS) for r in refs
+        ]
         missing = [n for n, raw in enumerate(raws) if not raw]
         if missing:
             ids = [schema.doc_id(self.stored(refs[n])["id"]) for n in missing]
